@@ -1,0 +1,272 @@
+"""Reading one input file into a raw Arrow table, whatever its format and encoding.
+
+Text formats (csv, csv.gz, jsonl, xlsx) come back as all-string columns named by their
+raw headers, so nothing is guessed here: typing is the validator's job, against the
+contract. Parquet comes back with its own types, so a correctly typed file can pass
+through validation without being parsed again.
+
+Nothing in this module raises on bad input: every failure becomes a :class:`Problem`
+naming the file (and the row, when there is one), because a brand's analyst must be
+told what to fix, not shown a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from zhongcao.contract import FILE_SUFFIXES
+from zhongcao.errors import Problem
+
+# Longest suffix first so `x.csv.gz` is not taken for `x.csv`.
+_SUFFIXES = sorted(FILE_SUFFIXES, key=len, reverse=True)
+
+
+@dataclass
+class RawFile:
+    """One file as read: raw headers, raw values, and what went wrong on the way."""
+
+    path: Path
+    format: str
+    encoding: str | None = None
+    table: pa.Table | None = None  # None when the file could not be read at all
+    row_numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Rows the reader could not split into fields: (1-based data row, reason, raw text).
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, expected: str, row: int | None = None) -> RawFile:
+        self.problems.append(Problem(self.path.name, row, None, None, expected))
+        self.table = None
+        return self
+
+
+class _DecodeFailure(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def split_name(name: str) -> tuple[str, str] | None:
+    """(table name, format) for a file name such as ``notes.csv.gz``; None if not a table file."""
+    lower = name.lower()
+    for suffix in _SUFFIXES:
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix.lstrip(".")
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
+
+    Both decodes are strict: a lenient decode would silently turn a broken file into
+    mojibake that then flows into every analysis.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            offset = utf8_error.start
+            if utf8_error.end >= len(data) and "end of data" in str(utf8_error.reason):
+                raise _DecodeFailure(
+                    f"complete UTF-8 text (file ends in the middle of a character at byte offset {offset}; "
+                    "truncated?)"
+                ) from None
+            raise _DecodeFailure(
+                f"text encoded as UTF-8 or GBK/GB18030 (undecodable byte {data[offset:offset + 1]!r} "
+                f"at byte offset {offset})"
+            ) from None
+
+
+def _gunzip(data: bytes) -> tuple[bytes, bool]:
+    """Decompress every gzip member; returns (bytes so far, complete?)."""
+    out: list[bytes] = []
+    while data:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out.append(inflater.decompress(data))
+        except zlib.error:
+            return b"".join(out), False
+        if not inflater.eof:
+            return b"".join(out), False
+        data = inflater.unused_data
+    return b"".join(out), True
+
+
+def read_file(path: Path) -> RawFile:
+    """Read ``path`` according to its suffix."""
+    split = split_name(path.name)
+    fmt = split[1] if split else path.suffix.lstrip(".")
+    raw = RawFile(path=path, format=fmt)
+    try:
+        if fmt == "parquet":
+            return _read_parquet(raw)
+        if fmt == "xlsx":
+            return _read_xlsx(raw)
+        data = path.read_bytes()
+        if fmt == "csv.gz":
+            data, complete = _gunzip(data)
+            if not complete:
+                lines = max(data.count(b"\n") - 1, 0)
+                return raw.fail(f"a complete gzip file (the stream ends early after about {lines} data rows; "
+                                "truncated?)")
+        try:
+            text, raw.encoding = decode(data)
+        except _DecodeFailure as failure:
+            return raw.fail(failure.message)
+        del data
+        return _read_jsonl(raw, text) if fmt == "jsonl" else _read_csv(raw, text)
+    except OSError as error:
+        return raw.fail(f"a readable file ({error.strerror or error})")
+
+
+def _read_csv(raw: RawFile, text: str) -> RawFile:
+    head = text[:65536]
+    first_line = head.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    try:
+        header = next(csv.reader(io.StringIO(head), delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return raw.fail("a header row (the file is empty)")
+    names = [f"c{i}" for i in range(len(header))]
+    bad: list[tuple[int, str, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        # `number` counts records including the header, so the data row is number - 1.
+        number = (row.number - 1) if row.number is not None else -1
+        reason = f"{len(header)} fields (found {row.actual_columns}; row cut short or unterminated quote?)"
+        bad.append((number, reason, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1, column_names=names,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 null_values=[""], strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as error:
+        return raw.fail(f"well-formed CSV ({str(error).splitlines()[0]})")
+    raw.table = table.rename_columns(header)
+    raw.bad_rows = bad
+    raw.row_numbers = _renumber(table.num_rows, [b[0] for b in bad])
+    return raw
+
+
+def _renumber(n: int, skipped: list[int]) -> np.ndarray:
+    """1-based data row numbers of the rows kept, given the data rows the reader skipped."""
+    rows = np.arange(1, n + 1, dtype=np.int64)
+    for s in sorted(r for r in skipped if r > 0):
+        rows[rows >= s] += 1
+    return rows
+
+
+def _cell(value: object) -> str | None:
+    """One scalar from JSON or a spreadsheet as the text a CSV would have held."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _from_records(raw: RawFile, header: list[str], rows: list[list[str | None]], numbers: list[int]) -> RawFile:
+    columns = [pa.array([r[i] if i < len(r) else None for r in rows], type=pa.string())
+               for i in range(len(header))]
+    raw.table = pa.Table.from_arrays(columns, names=header) if header else pa.table({})
+    raw.row_numbers = np.asarray(numbers, dtype=np.int64)
+    return raw
+
+
+def _read_jsonl(raw: RawFile, text: str) -> RawFile:
+    header: dict[str, int] = {}
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raw.bad_rows.append((number, f"one JSON object per line ({error.msg}; line cut short?)", line))
+            continue
+        if not isinstance(record, dict):
+            raw.bad_rows.append((number, "one JSON object per line", line))
+            continue
+        values: list[str | None] = [None] * len(header)
+        for key, value in record.items():
+            if key not in header:
+                header[key] = len(header)
+                values.append(None)
+            values[header[key]] = _cell(value)
+        rows.append(values)
+        numbers.append(number)
+    if not header:
+        return raw.fail("at least one JSON object (the file has none)")
+    return _from_records(raw, list(header), rows, numbers)
+
+
+def _read_xlsx(raw: RawFile) -> RawFile:
+    import openpyxl  # imported lazily: it is slow to import and only spreadsheets need it
+
+    try:
+        book = openpyxl.load_workbook(raw.path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        return raw.fail(f"a readable .xlsx workbook ({type(error).__name__}: {error}; truncated?)")
+    try:
+        sheet = book.worksheets[0]
+        header: list[str] | None = None
+        rows: list[list[str | None]] = []
+        numbers: list[int] = []
+        header_at = 0
+        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell(v) for v in values]
+            if not any(c is not None and c.strip() for c in cells):
+                continue
+            if header is None:
+                header, header_at = [c or "" for c in cells], index
+                continue
+            rows.append(cells)
+            numbers.append(index - header_at)
+    finally:
+        book.close()
+    if header is None:
+        return raw.fail("a header row on the first sheet (the sheet is empty)")
+    while header and not header[-1]:  # trailing empty header cells are formatting, not columns
+        header.pop()
+    return _from_records(raw, header, rows, numbers)
+
+
+def _read_parquet(raw: RawFile) -> RawFile:
+    try:
+        table = pq.read_table(raw.path)
+    except (pa.ArrowException, OSError) as error:
+        return raw.fail(f"a readable Parquet file ({str(error).splitlines()[0]}; truncated?)")
+    raw.table = table
+    raw.row_numbers = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    return raw

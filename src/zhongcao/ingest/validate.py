@@ -1,0 +1,239 @@
+"""Validating one raw file against its contract table.
+
+The result holds every row, typed, with a mask of the rows that broke the contract and
+the reasons why, so the caller can either refuse the whole input (strict mode) or keep
+the good rows and quarantine the rest. Checks are vectorised; Python loops run only
+over the bad rows, to word their problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zhongcao.contract import Column, Table, normalise_province
+from zhongcao.errors import Problem
+from zhongcao.ingest.coerce import as_text, coerce, trim_text
+from zhongcao.ingest.headers import clean_header, map_headers
+from zhongcao.ingest.parsers import ARROW_TYPES, EXPECTED
+from zhongcao.ingest.phone import hash_phone_series, mask_phone, scrub
+from zhongcao.ingest.readers import RawFile
+
+CAP = 1000  # problems listed per file and column; one summary problem counts the rest
+REGION_WARNINGS = 20  # distinct unknown region spellings warned about per file
+VALUE_CHARS = 80
+
+# Spellings of a choice seen in exports (Chinese labels, other case) → the contract value.
+CHOICE_SYNONYMS = {"女": "f", "男": "m", "female": "f", "male": "m", "图文": "image", "视频": "video",
+                   "normal": "image"}
+
+
+def short(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+
+
+@dataclass
+class Validated:
+    table: pa.Table | None  # every row, typed; None when the file cannot be used at all
+    bad: np.ndarray  # rows with at least one error
+    reasons: dict[int, list[str]]  # row position -> why it is bad
+    problems: list[Problem]
+    fatal: bool  # a file-level error: no row of this file can be trusted
+    phone_column: str | None = None  # raw header of a phone column, masked in any output
+    extras: list[str] = field(default_factory=list)
+
+
+class _Issues:
+    """Collects problems (capped per column) and the per-row reasons for quarantine."""
+
+    def __init__(self, file: str, rows: np.ndarray) -> None:
+        self.file, self.rows = file, rows
+        self.problems: list[Problem] = []
+        self.reasons: dict[int, list[str]] = {}
+        self.bad = np.zeros(len(rows), dtype=bool)
+
+    def file_level(self, expected: str, column: str | None = None, severity: str = "error") -> None:
+        self.problems.append(Problem(self.file, None, column, None, expected, severity))  # type: ignore[arg-type]
+
+    def rows_bad(self, mask: np.ndarray, column: str, raw: pa.Array | None, expected: str,
+                 value_of: dict[int, str] | None = None) -> None:
+        positions = np.flatnonzero(mask)
+        if not len(positions):
+            return
+        shown = positions[:CAP]
+        values = raw.take(pa.array(shown)).to_pylist() if raw is not None else [None] * len(shown)
+        for position, value in zip(shown, values, strict=True):
+            text = value_of.get(int(position)) if value_of else short(value)
+            self.problems.append(Problem(self.file, int(self.rows[position]), column, text, expected))
+        if len(positions) > CAP:
+            self.problems.append(Problem(self.file, None, column, None,
+                                         f"{expected} (and {len(positions) - CAP} more rows like this)"))
+        reason = f"{column}: expected {expected}"
+        for position in positions:
+            self.reasons.setdefault(int(position), []).append(reason)
+        self.bad[positions] = True
+
+
+def _present(array: pa.Array) -> np.ndarray:
+    return pc.is_valid(array).to_numpy(zero_copy_only=False)
+
+
+def _choices(array: pa.Array, column: Column) -> pa.Array:
+    """Map other spellings of a choice (`Video`, `视频`, `女`) to the contract's value."""
+    assert column.choices is not None
+    allowed = pa.array(column.choices)
+    if pc.all(pc.or_kleene(pc.is_in(array, allowed), pc.is_null(array))).as_py():
+        return array
+    lowered = pc.utf8_lower(array)
+    synonyms = {k: v for k, v in CHOICE_SYNONYMS.items() if v in column.choices}
+    if synonyms:
+        keys = pa.array(list(synonyms))
+        mapped = pc.take(pa.array(list(synonyms.values())), pc.index_in(lowered, keys))
+        lowered = pc.coalesce(mapped, lowered)
+    return pc.if_else(pc.is_in(array, allowed), array, lowered)
+
+
+def _regions(array: pa.Array, issues: _Issues, column: str) -> pa.Array:
+    """Canonical province names, mapped once per distinct spelling; unknown ones kept and warned."""
+    distinct = pc.unique(array).drop_null().to_pylist()
+    canonical = [normalise_province(v) or v for v in distinct]
+    unknown = [v for v in distinct if normalise_province(v) is None]
+    for value in unknown[:REGION_WARNINGS]:
+        issues.problems.append(Problem(issues.file, None, column, short(value),
+                                       "a Chinese province (kept as written)", "warning"))
+    if len(unknown) > REGION_WARNINGS:
+        issues.file_level(f"a Chinese province ({len(unknown) - REGION_WARNINGS} more unknown spellings "
+                          "kept as written)", column, "warning")
+    if not distinct:
+        return array
+    return pc.take(pa.array(canonical, type=pa.string()), pc.index_in(array, pa.array(distinct)))
+
+
+def _bounds(array: pa.Array, column: Column) -> tuple[np.ndarray, str]:
+    bad = np.zeros(len(array), dtype=bool)
+    parts = []
+    if column.minimum is not None:
+        bad |= pc.fill_null(pc.less(array, column.minimum), False).to_numpy(zero_copy_only=False)
+        parts.append(f"≥ {column.minimum:g}")
+    if column.maximum is not None:
+        bad |= pc.fill_null(pc.greater(array, column.maximum), False).to_numpy(zero_copy_only=False)
+        parts.append(f"≤ {column.maximum:g}")
+    return bad, f"a value {' and '.join(parts)}"
+
+
+def _phone(raw_phone: pa.Array, issues: _Issues) -> tuple[pa.Array, np.ndarray]:
+    hashed, bad = hash_phone_series(as_text(raw_phone).to_pandas())
+    masked = {int(i): mask_phone(v) for i, v in zip(np.flatnonzero(bad)[:CAP],
+              raw_phone.take(pa.array(np.flatnonzero(bad)[:CAP])).to_pylist(), strict=True)}
+    issues.rows_bad(bad, "phone", None, "an 11-digit mainland mobile number (+86 and separators allowed)",
+                    value_of=masked)
+    return pa.array(hashed, type=pa.string(), from_pandas=True), bad
+
+
+def _duplicates(typed: dict[str, pa.Array], table: Table, issues: _Issues) -> None:
+    if not table.key or any(k not in typed for k in table.key):
+        return
+    frame = pd.DataFrame({k: typed[k].to_pandas() for k in table.key})
+    frame = frame[frame.notna().all(axis=1)]
+    dup = frame[frame.duplicated(keep=False)]
+    if dup.empty:
+        return
+    label = "+".join(table.key)
+    groups = dup.groupby(list(table.key), sort=False).indices
+    for n, (key, positions) in enumerate(groups.items()):
+        index = dup.index.to_numpy()[positions]
+        rows = [int(issues.rows[i]) for i in index]
+        if n < CAP:
+            key_text = "+".join(map(str, key)) if isinstance(key, tuple) else str(key)
+            shown = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
+            issues.problems.append(Problem(issues.file, rows[0], label, short(key_text),
+                                           f"a unique {label} (the same key is on rows {shown})"))
+        for i in index:
+            issues.reasons.setdefault(int(i), []).append(f"{label}: duplicate key")
+        issues.bad[index] = True
+    if len(groups) > CAP:
+        issues.file_level(f"a unique {label} (and {len(groups) - CAP} more duplicated keys)", label)
+
+
+def validate(raw: RawFile, table: Table) -> Validated:
+    file = raw.path.name
+    issues = _Issues(file, raw.row_numbers)
+    issues.problems.extend(raw.problems)
+    if raw.table is None:
+        return Validated(None, issues.bad, {}, issues.problems, True)
+    source = raw.table.combine_chunks()
+    from_text = raw.format != "parquet"
+    headers = [clean_header(h) for h in source.column_names]
+    found = map_headers(table, headers)
+    phone_header = headers[found.phone] if found.phone is not None else None
+
+    fatal = False
+    for name, spellings in found.duplicates:
+        issues.file_level(f"one column for {name} (found {', '.join(spellings)})", name)
+        fatal = True
+    if found.phone is not None and not table.accepts_phone:
+        issues.file_level("no phone numbers in this table (column dropped)", phone_header, "warning")
+    use_phone = found.phone is not None and table.accepts_phone
+    for name in table.required_columns:
+        if name not in found.columns and not (name == "user_id" and use_phone):
+            column = table.column(name)
+            also = f" (also accepted: {', '.join(column.aliases)})" if column.aliases else ""
+            issues.file_level(f"required column {name}{also}", name)
+            fatal = True
+    if fatal:
+        return Validated(None, issues.bad, {}, issues.problems, True, phone_header)
+
+    typed: dict[str, pa.Array] = {}
+    unparsed: dict[str, np.ndarray] = {}  # values present but unparseable: not also "missing"
+    for column in table.columns:
+        if column.name not in found.columns:
+            typed[column.name] = pa.nulls(source.num_rows, ARROW_TYPES[column.type])
+            continue
+        raw_values = source.column(found.columns[column.name]).combine_chunks()
+        values, bad = coerce(raw_values, column, from_text=from_text)
+        issues.rows_bad(bad, column.name, raw_values, EXPECTED[column.type])
+        unparsed[column.name] = bad
+        if column.name == "region" and column.type == "str":
+            values = _regions(values, issues, column.name)
+        if column.choices:
+            values = _choices(values, column)
+            outside = _present(values) & ~pc.is_in(values, pa.array(column.choices)).to_numpy(
+                zero_copy_only=False)
+            issues.rows_bad(outside, column.name, raw_values, f"one of {'|'.join(column.choices)}")
+        if column.minimum is not None or column.maximum is not None:
+            outside, expected = _bounds(values, column)
+            issues.rows_bad(outside & ~bad, column.name, raw_values, expected)
+        typed[column.name] = values
+    if use_phone:
+        assert found.phone is not None
+        hashed, phone_bad = _phone(source.column(found.phone).combine_chunks(), issues)
+        typed["user_id"] = pc.coalesce(typed["user_id"], hashed)
+        unparsed["user_id"] = unparsed.get("user_id", np.zeros(len(phone_bad), dtype=bool)) | phone_bad
+    for column in table.columns:
+        if column.required:
+            missing = ~_present(typed[column.name])
+            if column.name in unparsed:
+                missing &= ~unparsed[column.name]
+            issues.rows_bad(missing, column.name, None, "a value (required)")
+    _duplicates(typed, table, issues)
+
+    names = list(typed)
+    arrays = list(typed.values())
+    for extra, index in found.extras.items():
+        if table.keeps_extra:
+            values = source.column(index).combine_chunks()
+            names.append(extra)
+            arrays.append(trim_text(as_text(values)) if from_text else values)
+        else:
+            issues.file_level(f"only {table.name} contract columns (extra column dropped)", extra, "warning")
+    for row, reason, text in raw.bad_rows:
+        issues.problems.append(Problem(file, row, None, short(scrub(text)), reason))
+    return Validated(pa.Table.from_arrays(arrays, names=names), issues.bad, issues.reasons,
+                     issues.problems, False, phone_header, [n for n in names if n not in typed])
