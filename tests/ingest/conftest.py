@@ -73,3 +73,28 @@ def valid_folder(tmp_path: Path) -> Path:
     for name, rows in VALID.items():
         write_csv(folder / f"{name}.csv", rows)
     return folder
+
+
+@pytest.fixture
+def rows() -> dict[str, list[dict[str, str]]]:
+    """A fresh copy of the valid rows, safe to edit in a test."""
+    return {name: [dict(r) for r in table] for name, table in VALID.items()}
+
+
+@pytest.fixture
+def csv_writer():
+    return write_csv
+
+
+@pytest.fixture
+def make_folder(tmp_path: Path):
+    """Write a folder of CSV files from {table: rows}; returns the folder."""
+
+    def make(tables: dict[str, list[dict[str, str]]], name: str = "input") -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for table, table_rows in tables.items():
+            write_csv(folder / f"{table}.csv", table_rows)
+        return folder
+
+    return make

@@ -27,9 +27,10 @@ def normalise_phone(raw: str | None) -> str | None:
     """The 11-digit mainland mobile number in ``raw``, or None when it is not one."""
     if raw is None:
         return None
-    text = _PREFIX.sub("", _SEPARATORS.sub("", str(raw)))
+    text = str(raw).strip()
     if text.endswith(".0"):  # a number that went through a spreadsheet as a float
         text = text[:-2]
+    text = _PREFIX.sub("", _SEPARATORS.sub("", text))
     return text if _MOBILE.match(text) else None
 
 
