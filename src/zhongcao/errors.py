@@ -72,7 +72,7 @@ class WorkspaceError(ZhongcaoError):
 
 
 class DuplicateKeyError(WorkspaceError):
-    """Incoming rows carry keys that the workspace already holds with other content."""
+    """Incoming rows carry keys that the workspace already holds."""
 
     def __init__(self, table: str, keys: list[str], total: int) -> None:
         self.table = table
@@ -80,8 +80,8 @@ class DuplicateKeyError(WorkspaceError):
         self.total = total
         sample = ", ".join(keys[:10])
         super().__init__(
-            f"{total} {table} key(s) already exist in the workspace with different content "
-            f"(e.g. {sample}); nothing was loaded"
+            f"{total} {table} key(s) already exist in the workspace "
+            f"(e.g. {sample}); nothing was loaded (use --quarantine to load the rest)"
         )
 
 

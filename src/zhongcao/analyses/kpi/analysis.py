@@ -1,0 +1,190 @@
+"""KPIs: what was spent, reached, engaged, led and sold, by channel and platform.
+
+Reads only marts (aggregates with a stated grain), so it runs unchanged on marts computed
+inside a clean room. Every formula and window is written down in docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.stats import nps_interval, ratio_bootstrap, safe_div, wilson
+from zhongcao.errors import InsufficientDataError
+
+FUNNEL_STAGES = ("aware", "interested", "deeply_interested", "purchased", "shared")
+
+
+class KpiAnalysis(Analysis):
+    """Overview KPIs.
+
+    Parameters
+    ----------
+    min_group_size:
+        Segments with fewer survey respondents than this are suppressed (reported as such).
+    recent_days:
+        Window for the "recent vs previous" trend comparison.
+    bootstrap_draws:
+        Resamples of days for the ROI interval.
+    """
+
+    name: ClassVar[str] = "kpi"
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "min_group_size": [Interval(int, 1, None)],
+        "recent_days": [Interval(int, 7, 365)],
+        "bootstrap_draws": [Interval(int, 100, 100_000)],
+    }
+
+    def __init__(self, min_group_size: int = DEFAULT_MIN_GROUP_SIZE, recent_days: int = 28,
+                 bootstrap_draws: int = 2000) -> None:
+        self.min_group_size = min_group_size
+        self.recent_days = recent_days
+        self.bootstrap_draws = bootstrap_draws
+
+    def fit(self, source: MartSource) -> Self:
+        self._validate_params()
+        channel = source.mart("channel_daily").to_pandas()
+        platform = source.mart("platform_daily").to_pandas()
+        if channel.empty and platform.empty:
+            raise InsufficientDataError("no spend, touches, leads or orders in the workspace: nothing to measure")
+        last_touch = source.mart("channel_last_touch").to_pandas()
+        self.daily_ = _daily(channel, platform)
+        self.by_channel_ = _by_channel(channel, last_touch)
+        self.by_platform_ = _by_platform(platform, float(channel["spend"].sum()))
+        self.repurchase_ = _repurchase(source.mart("buyer_frequency").to_pandas())
+        self.funnel_ = _funnel(source.mart("aips_funnel").to_pandas())
+        self.nps_, self.nps_by_segment_ = _nps(
+            source.mart("nps_monthly").to_pandas(), source.mart("nps_segment").to_pandas(), self.min_group_size
+        )
+        self.totals_ = self._totals(channel, platform)
+        self.trend_ = _trend(self.daily_, self.recent_days)
+        return self
+
+    def _totals(self, channel: pd.DataFrame, platform: pd.DataFrame) -> dict[str, float]:
+        spend = float(channel["spend"].sum())
+        gmv = float(platform["gmv"].sum())
+        daily = self.daily_
+        roi_lo, roi_hi = ratio_bootstrap(
+            daily["gmv"].to_numpy(float), daily["spend"].to_numpy(float), draws=self.bootstrap_draws
+        )
+        rep = self.repurchase_
+        overall = rep[rep["platform"] == "all"]
+        totals = {
+            "spend": spend,
+            "impressions": float(channel["impressions"].sum()),
+            "views": float(channel["views"].sum()),
+            "reads": float(channel["reads"].sum()),
+            "engagements": float(channel["engagements"].sum()),
+            "leads": float(channel["leads"].sum()),
+            "won": float(channel["won"].sum()),
+            "orders": float(platform["orders"].sum()),
+            "gmv": gmv,
+            "cpm": safe_div(spend, float(channel["impressions"].sum())) * 1000,
+            "cpe": safe_div(spend, float(channel["engagements"].sum())),
+            "cpl": safe_div(spend, float(channel["leads"].sum())),
+            "roi": safe_div(gmv, spend),
+            "roi_low": roi_lo,
+            "roi_high": roi_hi,
+            "aov": safe_div(gmv, float(platform["orders"].sum())),
+            "repurchase_rate": float(overall["rate"].iloc[0]) if len(overall) else math.nan,
+            "nps": self.nps_["nps"],
+            "days": float(len(daily)),
+        }
+        return totals
+
+
+def _daily(channel: pd.DataFrame, platform: pd.DataFrame) -> pd.DataFrame:
+    c = channel.groupby("day", as_index=False)[["spend", "reads", "engagements", "leads"]].sum()
+    p = platform.groupby("day", as_index=False)[["orders", "gmv"]].sum()
+    daily = c.merge(p, on="day", how="outer").fillna(0).sort_values("day").reset_index(drop=True)
+    daily["day"] = pd.to_datetime(daily["day"])
+    return daily
+
+
+def _by_channel(channel: pd.DataFrame, last_touch: pd.DataFrame) -> pd.DataFrame:
+    cols = ["spend", "impressions", "clicks", "views", "reads", "engagements", "leads", "won"]
+    g = channel.groupby("channel", as_index=False)[cols].sum()
+    lt = last_touch.groupby("channel", as_index=False)[["orders", "gmv"]].sum()
+    lt = lt.rename(columns={"orders": "last_touch_orders", "gmv": "last_touch_gmv"})
+    g = g.merge(lt, on="channel", how="outer").fillna(0)
+    g["cpm"] = np.where(g["impressions"] > 0, g["spend"] / g["impressions"].where(g["impressions"] > 0) * 1000, np.nan)
+    g["cpe"] = g["spend"] / g["engagements"].where(g["engagements"] > 0)
+    g["cpl"] = g["spend"] / g["leads"].where(g["leads"] > 0)
+    g["roi_last_touch"] = g["last_touch_gmv"] / g["spend"].where(g["spend"] > 0)
+    return g.sort_values("spend", ascending=False).reset_index(drop=True)
+
+
+def _by_platform(platform: pd.DataFrame, total_spend: float) -> pd.DataFrame:
+    g = platform.groupby("platform", as_index=False)[["orders", "gmv", "units"]].sum()
+    total = float(g["gmv"].sum())
+    g["gmv_share"] = g["gmv"] / total if total else np.nan
+    g["aov"] = g["gmv"] / g["orders"].where(g["orders"] > 0)
+    g["roi"] = g["gmv"] / total_spend if total_spend else np.nan
+    g["closed_loop"] = g["platform"].eq("red")
+    return g.sort_values("gmv", ascending=False).reset_index(drop=True)
+
+
+def _repurchase(freq: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for plat, grp in freq.groupby("platform"):
+        buyers = float(grp["buyers"].sum())
+        repeat = float(grp.loc[grp["orders_per_buyer"] >= 2, "buyers"].sum())
+        lo, hi = wilson(repeat, buyers)
+        rows.append({"platform": plat, "buyers": buyers, "repeat_buyers": repeat,
+                     "rate": safe_div(repeat, buyers), "rate_low": lo, "rate_high": hi})
+    return pd.DataFrame(rows, columns=["platform", "buyers", "repeat_buyers", "rate", "rate_low", "rate_high"])
+
+
+def _funnel(aips: pd.DataFrame) -> pd.DataFrame:
+    f = aips.sort_values("step").reset_index(drop=True)[["step", "stage", "users"]].copy()
+    f["users"] = f["users"].fillna(0).astype(float)
+    previous = f["users"].shift(1)
+    f["rate_from_previous"] = f["users"] / previous.where(previous > 0)
+    top = float(f["users"].iloc[0]) if len(f) else 0.0
+    f["rate_from_aware"] = f["users"] / top if top else np.nan
+    return f
+
+
+def _nps(monthly: pd.DataFrame, segments: pd.DataFrame, min_group: int) -> tuple[dict[str, float], pd.DataFrame]:
+    n = float(monthly["responses"].sum())
+    score, lo, hi = nps_interval(float(monthly["promoters"].sum()), float(monthly["detractors"].sum()), n)
+    overall = {"nps": score, "low": lo, "high": hi, "responses": n}
+    rows = []
+    for _, r in segments.iterrows():
+        suppressed = r["responses"] < min_group
+        s, slo, shi = nps_interval(float(r["promoters"]), float(r["detractors"]), float(r["responses"]))
+        rows.append({
+            "attribute": r["attribute"], "value": r["value"],
+            "responses": float(r["responses"]) if not suppressed else math.nan,
+            "nps": math.nan if suppressed else s,
+            "low": math.nan if suppressed else slo,
+            "high": math.nan if suppressed else shi,
+            "suppressed": bool(suppressed),
+        })
+    table = pd.DataFrame(rows, columns=["attribute", "value", "responses", "nps", "low", "high", "suppressed"])
+    return overall, table.sort_values(["attribute", "value"]).reset_index(drop=True)
+
+
+def _trend(daily: pd.DataFrame, days: int) -> dict[str, float]:
+    """Recent window vs the one before it; order counts treated as Poisson for the interval."""
+    if len(daily) < 2 * days:
+        return {}
+    recent = daily.tail(days)
+    before = daily.iloc[-2 * days : -days]
+    o1, o0 = float(recent["orders"].sum()), float(before["orders"].sum())
+    g1, g0 = float(recent["gmv"].sum()), float(before["gmv"].sum())
+    change = safe_div(o1 - o0, o0)
+    # Log rate ratio of two Poisson counts: se = sqrt(1/o1 + 1/o0).
+    if o1 > 0 and o0 > 0:
+        se = math.sqrt(1 / o1 + 1 / o0)
+        lr = math.log(o1 / o0)
+        lo, hi = math.exp(lr - 1.645 * se) - 1, math.exp(lr + 1.645 * se) - 1
+    else:
+        lo = hi = math.nan
+    return {"days": float(days), "orders_recent": o1, "orders_before": o0, "gmv_recent": g1, "gmv_before": g0,
+            "orders_change": change, "orders_change_low": lo, "orders_change_high": hi,
+            "gmv_change": safe_div(g1 - g0, g0)}

@@ -1,0 +1,31 @@
+"""The analyses `zhongcao run` and `zhongcao analyze NAME` know about, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from zhongcao.analyses.base import Analysis
+from zhongcao.analyses.kpi import KpiAnalysis
+from zhongcao.errors import AnalysisError
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    factory: Callable[[], Analysis]
+    description: str
+
+
+REGISTRY: dict[str, Entry] = {
+    e.name: e
+    for e in (
+        Entry("kpi", KpiAnalysis, "Spend, reach, engagement, leads, orders, GMV, ROI, repurchase, NPS, AIPS funnel."),
+    )
+}
+
+
+def create(name: str) -> Analysis:
+    if name not in REGISTRY:
+        raise AnalysisError(f"unknown analysis {name!r}; available: {', '.join(REGISTRY)}")
+    return REGISTRY[name].factory()

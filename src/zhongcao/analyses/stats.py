@@ -1,0 +1,52 @@
+"""Small pure statistics shared by analyses (intervals for rates, ratios and NPS)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+Z90 = float(stats.norm.ppf(0.95))
+
+
+def wilson(successes: float, n: float, z: float = Z90) -> tuple[float, float]:
+    """Wilson score interval for a proportion (90% by default)."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def nps_interval(promoters: float, detractors: float, n: float, z: float = Z90) -> tuple[float, float, float]:
+    """NPS (−100…100) with a normal-approximation interval on the difference of two shares."""
+    if n <= 0:
+        return (math.nan, math.nan, math.nan)
+    pp, pd = promoters / n, detractors / n
+    score = pp - pd
+    var = (pp + pd - score * score) / n
+    half = z * math.sqrt(max(var, 0.0))
+    return (100 * score, 100 * max(-1.0, score - half), 100 * min(1.0, score + half))
+
+
+def ratio_bootstrap(
+    numerators: np.ndarray, denominators: np.ndarray, *, draws: int = 2000, seed: int = 0, level: float = 0.9
+) -> tuple[float, float]:
+    """Interval for sum(num)/sum(den) by resampling units (days, users) with replacement."""
+    n = len(numerators)
+    if n == 0 or float(np.sum(denominators)) <= 0:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(draws, n))
+    num = numerators[idx].sum(axis=1)
+    den = denominators[idx].sum(axis=1)
+    ratios = num[den > 0] / den[den > 0]
+    alpha = (1 - level) / 2
+    return (float(np.quantile(ratios, alpha)), float(np.quantile(ratios, 1 - alpha)))
+
+
+def safe_div(num: float, den: float) -> float:
+    return num / den if den else math.nan

@@ -1,0 +1,101 @@
+"""SQL text for the relational layer, written once and run by DuckDB or Spark.
+
+Staging is generated from the contract (it only renames and casts); marts are SQL files in
+``sql/marts/`` whose header states their grain. Spark gets the same text transpiled by SQLGlot,
+so there is no second hand-kept copy of any model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import sqlglot
+
+from zhongcao.contract import TABLES
+from zhongcao.contract.tables import ColumnType
+
+SQL_TYPES: dict[ColumnType, str] = {
+    "str": "VARCHAR",
+    "int": "BIGINT",
+    "count": "BIGINT",
+    "float": "DOUBLE",
+    "money": "DOUBLE",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "tags": "VARCHAR[]",
+}
+
+# Categorical keys are compared across files from different exports; one spelling each.
+_LOWERED = {"channel", "platform", "action", "status", "note_type", "gender"}
+
+
+def raw_name(table: str) -> str:
+    return f"raw_{table}"
+
+
+def staging_name(table: str) -> str:
+    return f"stg_{table}"
+
+
+def mart_name(mart: str) -> str:
+    return f"mart_{mart}"
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier; extra columns from exports may hold any characters."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def staging_sql(table: str, extra_columns: tuple[str, ...] = ()) -> str:
+    """`SELECT` that renames and casts one raw table into its staged form."""
+    spec = TABLES[table]
+    parts = []
+    for col in spec.columns:
+        expr = f"CAST({quote(col.name)} AS {SQL_TYPES[col.type]})"
+        if col.name in _LOWERED:
+            expr = f"LOWER(TRIM({expr}))"
+        parts.append(f"{expr} AS {quote(col.name)}")
+    parts += [quote(c) for c in extra_columns]
+    return f"SELECT {', '.join(parts)} FROM {raw_name(table)}"
+
+
+@dataclass(frozen=True)
+class Mart:
+    name: str
+    grain: str
+    description: str
+    sql: str
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Staging tables the mart reads (for dependency order and clean-room docs)."""
+        return tuple(sorted(set(re.findall(r"\bstg_(\w+)", self.sql))))
+
+
+_HEADER = re.compile(r"^--\s*(mart|grain|description):\s*(.+)$", re.MULTILINE)
+
+
+@cache
+def marts() -> dict[str, Mart]:
+    """Every mart shipped with the package, by name."""
+    found: dict[str, Mart] = {}
+    folder = resources.files("zhongcao.engine").joinpath("sql", "marts")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".sql"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        header = dict(_HEADER.findall(text))
+        name = entry.name[: -len(".sql")]
+        if header.get("mart") != name or "grain" not in header:
+            raise RuntimeError(f"mart file {entry.name} must start with '-- mart: {name}' and '-- grain: …'")
+        found[name] = Mart(name, header["grain"].strip(), header.get("description", "").strip(), text)
+    return found
+
+
+def to_spark(sql: str) -> str:
+    """The same SQL in Spark's dialect."""
+    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]

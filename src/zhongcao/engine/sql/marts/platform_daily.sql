@@ -1,0 +1,11 @@
+-- mart: platform_daily
+-- grain: one row per day × platform
+-- description: Orders, GMV, units and distinct buyers per day on each platform (red = closed loop; tmall, jd, … = back-flow).
+SELECT CAST(ordered_at AS DATE) AS day,
+       platform,
+       COUNT(*) AS orders,
+       SUM(amount) AS gmv,
+       SUM(COALESCE(quantity, 1)) AS units,
+       COUNT(DISTINCT user_id) AS buyers
+FROM stg_orders
+GROUP BY CAST(ordered_at AS DATE), platform

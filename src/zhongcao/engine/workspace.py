@@ -1,0 +1,275 @@
+"""The DuckDB workspace: raw tables, staging views, precomputed marts.
+
+A workspace is a folder holding ``workspace.duckdb``. Loading is all-or-nothing: the new
+state is built in a copy and swapped in with one ``os.replace``, so a failed load leaves
+the file exactly as it was (byte for byte).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from zhongcao.contract import TABLES, BrandConfig
+from zhongcao.engine.sql import SQL_TYPES, mart_name, marts, quote, raw_name, staging_name, staging_sql
+from zhongcao.errors import DuplicateKeyError, WorkspaceError
+
+if TYPE_CHECKING:
+    from zhongcao.ingest import StagedInput
+
+DB_FILE = "workspace.duckdb"
+_LOG = "_ingest_log"
+_META = "_meta"
+_REJECTED = "rejected_rows"
+
+
+@dataclass
+class LoadSummary:
+    """What one `Workspace.load` did."""
+
+    loaded: dict[str, int] = field(default_factory=dict)  # table -> rows appended
+    skipped_files: list[str] = field(default_factory=list)  # already ingested (same content hash)
+    rejected: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.loaded) or self.rejected > 0
+
+
+class Workspace:
+    """A brand's local workspace. Implements the mart-source protocol the analyses read."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_FILE
+
+    def exists(self) -> bool:
+        return self.db_path.is_file()
+
+    # ----------------------------------------------------------------------------- loading
+    def load(self, staged: StagedInput, *, quarantine: bool = False) -> LoadSummary:
+        """Append a validated input folder; all-or-nothing.
+
+        Files whose content hash is already in the workspace are skipped, so re-ingesting
+        the same folder changes nothing. Keys that already exist raise DuplicateKeyError
+        (strict) or go to ``rejected_rows`` when the input was read with quarantine.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        tmp = self.db_path.with_name(DB_FILE + ".loading")
+        tmp.unlink(missing_ok=True)
+        if self.exists():
+            shutil.copy2(self.db_path, tmp)
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                summary = _load_into(con, staged, quarantine)
+                if summary.changed or not _has_table(con, _META):
+                    _write_meta(con, staged.brand)
+                    build_models(con)
+            finally:
+                con.close()
+            if summary.changed or not self.exists():
+                os.replace(tmp, self.db_path)
+            else:
+                tmp.unlink(missing_ok=True)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            with suppress(FileNotFoundError):
+                os.remove(str(tmp) + ".wal")
+            raise
+        return summary
+
+    # ----------------------------------------------------------------------------- reading
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not self.exists():
+            raise WorkspaceError(f"no workspace at {self.path} (run `zhongcao ingest INPUT_DIR --workspace {self.path}`)")
+        con = duckdb.connect(str(self.db_path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @property
+    def brand(self) -> BrandConfig:
+        with self._connect() as con:
+            row = con.execute(f"SELECT value FROM {_META} WHERE key = 'brand'").fetchone()
+        return BrandConfig.from_mapping(json.loads(row[0])) if row else BrandConfig()
+
+    def mart(self, name: str) -> pa.Table:
+        """One precomputed mart (an aggregate with a stated grain) as an Arrow table."""
+        if name not in marts():
+            raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
+        with self._connect() as con:
+            return con.execute(f"SELECT * FROM {mart_name(name)}").fetch_arrow_table()
+
+    def staged(self, table: str, columns: tuple[str, ...] | None = None) -> pa.Table:
+        """User-level staged rows. Only for analyses that truly need them (they must say so)."""
+        if table not in TABLES:
+            raise WorkspaceError(f"unknown table {table!r}")
+        cols = "*" if not columns else ", ".join(quote(c) for c in columns)
+        with self._connect() as con:
+            return con.execute(f"SELECT {cols} FROM {staging_name(table)}").fetch_arrow_table()
+
+    def row_counts(self) -> dict[str, int]:
+        with self._connect() as con:
+            return {t: con.execute(f"SELECT COUNT(*) FROM {raw_name(t)}").fetchone()[0] for t in TABLES}
+
+    def rejected_rows(self) -> pa.Table:
+        with self._connect() as con:
+            if not _has_table(con, _REJECTED):
+                return pa.table({"table": pa.array([], pa.string())})
+            return con.execute(f"SELECT * FROM {_REJECTED}").fetch_arrow_table()
+
+
+# --------------------------------------------------------------------------------- internals
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [name],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for spec in TABLES.values():
+        cols = ", ".join(f"{quote(c.name)} {SQL_TYPES[c.type]}" for c in spec.columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {raw_name(spec.name)} ({cols})")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {_LOG} (tbl VARCHAR, file VARCHAR, sha256 VARCHAR, rows BIGINT, loaded_at TIMESTAMP)"
+    )
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {_REJECTED} "
+        "(\"table\" VARCHAR, file VARCHAR, \"row\" BIGINT, reasons VARCHAR, record VARCHAR)"
+    )
+
+
+def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: bool) -> LoadSummary:
+    _ensure_raw_tables(con)
+    summary = LoadSummary()
+    seen = {(r[0], r[1]) for r in con.execute(f"SELECT tbl, sha256 FROM {_LOG}").fetchall()}
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rejected_batches: list[pa.Table] = []
+    for table, data in staged.tables.items():
+        info = staged.files.get(table)
+        digest = info.sha256 if info else ""
+        if (table, digest) in seen:
+            summary.skipped_files.append(str(info.path) if info else table)
+            continue
+        spec = TABLES[table]
+        raw = raw_name(table)
+        existing = set(_columns(con, raw))
+        new_columns = [n for n in data.column_names if n not in existing]
+        if new_columns:
+            # Extra columns (segment attributes, lost_reason, …) arrive with the file that has them.
+            con.register("_incoming", data.slice(0, 0))
+            types = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM _incoming").fetchall()}
+            con.unregister("_incoming")
+            for name in new_columns:
+                con.execute(f"ALTER TABLE {raw} ADD COLUMN {quote(name)} {types[name]}")
+        con.register("_incoming", data)
+        try:
+            if spec.key:
+                data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
+                con.unregister("_incoming")
+                con.register("_incoming", data)
+            con.execute(f"INSERT INTO {raw} BY NAME SELECT * FROM _incoming")
+        finally:
+            con.unregister("_incoming")
+        summary.loaded[table] = data.num_rows
+        con.execute(
+            f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
+            [table, str(info.path) if info else "", digest, data.num_rows, now],
+        )
+    if staged.rejected is not None and staged.rejected.num_rows:
+        # Rows rejected while reading a file that was skipped were recorded the first time.
+        skipped = [t for t in staged.tables if t not in summary.loaded]
+        fresh = [t not in skipped for t in staged.rejected.column("table").to_pylist()]
+        rejected_batches.insert(0, staged.rejected.filter(pa.array(fresh, pa.bool_())))
+    for batch in rejected_batches:
+        con.register("_rejected", batch)
+        con.execute(f"INSERT INTO {_REJECTED} BY NAME SELECT * FROM _rejected")
+        con.unregister("_rejected")
+        summary.rejected += batch.num_rows
+    summary.rejected = int(summary.rejected)
+    return summary
+
+
+def _drop_existing_keys(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    data: pa.Table,
+    staged: StagedInput,
+    rejected: list[pa.Table],
+    quarantine: bool,
+) -> pa.Table:
+    spec = TABLES[table]
+    on = " AND ".join(f"r.{quote(k)} = i.{quote(k)}" for k in spec.key)
+    dup = con.execute(
+        f"SELECT i.{quote(spec.key[0])} FROM _incoming i WHERE EXISTS "
+        f"(SELECT 1 FROM {raw_name(table)} r WHERE {on})"
+    ).fetchall()
+    if not dup:
+        return data
+    keys = [str(r[0]) for r in dup]
+    if not quarantine:
+        raise DuplicateKeyError(table, keys, len(keys))
+    key_set = set(keys)
+    first = data.column(spec.key[0]).to_pylist()
+    keep = pa.array([k not in key_set for k in first])
+    info = staged.files.get(table)
+    bad_rows = [i + 1 for i, k in enumerate(first) if k in key_set]
+    rejected.append(
+        pa.table(
+            {
+                "table": [table] * len(bad_rows),
+                "file": [str(info.path) if info else table] * len(bad_rows),
+                "row": pa.array(bad_rows, pa.int64()),
+                "reasons": [f"{spec.key[0]} already exists in the workspace"] * len(bad_rows),
+                "record": [json.dumps({spec.key[0]: first[r - 1]}, ensure_ascii=False) for r in bad_rows],
+            }
+        )
+    )
+    return data.filter(keep)
+
+
+def _write_meta(con: duckdb.DuckDBPyConnection, brand: BrandConfig) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {_META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(f"DELETE FROM {_META} WHERE key = 'brand'")
+    con.execute(f"INSERT INTO {_META} VALUES ('brand', ?)", [json.dumps(brand.to_mapping(), ensure_ascii=False)])
+
+
+def extra_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
+    contract = set(TABLES[table].column_names)
+    return tuple(c for c in _columns(con, raw_name(table)) if c not in contract)
+
+
+def build_models(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create staging views and materialise every mart."""
+    for table in TABLES:
+        con.execute(f"CREATE OR REPLACE VIEW {staging_name(table)} AS {staging_sql(table, extra_columns(con, table))}")
+    for mart in marts().values():
+        con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")
+
+
+def describe_marts() -> list[dict[str, Any]]:
+    return [{"name": m.name, "grain": m.grain, "description": m.description, "reads": m.reads} for m in marts().values()]

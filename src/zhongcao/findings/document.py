@@ -1,0 +1,84 @@
+"""The findings document (`findings.json`): every finding plus each analysis's result tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import pandas as pd
+
+from zhongcao.analyses import Analysis
+from zhongcao.analyses.kpi import KpiAnalysis
+from zhongcao.contract import BrandConfig
+from zhongcao.findings.kpi import kpi_findings
+from zhongcao.findings.model import Finding, _clean
+
+SCHEMA_VERSION = "1.0.0"
+
+# Which findings builder turns which fitted analysis into findings. Declared once.
+BUILDERS: dict[type[Analysis], Callable[[Any], list[Finding]]] = {KpiAnalysis: kpi_findings}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(resources.files("zhongcao.findings").joinpath("schema.json").read_text(encoding="utf-8"))
+
+
+def findings_for(analysis: Analysis) -> list[Finding]:
+    for kind, build in BUILDERS.items():
+        if isinstance(analysis, kind):
+            return build(analysis)
+    return []
+
+
+def results_of(analysis: Analysis) -> dict[str, Any]:
+    """The fitted ``trailing_underscore_`` attributes, as JSON-ready records."""
+    out: dict[str, Any] = {}
+    for key, value in vars(analysis).items():
+        if not key.endswith("_") or key.startswith("_"):
+            continue
+        if isinstance(value, pd.DataFrame):
+            frame = value.copy()
+            for col in frame.columns:
+                if pd.api.types.is_datetime64_any_dtype(frame[col]):
+                    frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+            out[key.rstrip("_")] = frame.to_dict(orient="records")
+        else:
+            out[key.rstrip("_")] = value
+    return _clean(out)
+
+
+def build_document(
+    brand: BrandConfig,
+    analyses: Mapping[str, Analysis],
+    errors: Mapping[str, str] | None = None,
+    workspace: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    findings: list[Finding] = []
+    for analysis in analyses.values():
+        findings += findings_for(analysis)
+    findings.sort(key=lambda f: f.money_at_stake, reverse=True)
+    doc: dict[str, Any] = {
+        "version": SCHEMA_VERSION,
+        "brand": {"name": brand.name, "category": brand.category},
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "workspace": dict(workspace or {}),
+        "findings": [f.to_dict() for f in findings],
+        "analyses": {
+            name: {"params": _clean(a.get_params()), "results": results_of(a), "error": None}
+            for name, a in analyses.items()
+        },
+    }
+    for name, message in (errors or {}).items():
+        doc["analyses"][name] = {"params": {}, "results": {}, "error": message}
+    validate_document(doc)
+    return doc
+
+
+def validate_document(doc: Mapping[str, Any]) -> None:
+    jsonschema.validate(doc, schema())

@@ -1,0 +1,76 @@
+"""Typed findings: every answer is a claim with evidence, uncertainty and an action, in zh and en."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Level = Literal["high", "medium", "low", "descriptive"]
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure we are. ``descriptive`` means a count of what happened, not an estimate."""
+
+    level: Level
+    statement: Text  # the interval in plain words
+    method: str  # e.g. "Wilson 90% interval", "bootstrap over days (2,000 draws)"
+    interval: tuple[float, float] | None = None
+    estimate: float | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    numbers: dict[str, float | int | str | None]
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the table behind the claim
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: Literal["bar", "line", "funnel", "table"]
+    x: str
+    y: list[str]
+    title: Text
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str  # stable within an analysis, e.g. "kpi.platform_split"
+    analysis: str
+    title: Text
+    summary: Text
+    action: Text
+    evidence: Evidence
+    confidence: Confidence
+    money_at_stake: float = 0.0  # CNY; orders the cards
+    chart: Chart | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(asdict(self))
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN/inf become null, tuples become lists, numpy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

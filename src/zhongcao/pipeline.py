@@ -1,0 +1,82 @@
+"""The library's front door: ingest a folder, run analyses, write findings.json and report.html.
+
+The CLI and the web app are thin shells over these functions (each CLI command is a few lines).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zhongcao.analyses import REGISTRY, Analysis, create
+from zhongcao.engine import LoadSummary, Workspace
+from zhongcao.errors import AnalysisError
+from zhongcao.findings import build_document
+from zhongcao.ingest import read_input
+from zhongcao.report import write_report
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    workspace: Path
+    findings_path: Path
+    report_path: Path
+    document: dict[str, Any]
+    load: LoadSummary = field(default_factory=LoadSummary)
+
+
+def ingest(input_dir: Path, workspace: Path, *, quarantine: bool = False) -> LoadSummary:
+    """Validate an input folder and load it into the workspace (all-or-nothing)."""
+    staged = read_input(Path(input_dir), quarantine=quarantine)
+    return Workspace(workspace).load(staged, quarantine=quarantine)
+
+
+def analyze(
+    workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None
+) -> tuple[dict[str, Analysis], dict[str, str]]:
+    """Fit the named analyses (all by default). An analysis that cannot run is reported, not fatal."""
+    fitted: dict[str, Analysis] = {}
+    errors: dict[str, str] = {}
+    for name in names or list(REGISTRY):
+        if progress:
+            progress(f"analysis:{name}")
+        try:
+            fitted[name] = create(name).fit(workspace)
+        except AnalysisError as exc:
+            errors[name] = str(exc)
+    return fitted, errors
+
+
+def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    fitted, errors = analyze(workspace, names, progress)
+    return build_document(workspace.brand, fitted, errors, workspace.row_counts())
+
+
+def run(
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    workspace: Path | None = None,
+    lang: str = "zh",
+    quarantine: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    ws_path = Path(workspace) if workspace else out_dir / "workspace"
+    if progress:
+        progress("ingest")
+    load = ingest(Path(input_dir), ws_path, quarantine=quarantine)
+    doc = findings(Workspace(ws_path), progress=progress)
+    if progress:
+        progress("report")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    findings_path = out_dir / "findings.json"
+    findings_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    report_path = write_report(doc, out_dir / "report.html", lang)
+    return RunResult(ws_path, findings_path, report_path, doc, load)

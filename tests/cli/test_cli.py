@@ -1,0 +1,49 @@
+"""The CLI mirrors the library and turns errors into exit code 2 with a clear message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from zhongcao.cli.main import app
+
+runner = CliRunner()
+
+
+def test_ingest_then_analyze(tiny_dir: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    result = runner.invoke(app, ["ingest", str(tiny_dir), "--workspace", str(ws)])
+    assert result.exit_code == 0, result.output
+    assert "orders" in result.output
+    result = runner.invoke(app, ["analyze", "kpi", "--workspace", str(ws), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["analyses"]["kpi"]["results"]["totals"]["orders"] == 4
+
+
+def test_bad_input_exits_2_with_file_row_column(tiny_dir: Path, tmp_path: Path) -> None:
+    (tiny_dir / "orders.csv").write_text(
+        "order_id,user_id,ordered_at,platform,amount\no1,u1,2025-01-01,jd,abc\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["ingest", str(tiny_dir), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2
+    assert "orders.csv" in result.output and "amount" in result.output and "abc" in result.output
+
+
+def test_unknown_analysis_is_a_clear_error(tiny_ws: Path) -> None:
+    result = runner.invoke(app, ["analyze", "nope", "--workspace", str(tiny_ws)])
+    assert result.exit_code == 2
+    assert "kpi" in result.output
+
+
+def test_every_command_has_an_example() -> None:
+    for command in app.registered_commands:
+        assert "Example: zhongcao" in (command.callback.__doc__ or ""), command.name
+
+
+def test_tables_lists_contract_and_marts() -> None:
+    result = runner.invoke(app, ["tables"])
+    assert result.exit_code == 0
+    assert "exposures" in result.output and "channel_daily" in result.output

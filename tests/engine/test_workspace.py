@@ -1,0 +1,140 @@
+"""Loading is all-or-nothing, idempotent, and detects duplicate keys."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from zhongcao import pipeline
+from zhongcao.engine import Workspace
+from zhongcao.errors import DuplicateKeyError, ValidationError, WorkspaceError
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_reingesting_the_same_folder_changes_nothing(tiny_dir: Path, tiny_ws: Path) -> None:
+    before = Workspace(tiny_ws).row_counts()
+    file_hash = digest(Workspace(tiny_ws).db_path)
+    summary = pipeline.ingest(tiny_dir, tiny_ws)
+    assert summary.loaded == {}
+    assert len(summary.skipped_files) == 9
+    assert Workspace(tiny_ws).row_counts() == before
+    assert digest(Workspace(tiny_ws).db_path) == file_hash
+
+
+def test_second_folder_appends(tiny_dir: Path, tiny_ws: Path, tmp_path: Path) -> None:
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "orders.csv").write_text(
+        "order_id,user_id,ordered_at,platform,amount\no9,u2,2025-01-03 10:00:00,jd,50.5\n", encoding="utf-8"
+    )
+    summary = pipeline.ingest(more, tiny_ws)
+    assert summary.loaded == {"orders": 1}
+    assert Workspace(tiny_ws).row_counts()["orders"] == 5
+
+
+def test_duplicate_keys_across_folders_abort_and_leave_workspace(tiny_ws: Path, tmp_path: Path) -> None:
+    more = tmp_path / "dup"
+    more.mkdir()
+    (more / "orders.csv").write_text(
+        "order_id,user_id,ordered_at,platform,amount\no1,u2,2025-01-03 10:00:00,jd,50.5\n", encoding="utf-8"
+    )
+    before = digest(Workspace(tiny_ws).db_path)
+    with pytest.raises(DuplicateKeyError, match="o1"):
+        pipeline.ingest(more, tiny_ws)
+    assert digest(Workspace(tiny_ws).db_path) == before
+    assert not list(tiny_ws.glob("*.loading*"))
+
+
+def test_duplicate_keys_quarantined(tiny_ws: Path, tmp_path: Path) -> None:
+    more = tmp_path / "dup"
+    more.mkdir()
+    (more / "orders.csv").write_text(
+        "order_id,user_id,ordered_at,platform,amount\n"
+        "o1,u2,2025-01-03 10:00:00,jd,50.5\no10,u2,2025-01-03 11:00:00,jd,20\n",
+        encoding="utf-8",
+    )
+    summary = pipeline.ingest(more, tiny_ws, quarantine=True)
+    assert summary.loaded == {"orders": 1}
+    rejected = Workspace(tiny_ws).rejected_rows().to_pylist()
+    assert any("already exists" in r["reasons"] for r in rejected)
+
+
+@pytest.mark.parametrize(
+    "name, content, encoding",
+    [
+        ("orders.csv", "order_id,user_id,ordered_at,platform,amount\no7,u1,2025-01-01,jd,abc\n", "utf-8"),
+        ("orders.csv", "order_id,user_id,platform,amount\no7,u1,jd,12\n", "utf-8"),  # missing ordered_at
+        ("orders.csv", "order_id,user_id,ordered_at,platform,amount\no7,u1,2025-01-01,jd,1\no7,u1,2025-01-01,jd,2\n",
+         "utf-8"),  # duplicate keys inside the file
+        ("orders.csv", 'order_id,user_id,ordered_at,platform,amount\no7,u1,2025-01-01,jd,"12\n', "utf-8"),  # truncated
+    ],
+)
+def test_bad_input_leaves_workspace_unchanged(
+    tiny_ws: Path, tmp_path: Path, name: str, content: str, encoding: str
+) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / name).write_bytes(content.encode(encoding))
+    before = digest(Workspace(tiny_ws).db_path)
+    with pytest.raises(ValidationError) as info:
+        pipeline.ingest(bad, tiny_ws)
+    assert info.value.problems and all(p.file for p in info.value.problems)
+    assert digest(Workspace(tiny_ws).db_path) == before
+
+
+def test_wrong_encoding_leaves_workspace_unchanged(tiny_ws: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    # Latin-1 bytes that are neither UTF-8 nor a complete GB18030 sequence at the end.
+    (bad / "orders.csv").write_bytes(b"order_id,user_id,ordered_at,platform,amount\no7,u1,2025-01-01,jd,1\xff\n")
+    before = digest(Workspace(tiny_ws).db_path)
+    with pytest.raises(ValidationError, match="orders.csv"):
+        pipeline.ingest(bad, tiny_ws)
+    assert digest(Workspace(tiny_ws).db_path) == before
+
+
+def test_failed_first_load_creates_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "orders.csv").write_text("order_id,user_id,platform,amount\no7,u1,jd,12\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        pipeline.ingest(bad, tmp_path / "ws")
+    assert not Workspace(tmp_path / "ws").exists()
+
+
+def test_xlsx_with_chinese_headers_loads(tiny_ws: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = tmp_path / "xlsx"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "用户ID", "下单时间", "平台", "实付金额", "省份"])
+    ws.append(["x1", "u1", "2025-01-05 10:00:00", "tmall", 88.8, "广东省"])
+    wb.save(folder / "orders.xlsx")
+    summary = pipeline.ingest(folder, tiny_ws)
+    assert summary.loaded == {"orders": 1}
+    orders = Workspace(tiny_ws).staged("orders").to_pandas().set_index("order_id")
+    assert orders.loc["x1", "amount"] == pytest.approx(88.8)
+    assert orders.loc["x1", "region"] == "广东"
+
+
+def test_missing_workspace_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="no workspace"):
+        Workspace(tmp_path / "nope").mart("platform_daily")
+
+
+def test_marts_state_their_grain() -> None:
+    from zhongcao.engine import describe_marts
+
+    for mart in describe_marts():
+        assert mart["grain"].startswith("one row per"), mart
+
+
+def test_extra_columns_are_kept(tiny_ws: Path) -> None:
+    leads = Workspace(tiny_ws).staged("leads").to_pandas()
+    assert "child_grade" in leads.columns
