@@ -153,3 +153,13 @@ def test_brand_toml(tmp_path: Path) -> None:
     (tmp_path / "brand.toml").write_text('colour = "red"\n', encoding="utf-8")
     with pytest.raises(ContractError, match=r"brand\.toml"):
         load_brand(tmp_path)
+
+
+def test_phone_under_an_unknown_header_is_caught_by_content(make_folder, rows) -> None:
+    orders = [{**rows["orders"][0], "user_id": "", "联系方式": "13812341234"},
+              {**rows["orders"][0], "order_id": "o2", "联系方式": "139 1234 5678"}]
+    staged = read_input(make_folder({"orders": orders}))
+    table = staged.tables["orders"]
+    assert "联系方式" not in table.column_names
+    assert table.column("user_id").to_pylist() == [hashlib.sha256(b"13812341234").hexdigest(), "u1"]
+    assert "13812341234" not in repr(staged) and "5678" not in repr(table.to_pylist())

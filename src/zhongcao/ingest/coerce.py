@@ -7,6 +7,8 @@ only text, or types that cannot be cast safely, go through the pandas parsers.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -105,8 +107,6 @@ def as_text(array: pa.Array) -> pa.Array:
         return pc.cast(array, pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         # Nested values (structs, lists) have no Arrow string cast; JSON is their text form.
-        import json
-
         values = [None if v is None else json.dumps(v, ensure_ascii=False, default=str)
                   for v in array.to_pylist()]
         return pa.array(values, type=pa.string())

@@ -18,9 +18,9 @@ import pyarrow.compute as pc
 from zhongcao.contract import Column, Table, normalise_province
 from zhongcao.errors import Problem
 from zhongcao.ingest.coerce import as_text, coerce, trim_text
-from zhongcao.ingest.headers import clean_header, map_headers
+from zhongcao.ingest.headers import HeaderMap, clean_header, map_headers
 from zhongcao.ingest.parsers import ARROW_TYPES, EXPECTED
-from zhongcao.ingest.phone import hash_phone_series, mask_phone, scrub
+from zhongcao.ingest.phone import hash_phone_series, mask_phone, normalise_phone, scrub
 from zhongcao.ingest.readers import RawFile
 
 CAP = 1000  # problems listed per file and column; one summary problem counts the rest
@@ -162,6 +162,21 @@ def _duplicates(typed: dict[str, pa.Array], table: Table, issues: _Issues) -> No
         issues.file_level(f"a unique {label} (and {len(groups) - CAP} more duplicated keys)", label)
 
 
+def _phones_by_content(source: pa.Table, found: HeaderMap) -> None:
+    """Treat an extra column whose values are mostly mobile numbers as a phone column.
+
+    A header we do not recognise (联系方式, tel, …) must not smuggle raw phone numbers
+    into the kept extras; the first such column becomes the phone column, any other
+    is dropped like one.
+    """
+    for name, index in list(found.extras.items()):
+        sample = as_text(source.column(index).slice(0, 200).combine_chunks()).drop_null().to_pylist()
+        if sample and sum(normalise_phone(v) is not None for v in sample) >= 0.8 * len(sample):
+            del found.extras[name]
+            if found.phone is None:
+                found.phone = index
+
+
 def validate(raw: RawFile, table: Table) -> Validated:
     file = raw.path.name
     issues = _Issues(file, raw.row_numbers)
@@ -172,6 +187,7 @@ def validate(raw: RawFile, table: Table) -> Validated:
     from_text = raw.format != "parquet"
     headers = [clean_header(h) for h in source.column_names]
     found = map_headers(table, headers)
+    _phones_by_content(source, found)
     phone_header = headers[found.phone] if found.phone is not None else None
 
     fatal = False
