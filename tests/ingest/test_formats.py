@@ -157,3 +157,35 @@ def test_truncated_binary_files(tmp_path: Path, rows, suffix: str) -> None:
     [problem] = info.value.problems
     assert problem.file == path.name
     assert "truncated" in problem.expected
+
+
+def test_truncated_jsonl_line_is_a_row_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "users.jsonl").write_text('{"user_id": "u1"}\n{"user_id": "u2"}\n{"user_id": "u', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_input(folder)
+    [problem] = info.value.problems
+    assert (problem.file, problem.row) == ("users.jsonl", 3)
+    staged = read_input(folder, quarantine=True)
+    assert staged.tables["users"].num_rows == 2
+
+
+def test_file_cut_mid_character(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "creators.csv").write_bytes("creator_id,name\nc1,小红\n".encode()[:-2])
+    with pytest.raises(ValidationError) as info:
+        read_input(folder)
+    assert "truncated" in info.value.problems[0].expected
+
+
+def test_header_spellings(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "creators.csv").write_text("\ufeff Creator_ID ,粉丝数, 博主昵称\nc1,1.2万,x\n", encoding="utf-8")
+    staged = read_input(folder)
+    assert staged.tables["creators"].to_pylist()[0]["followers"] == 12000
+    (folder / "creators.csv").write_text("creator_id,博主ID\nc1,c1\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="one column for creator_id"):
+        read_input(folder, quarantine=True)

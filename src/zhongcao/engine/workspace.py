@@ -114,7 +114,7 @@ class Workspace:
         if name not in marts():
             raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
         with self._connect() as con:
-            return con.execute(f"SELECT * FROM {mart_name(name)}").fetch_arrow_table()
+            return _plain_numbers(con.execute(f"SELECT * FROM {mart_name(name)}").fetch_arrow_table())
 
     def staged(self, table: str, columns: tuple[str, ...] | None = None) -> pa.Table:
         """User-level staged rows. Only for analyses that truly need them (they must say so)."""
@@ -136,6 +136,15 @@ class Workspace:
 
 
 # --------------------------------------------------------------------------------- internals
+def _plain_numbers(table: pa.Table) -> pa.Table:
+    """DuckDB sums integers into HUGEINT (Arrow decimal); analyses want int64/float64."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_decimal(f.type):
+            target = pa.int64() if f.type.scale == 0 else pa.float64()
+            table = table.set_column(i, f.name, table.column(i).cast(target))
+    return table
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
         con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
