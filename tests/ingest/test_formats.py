@@ -189,3 +189,13 @@ def test_header_spellings(tmp_path: Path) -> None:
     (folder / "creators.csv").write_text("creator_id,博主ID\nc1,c1\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="one column for creator_id"):
         read_input(folder, quarantine=True)
+
+
+def test_damaged_utf8_is_not_read_as_gbk(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = "creator_id,name\nc1,小红\n".encode() + b"c2,\xe5\xb0x\n"  # a broken character after good UTF-8
+    (folder / "creators.csv").write_bytes(data)
+    with pytest.raises(ValidationError) as info:
+        read_input(folder)
+    assert f"offset {len(data) - 4}" in info.value.problems[0].expected

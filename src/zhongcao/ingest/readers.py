@@ -77,19 +77,25 @@ def decode(data: bytes) -> tuple[str, str]:
         text = data.decode("utf-8-sig")
         return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            offset = utf8_error.start
-            if utf8_error.end >= len(data) and "end of data" in str(utf8_error.reason):
-                raise _DecodeFailure(
-                    f"complete UTF-8 text (file ends in the middle of a character at byte offset {offset}; "
-                    "truncated?)"
-                ) from None
+        offset = utf8_error.start
+        if utf8_error.end >= len(data) and "end of data" in str(utf8_error.reason):
             raise _DecodeFailure(
-                f"text encoded as UTF-8 or GBK/GB18030 (undecodable byte {data[offset:offset + 1]!r} "
-                f"at byte offset {offset})"
+                f"complete UTF-8 text (the file ends in the middle of a character at byte offset {offset}; "
+                "truncated?)"
             ) from None
+        # Chinese GBK text almost never forms valid multi-byte UTF-8, so non-ASCII text that
+        # decoded as UTF-8 before the bad byte means a damaged UTF-8 file, not a GBK one;
+        # decoding it as GB18030 would quietly turn it into mojibake.
+        utf8_before = not data[:offset].isascii()
+        if not utf8_before:
+            try:
+                return data.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError:
+                pass
+        raise _DecodeFailure(
+            f"text encoded as UTF-8 or GBK/GB18030 (undecodable byte {data[offset:offset + 1]!r} "
+            f"at byte offset {offset})"
+        ) from None
 
 
 def _gunzip(data: bytes) -> tuple[bytes, bool]:
