@@ -194,7 +194,7 @@ def test_header_spellings(tmp_path: Path) -> None:
 def test_damaged_utf8_is_not_read_as_gbk(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    data = "creator_id,name\nc1,小红\n".encode() + b"c2,\xe5\xb0x\n"  # a broken character after good UTF-8
+    data = "creator_id,name\nc1,小红\nc3,小绿小蓝\n".encode() + b"c2,\xe5\xb0x\n"  # a broken character after good UTF-8
     (folder / "creators.csv").write_bytes(data)
     with pytest.raises(ValidationError) as info:
         read_input(folder)

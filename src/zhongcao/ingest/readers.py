@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -83,11 +84,7 @@ def decode(data: bytes) -> tuple[str, str]:
                 f"complete UTF-8 text (the file ends in the middle of a character at byte offset {offset}; "
                 "truncated?)"
             ) from None
-        # Chinese GBK text almost never forms valid multi-byte UTF-8, so non-ASCII text that
-        # decoded as UTF-8 before the bad byte means a damaged UTF-8 file, not a GBK one;
-        # decoding it as GB18030 would quietly turn it into mojibake.
-        utf8_before = not data[:offset].isascii()
-        if not utf8_before:
+        if not _damaged_utf8(data[:offset]):
             try:
                 return data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
@@ -96,6 +93,22 @@ def decode(data: bytes) -> tuple[str, str]:
             f"text encoded as UTF-8 or GBK/GB18030 (undecodable byte {data[offset:offset + 1]!r} "
             f"at byte offset {offset})"
         ) from None
+
+
+def _damaged_utf8(prefix: bytes) -> bool:
+    """Whether the valid UTF-8 before a bad byte is plainly Chinese UTF-8 text.
+
+    GBK byte pairs sometimes form valid 2-byte UTF-8 (Cyrillic, Latin-1 letters) but
+    hardly ever a run of 3-byte CJK characters with nothing else non-ASCII. When the
+    prefix is such a run, the file is damaged UTF-8, and decoding it as GB18030 would
+    quietly turn it into mojibake.
+    """
+    if prefix.isascii():
+        return False
+    text = prefix.decode("utf-8")
+    if re.search(r"[^\x00-\x7f\u3000-\u9fff\uff00-\uffef]", text):
+        return False
+    return len(re.findall(r"[\u4e00-\u9fff]", text[:100_000])) >= 4
 
 
 def _gunzip(data: bytes) -> tuple[bytes, bool]:
