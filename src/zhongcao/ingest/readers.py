@@ -191,10 +191,9 @@ def _read_csv(raw: RawFile, text: str) -> RawFile:
 
 def _renumber(n: int, skipped: list[int]) -> np.ndarray:
     """1-based data row numbers of the rows kept, given the data rows the reader skipped."""
-    rows = np.arange(1, n + 1, dtype=np.int64)
-    for s in sorted(r for r in skipped if r > 0):
-        rows[rows >= s] += 1
-    return rows
+    gaps = np.unique(np.asarray([r for r in skipped if r > 0], dtype=np.int64))
+    every = np.arange(1, n + len(gaps) + 1, dtype=np.int64)
+    return np.setdiff1d(every, gaps, assume_unique=True)[:n]
 
 
 def _cell(value: object) -> str | None:

@@ -137,6 +137,21 @@ def _phone(raw_phone: pa.Array, issues: _Issues) -> tuple[pa.Array, np.ndarray]:
     return pa.array(hashed, type=pa.string(), from_pandas=True), bad
 
 
+def _hash_phone_ids(ids: pa.Array, issues: _Issues) -> pa.Array:
+    """Hash a user_id column that actually holds phone numbers, as if it had been a phone column.
+
+    Brands often key their CRM by mobile number; storing those raw would leak them, and
+    hashing them the same way as a phone column keeps the ids joinable across tables.
+    """
+    sample = ids.slice(0, 200).drop_null().to_pylist()
+    if not sample or sum(normalise_phone(v) is not None for v in sample) < 0.8 * len(sample):
+        return ids
+    hashed, _ = hash_phone_series(ids.to_pandas())
+    issues.file_level("pseudonymous user ids (user_id held phone numbers; they were hashed)", "user_id",
+                      "warning")
+    return pc.coalesce(pa.array(hashed, type=pa.string(), from_pandas=True), ids)
+
+
 def _duplicates(typed: dict[str, pa.Array], table: Table, issues: _Issues) -> None:
     if not table.key or any(k not in typed for k in table.key):
         return
@@ -227,6 +242,8 @@ def validate(raw: RawFile, table: Table) -> Validated:
             outside, expected = _bounds(values, column)
             issues.rows_bad(outside & ~bad, column.name, raw_values, expected)
         typed[column.name] = values
+    if table.accepts_phone and "user_id" in found.columns:
+        typed["user_id"] = _hash_phone_ids(typed["user_id"], issues)
     if use_phone:
         assert found.phone is not None
         hashed, phone_bad = _phone(source.column(found.phone).combine_chunks(), issues)
