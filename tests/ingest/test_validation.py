@@ -167,10 +167,12 @@ def test_phone_under_an_unknown_header_is_caught_by_content(make_folder, rows) -
 
 def test_phone_numbers_in_user_id_are_hashed(make_folder, rows) -> None:
     users = [{**rows["users"][0], "user_id": "138-1234-1234"}, {**rows["users"][1], "user_id": "13912345678"}]
-    orders = [{**rows["orders"][0], "user_id": "+8613812341234"}]
-    staged = read_input(make_folder({"users": users, "orders": orders}))
+    orders = [{**rows["orders"][0], "user_id": "+8613812341234"},
+              {**rows["orders"][0], "order_id": "o2", "user_id": "13912345678", "amount": "?"}]
+    staged = read_input(make_folder({"users": users, "orders": orders}), quarantine=True)
     digest = hashlib.sha256(b"13812341234").hexdigest()
     assert staged.tables["users"].column("user_id").to_pylist()[0] == digest
     assert staged.tables["orders"].column("user_id").to_pylist() == [digest]
-    assert "13912345678" not in repr(staged)
+    assert "13912345678" not in repr(staged) + repr(staged.rejected.to_pylist())
+    assert staged.rejected.num_rows == 1
     assert not [p for p in staged.problems if "point nowhere" in p.expected]

@@ -93,8 +93,8 @@ def _discover(folder: Path, problems: list[Problem]) -> dict[str, Path]:
     return {name: paths[0] for name, paths in found.items() if len(paths) == 1}
 
 
-def _records(raw: RawFile, checked: Validated, positions: np.ndarray) -> list[str]:
-    """Raw rows as JSON, with any phone number masked."""
+def _records(raw: RawFile, checked: Validated, positions: np.ndarray, accepts_phone: bool) -> list[str]:
+    """Raw rows as JSON, with any phone number masked (user_id may hold them too)."""
     assert raw.table is not None
     rows = raw.table.take(pa.array(positions, type=pa.int64())).to_pylist()
     out = []
@@ -104,7 +104,7 @@ def _records(raw: RawFile, checked: Validated, positions: np.ndarray) -> list[st
                 if key.strip().replace("\ufeff", "") == checked.phone_column and row[key] is not None:
                     row[key] = mask_phone(str(row[key]))
         text = json.dumps(row, ensure_ascii=False, default=str)
-        out.append(scrub(text) if checked.phone_column is not None else text)
+        out.append(scrub(text) if checked.phone_column is not None or accepts_phone else text)
     return out
 
 
@@ -112,7 +112,7 @@ def _rejected(table: str, raw: RawFile, checked: Validated) -> pa.Table:
     positions = np.flatnonzero(checked.bad)
     rows = [int(raw.row_numbers[p]) for p in positions]
     reasons = ["; ".join(checked.reasons.get(int(p), ["invalid"])) for p in positions]
-    records = _records(raw, checked, positions) if len(positions) else []
+    records = _records(raw, checked, positions, TABLES[table].accepts_phone) if len(positions) else []
     for row, reason, text in raw.bad_rows:  # rows the reader could not split into fields
         rows.append(row)
         reasons.append(reason)
