@@ -199,3 +199,19 @@ def test_damaged_utf8_is_not_read_as_gbk(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
         read_input(folder)
     assert f"offset {len(data) - 4}" in info.value.problems[0].expected
+
+
+def test_unterminated_quote_at_the_end(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(
+        'order_id,user_id,ordered_at,platform,amount\no1,u1,2025-01-01,jd,5\no7,u1,2025-01-01,jd,"12\n',
+        encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_input(folder)
+    [problem] = info.value.problems
+    assert (problem.file, problem.row) == ("orders.csv", 2)
+    assert "quote" in problem.expected
+    staged = read_input(folder, quarantine=True)
+    assert staged.tables["orders"].column("order_id").to_pylist() == ["o1"]
+    assert staged.rejected.column("row").to_pylist() == [2]

@@ -183,6 +183,17 @@ def _read_csv(raw: RawFile, text: str) -> RawFile:
         )
     except pa.ArrowInvalid as error:
         return raw.fail(f"well-formed CSV ({str(error).splitlines()[0]})")
+    unclosed_seen = any(b[2].count('"') % 2 for b in bad)  # the reader already rejected the cut row
+    if text.count('"') % 2 and table.num_rows and not unclosed_seen:
+        # Quotes always come in pairs in well-formed CSV (an escaped quote is doubled), so an
+        # odd count means a quote opened and never closed: the file was cut inside a value.
+        # The reader swallowed the rest of the file into that value, so the last record is it.
+        last = table.slice(table.num_rows - 1).to_pylist()[0]
+        raw_text = ",".join("" if v is None else str(v) for v in last.values())
+        table = table.slice(0, table.num_rows - 1)
+        # It is the last record of the file, so every kept and skipped row comes before it.
+        reason = "a closing quote (the last row ends inside a quoted value; file cut short?)"
+        bad.append((table.num_rows + len(bad) + 1, reason, raw_text))
     raw.table = table.rename_columns(header)
     raw.bad_rows = bad
     raw.row_numbers = _renumber(table.num_rows, [b[0] for b in bad])
