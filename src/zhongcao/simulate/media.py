@@ -1,0 +1,235 @@
+"""Creators, notes and the spend plan: everything that exists once per world, not per user.
+
+Notes are few (sub-linear in users), so they are built eagerly with per-note text; the
+per-topic pools built here let chunks pick "a recent note of topic X" fully vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from zhongcao.contract.geo import PROVINCES, REGION_GROUPS
+from zhongcao.simulate import calendar as cal
+from zhongcao.simulate import specials
+from zhongcao.simulate.population import PROVINCE_GROUP, PROVINCE_P
+from zhongcao.simulate.spec import CHANNELS, WorldSpec
+from zhongcao.simulate.text import TextMaker
+
+# Share of a user's touches by channel, and the true response parameters per channel.
+CHANNEL_SHARE = np.array([0.42, 0.20, 0.10, 0.06, 0.12, 0.10])
+ROI = np.array([2.4, 1.3, 3.0, 1.8, 0.8, 1.6])
+DECAY = np.array([0.70, 0.35, 0.10, 0.30, 0.50, 0.20])
+SPEND_PER_USER = np.array([0.0, 6.0, 3.0, 1.5, 3.0, 3.0])  # CNY per panel user over the period
+CAMPAIGN = {"eligible_share": 0.3, "holdout_share": 0.2, "touches": 3.0, "effect": 0.012, "roi": 1.5}
+KOL_PER_USER = 10.0  # CNY of sponsored-note fees per panel user over the period
+MAX_AGE_DAYS = 120  # a touched note is at most this old (recency of the feed)
+
+
+@dataclass
+class Media:
+    creator_ids: list[str]
+    creator: dict[str, np.ndarray]  # followers, province, quote, registered, eff, young_f
+    creator_names: list[str]
+    creator_kind: list[str]
+    note_ids: list[str]
+    note: dict[str, np.ndarray]  # creator, pub, topic, sponsored, cost, popularity, views, likes, …
+    note_text: dict[str, list]  # title, body, tags, brand, product, note_type
+    pools: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per topic: (note idx, pub, cum popularity)
+    spend: np.ndarray  # (channels, days) planned non-kol spend; kol row from notes
+    touch_cdf: list[np.ndarray]  # per channel, cumulative day profile of touches
+    effect: np.ndarray  # (channels, days) expected incremental orders per touch (before multipliers)
+    price: float
+    saturation_k: np.ndarray
+    base_cdf: np.ndarray = field(default_factory=lambda: np.zeros(0))  # baseline demand by day
+    boost: np.ndarray = field(default_factory=lambda: np.zeros(0))  # retail-event multiplier by day
+    planted: dict[str, object] = field(default_factory=dict)
+
+
+def scale_counts(users: int) -> tuple[int, int]:
+    notes = int(np.clip(round(2500 * (users / 20_000) ** 0.7), 800, 1_000_000))
+    creators = int(np.clip(round(300 * (users / 20_000) ** 0.45), 120, 60_000))
+    return notes, creators
+
+
+def _names(tm: TextMaker, n: int) -> list[str]:
+    pre = ("小", "阿", "是", "爱吃", "一只", "今天也", "努力的", "不吃香菜的", "会飞的", "")
+    core = ("鱼", "桃子", "卷卷", "Momo", "糖糖", "大橙子", "小满", "Lily", "七七", "木子", "芝士", "团子",
+            "山野", "阿June", "Coco", "豆包", "狸猫", "白白", "安安", "Kiki")
+    post = ("", "呀", "酱", "同学", "妈妈", "的日常", "在路上", "_", "2023", "🌿", "爱分享")
+    r = tm.rnd
+    return [r.choice(pre) + r.choice(core) + r.choice(post) for _ in range(n)]
+
+
+def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) -> Media:
+    n_notes, n_creators = scale_counts(users)
+    follower_scale = (users / 20_000) ** 0.3
+    # --- regular creators -------------------------------------------------------------
+    followers = np.round(rng.lognormal(9.3, 1.3, n_creators) * follower_scale).astype(np.int64) + 50
+    province = rng.choice(len(PROVINCES), size=n_creators, p=PROVINCE_P).astype(np.int16)
+    young_f = rng.random(n_creators) < 0.45
+    # True per-creator conversion effect, deliberately unrelated to reach.
+    eff = rng.lognormal(-0.35, 0.85, n_creators)
+    order = np.argsort(-followers)
+    eff[order[:3]] = 0.05  # the three biggest accounts barely move anyone
+    small = order[n_creators // 2:]
+    eff[rng.choice(small, size=4, replace=False)] = 4.0  # small accounts whose readers really buy
+    registered = rng.integers(-900, -30, n_creators)  # day index relative to period start
+    activity = rng.lognormal(0, 0.8, n_creators)
+    kinds = ["regular"] * n_creators
+    creator: dict[str, np.ndarray] = {
+        "followers": followers, "province": province, "young_f": young_f, "eff": eff,
+        "registered": registered, "activity": activity,
+    }
+    names = _names(tm, n_creators)
+
+    # --- ordinary notes -----------------------------------------------------------------
+    t_days = cal.draw_days(rng, cal.cdf(np.linspace(1.0, 1.8, cal.N_DAYS)), n_notes)
+    frac = t_days / (cal.N_DAYS - 1)
+    shares = np.array([t.share for t in spec.topics])
+    growth = np.array([t.growth for t in spec.topics])
+    probs = shares[None, :] * (1 + (growth[None, :] - 1) * frac[:, None])
+    probs /= probs.sum(1, keepdims=True)
+    topic = (rng.random(n_notes)[:, None] > np.cumsum(probs, 1)).sum(1).clip(0, len(shares) - 1)
+    author = np.empty(n_notes, dtype=np.int64)
+    cgroup = PROVINCE_GROUP[province]
+    for ti, t in enumerate(spec.topics):
+        idx = np.flatnonzero(topic == ti)
+        ok = np.ones(n_creators, dtype=bool)
+        if t.author_groups:
+            ok &= np.isin(cgroup, [REGION_GROUPS.index(g) for g in t.author_groups])
+        if t.author_young_women:
+            ok &= young_f
+        cand = np.flatnonzero(ok)
+        if len(cand) == 0:
+            cand = np.arange(n_creators)
+        w = activity[cand] / activity[cand].sum()
+        author[idx] = rng.choice(cand, size=len(idx), p=w)
+    pub = cal.draw_seconds(rng, t_days)
+    kind = np.array([t.kind for t in spec.topics])[topic]
+    sponsored = np.where(kind == "own", rng.random(n_notes) < 0.55,
+                         np.where(kind == "competitor", rng.random(n_notes) < 0.35, rng.random(n_notes) < 0.02))
+    quote = np.round(followers * rng.uniform(0.06, 0.12, n_creators) + 300, -1)
+    creator["quote"] = quote
+    cost = np.where(sponsored & (kind == "own"), np.round(quote[author] * rng.uniform(0.8, 1.1, n_notes), 2), np.nan)
+    note: dict[str, np.ndarray] = {
+        "creator": author, "pub": pub, "topic": topic.astype(np.int16), "sponsored": sponsored, "cost": cost,
+        "soft_ad": np.zeros(n_notes, bool), "undisclosed": np.zeros(n_notes, bool),
+        "fake": np.zeros(n_notes, bool), "negative": np.zeros(n_notes, bool), "genuine": np.zeros(n_notes, bool),
+    }
+    text: dict[str, list] = {"title": [], "body": [], "tags": [], "brand": [], "product": []}
+    brand_name = str(spec.brand["name"])
+    for i in range(n_notes):
+        t = spec.topics[topic[i]]
+        if t.kind == "own":
+            brand, product = brand_name, tm.rnd.choice(spec.products).name
+        elif t.kind == "competitor":
+            brand, product = tm.rnd.choice(t.brands), None
+        else:
+            brand, product = None, None
+        fixed = {"brand": brand} if brand else {}
+        if product:
+            fixed["product"] = product
+        title = tm.line(t.titles, 0.3, **fixed)
+        text["title"].append(None if tm.rnd.random() < 0.03 else title)
+        text["body"].append(tm.body(t.bodies, t.tags, **fixed))
+        text["tags"].append(tm.tags(t.tags))
+        text["brand"].append(brand)
+        text["product"].append(product)
+
+    # --- planted special accounts and notes (genuine users, soft ads, fakes, negative burst)
+    media = Media([], creator, names, kinds, [], note, text, [], np.zeros(0), [], np.zeros(0), 0.0, np.zeros(0))
+    specials.plant(rng, spec, tm, media)
+    # Quotes are rescaled so the kol budget is about KOL_PER_USER CNY per panel user, like other channels.
+    paid = media.note["sponsored"] & (media.note["cost"] > 0)
+    factor = KOL_PER_USER * users / max(float(media.note["cost"][paid].sum()), 1.0)
+    media.creator["quote"] = np.round(media.creator["quote"] * factor, 0)
+    media.note["cost"] = np.round(media.note["cost"] * factor, 2)
+    n_notes = len(media.note["pub"])
+    n_creators = len(media.creator["followers"])
+    media.creator_ids = [f"c{i:05d}" for i in range(1, n_creators + 1)]
+    media.note_ids = [f"n{i:07d}" for i in range(1, n_notes + 1)]
+
+    # --- platform metrics (panel touches are drawn ∝ popularity) -------------------------
+    n = media.note
+    fol = media.creator["followers"][n["creator"]]
+    pop = rng.lognormal(0, 1.0, n_notes) * (fol / 1e4) ** 0.4
+    n["popularity"] = pop
+    views = np.round(pop * 4000 * rng.uniform(0.7, 1.3, n_notes)).astype(np.int64) + 20
+    like_rate = rng.lognormal(np.log(0.04), 0.35, n_notes)
+    collect_rate = np.array([t.collect_rate for t in spec.topics] + [0.005])[n["topic"]] * rng.lognormal(0, 0.3, n_notes)
+    likes = views * like_rate
+    collects = views * collect_rate
+    # Bought engagement: likes far above what views support, saves far below likes.
+    likes = np.where(n["fake"], views * rng.uniform(0.25, 0.45, n_notes), likes)
+    collects = np.where(n["fake"], likes * rng.uniform(0.01, 0.03, n_notes), collects)
+    n["views"], n["likes"] = views, np.round(likes).astype(np.int64)
+    n["collects"] = np.round(collects).astype(np.int64)
+    n["shares"] = np.round(views * rng.lognormal(np.log(0.006), 0.4, n_notes)).astype(np.int64)
+    n["video"] = rng.random(n_notes) < 0.35
+    n["region"] = np.where(rng.random(n_notes) < 0.05, -1, media.creator["province"][n["creator"]])
+
+    # --- per-topic pools of touchable notes (negative-burst notes are never served) ------
+    media.pools = []
+    for ti in range(len(spec.topics)):
+        idx = np.flatnonzero((n["topic"] == ti) & ~n["negative"])
+        idx = idx[np.argsort(n["pub"][idx], kind="stable")]
+        media.pools.append((idx, n["pub"][idx], np.cumsum(n["popularity"][idx])))
+    _plan_spend(rng, spec, media, users)
+    return media
+
+
+def _plan_spend(rng: np.random.Generator, spec: WorldSpec, media: Media, users: int) -> None:
+    """Daily spend per channel and the per-touch effect it buys (ROI, adstock, saturation)."""
+    days = cal.N_DAYS
+    boost = cal.event_boost()
+    demand = cal.demand_profile(spec.monthly_season)
+    weeks = np.arange(days) // 7
+    spend = np.zeros((len(CHANNELS), days))
+    week_level = rng.lognormal(0, 0.55, weeks.max() + 1)
+    on = rng.random(weeks.max() + 1) < 0.75
+    spend[1] = week_level[weeks] * np.where(on[weeks], 1.0, 0.15) * (1 + 0.8 * (boost - 1))
+    spend[2] = demand * rng.lognormal(0, 0.2, weeks.max() + 1)[weeks]
+    spend[3] = 1 + 0.6 * (boost - 1)
+    bursts = np.full(days, 0.15)
+    for s in rng.choice(days - 25, size=7, replace=False):
+        bursts[s: s + int(rng.integers(12, 24))] = 2.0
+    spend[4] = bursts
+    spend[5] = boost**1.5 * rng.lognormal(0, 0.15, days)
+    for c in range(1, len(CHANNELS)):
+        spend[c] *= SPEND_PER_USER[c] * users / spend[c].sum()
+    n = media.note
+    own_sponsored = n["sponsored"] & (n["cost"] > 0)
+    kol_days = cal.day_index(n["pub"][own_sponsored])
+    spend[0] = np.bincount(kol_days, weights=n["cost"][own_sponsored], minlength=days)[:days]
+    media.spend = np.round(spend, 2)
+    media.base_cdf = cal.cdf(demand)
+    media.boost = boost
+
+    price = float(np.average([p.price for p in spec.products], weights=[p.weight for p in spec.products]))
+    media.price = price
+    # Touch volume follows spend; kol touches follow the adstocked flow of notes plus organic reach.
+    profiles = spend.copy()
+    kol = np.zeros(days)
+    acc = 0.0
+    for d in range(days):
+        acc = acc * 0.85 + spend[0, d]
+        kol[d] = acc
+    profiles[0] = kol / max(kol.mean(), 1e-9) + 1.0
+    profiles[1:] = profiles[1:] + 1e-6
+    media.touch_cdf = [cal.cdf(p) for p in profiles]
+    k = np.maximum(spend.mean(1) * 2, 1e-6)
+    media.saturation_k = k
+    sat = 1 / (1 + spend / k[:, None])
+    effect = np.zeros_like(spend)
+    expected = users * 20 * CHANNEL_SHARE
+    own_share = sum(t.share * (1 + t.growth) / 2 for t in spec.topics if t.kind == "own")
+    mean_eff = float(np.average(media.creator["eff"][n["creator"]], weights=n["popularity"]))
+    for c in range(len(CHANNELS)):
+        touches_d = expected[c] * (profiles[c] / profiles[c].sum())
+        denom = (touches_d * sat[c]).sum() * price
+        if c == 0:
+            denom *= own_share * mean_eff
+        effect[c] = ROI[c] * spend[c].sum() / max(denom, 1e-9) * sat[c]
+    media.effect = effect
