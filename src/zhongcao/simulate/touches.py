@@ -33,7 +33,7 @@ ACTION_P = np.array([
 ])
 LEAD_STATUS = ("new", "contacted", "trial", "won", "lost")
 STATUS_P = np.array([0.06, 0.12, 0.14, 0.24, 0.44])
-REPURCHASE_P = 0.22
+REPURCHASE_P = 0.17
 
 
 @dataclass
@@ -152,6 +152,11 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     m = np.flatnonzero(topic >= 0)
     note[m], t[m] = pick_notes(rng, media, topic[m], t[m])
     day = cal.day_index(t)
+    # Topics people save (ear-jewellery looks) turn more plain views into collects.
+    save = np.array([tp.collect_rate for tp in spec.topics] + [0.0]) >= 0.06
+    sv = np.flatnonzero((ch == 0) & (note >= 0) & (action == A["view"]))
+    sv = sv[save[media.note["topic"][note[sv]]] & (rng.random(len(sv)) < 0.15)]
+    action[sv] = A["collect"]
     query = np.full(total, -1, dtype=np.int64)
     ms = np.flatnonzero(action == A["search"])
     brandq = rng.random(len(ms)) < 0.4
