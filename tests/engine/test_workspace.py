@@ -138,3 +138,20 @@ def test_marts_state_their_grain() -> None:
 def test_extra_columns_are_kept(tiny_ws: Path) -> None:
     leads = Workspace(tiny_ws).staged("leads").to_pandas()
     assert "child_grade" in leads.columns
+
+
+def test_bad_xlsx_with_chinese_headers_is_named_and_leaves_workspace(tiny_ws: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = tmp_path / "xlsx"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "用户ID", "下单时间", "平台", "实付金额"])
+    ws.append(["x1", "u1", "2025-01-05 10:00:00", "tmall", "八十八"])
+    wb.save(folder / "orders.xlsx")
+    before = digest(Workspace(tiny_ws).db_path)
+    with pytest.raises(ValidationError) as info:
+        pipeline.ingest(folder, tiny_ws)
+    problem = next(p for p in info.value.problems if p.severity == "error")
+    assert (problem.file, problem.row, problem.column, problem.value) == ("orders.xlsx", 1, "amount", "八十八")
+    assert digest(Workspace(tiny_ws).db_path) == before
