@@ -42,7 +42,7 @@ def _pools(spec: WorldSpec, tm: TextMaker) -> TextPools:
     for ti, t in enumerate(spec.topics):
         for si, s in enumerate(spec.segments):
             lo = len(comments)
-            for _ in range(30):
+            for _ in range(80):
                 b = brand if t.kind == "own" else (tm.rnd.choice(t.brands) if t.brands else brand)
                 seg_lines = spec.segment_comments.get(s, ())
                 src = seg_lines if seg_lines and tm.rnd.random() < 0.4 else t.comments

@@ -23,10 +23,10 @@ GENUINE_BODIES = (
     "{product}我已经用了{time}了，{feel}，不是广告纯自用分享",
     "回购第二次了，{brand}一直在用，{sp}这点真的没话说",
     "用了{time}说点真实感受：优点是{sp}，缺点是{minus}",
-    "自己花钱买的，{time}下来{feel}，身边朋友都被我安利了",
+    "自己花钱买的，用了{time}{feel}，身边朋友都被我安利了",
     "一直在用{brand}，中间也试过别家，最后还是回购了",
     "刚开始也犹豫过，用了{time}以后发现{sp}是真的",
-    "记录一下，{product}陪了我{time}，已经是第二单了",
+    "记录一下，{product}一直在用，陪了我{time}，已经是第二单了",
 )
 SOFT_TITLES = ("{hardsell}！{product}", "全网最低｜{brand}{product}手慢无", "{hardsell}的{product}，{hardsell}",
                "挖到宝了！{brand}{hardsell}", "不允许还有人不知道{brand}")
@@ -130,7 +130,7 @@ def plant(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, media: Media
         c = rows.creator(rng, "genuine", rng.lognormal(8.5, 0.8), float(rng.uniform(2.5, 3.5)), int(rng.integers(-900, -200)))
         genuine.append(c)
         for _ in range(int(rng.integers(2, 4))):
-            rows.note(tm, c, _secs(rng, int(rng.integers(20, 260))), own, GENUINE_TITLES, GENUINE_BODIES + own_t.bodies[:2],
+            rows.note(tm, c, _secs(rng, int(rng.integers(20, 260))), own, GENUINE_TITLES, GENUINE_BODIES,
                       own_t.tags, False, np.nan, genuine=True)
         for _ in range(int(rng.integers(1, 3))):
             rows.note(tm, c, _secs(rng, int(rng.integers(320, cal.N_DAYS - 5))), own, own_t.titles, own_t.bodies,

@@ -155,7 +155,7 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     # Topics people save (ear-jewellery looks) turn more plain views into collects.
     save = np.array([tp.collect_rate for tp in spec.topics] + [0.0]) >= 0.06
     sv = np.flatnonzero((ch == 0) & (note >= 0) & (action == A["view"]))
-    sv = sv[save[media.note["topic"][note[sv]]] & (rng.random(len(sv)) < 0.15)]
+    sv = sv[save[media.note["topic"][note[sv]]] & (rng.random(len(sv)) < 0.4)]
     action[sv] = A["collect"]
     query = np.full(total, -1, dtype=np.int64)
     ms = np.flatnonzero(action == A["search"])
@@ -186,7 +186,8 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
 
     # --- baseline orders --------------------------------------------------------------------
     mult = np.array([spec.segment_order_mult.get(s, 1.0) for s in spec.segments])[pop.segment]
-    nb = rng.poisson(spec.base_orders * mult)
+    # At most one baseline order per user: repeat buying comes from the explicit repurchase step.
+    nb = (rng.random(n) < -np.expm1(-spec.base_orders * mult)).astype(np.int64)
     bu = np.repeat(np.arange(n), nb)
     o_user.append(bu)
     o_t.append(cal.draw_seconds(rng, cal.draw_days(rng, media.base_cdf, len(bu))))

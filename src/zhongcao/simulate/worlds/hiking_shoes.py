@@ -97,7 +97,7 @@ SPEC = WorldSpec(
                   "其他": ("咨询门店地址", "问防水等级", "问尺码偏大还是偏小")},
     gender_f=0.48,
     age_weights=(0.2, 0.28, 0.25, 0.15, 0.12),
-    base_orders=0.25,
+    base_orders=0.5,
     segment_order_mult={"西南": 1.1, "华南": 1.0, "其他": 1.0},
     platforms={"red": 0.25, "tmall": 0.35, "jd": 0.3, "offline": 0.1},
     monthly_season=(0.8, 0.8, 1.1, 1.3, 1.2, 0.9, 0.9, 0.9, 1.1, 1.3, 1.1, 0.8),
