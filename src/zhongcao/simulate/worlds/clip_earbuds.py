@@ -47,7 +47,7 @@ RIVAL = Topic(
     titles=("{brand}开放式耳机体验", "{brand}和别家对比", "{brand}值得买吗"),
     bodies=("{brand}的耳机{sp}", "{brand}价格便宜一些，{feel}", "用了{time}{brand}，{minus}"),
     tags=("开放式耳机", "{brand}", "耳机推荐"),
-    comments=("{ask}", "{brand}和{brand}哪个好", "音质怎么样", "{praise}"),
+    comments=("{ask}", "{brand}和声夹哪个好", "音质怎么样", "{praise}"),
 )
 LIFE = Topic(
     "lifestyle", "数码生活", "neutral", 0.37,
