@@ -1,0 +1,1 @@
+"""Marketing-mix model: baseline + saturation(adstock(spend)) per channel, Bayesian, with ROI and carry-over."""

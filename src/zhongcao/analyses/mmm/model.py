@@ -1,0 +1,407 @@
+"""Bayesian marketing-mix model: baseline + Σ_c β_c · response_c(spend_c) + noise.
+
+Inference is collapsed: the linear coefficients (baseline, controls, channel β) have Gaussian
+priors, so for given nonlinear media parameters θ (adstock, saturation) and noise σ they are
+integrated out exactly and the marginal likelihood p(y | θ, σ) is closed-form. An affine-invariant
+ensemble sampler (emcee) explores only (θ, log σ) — a dozen dimensions instead of a hundred —
+with every walker's likelihood computed in one batched numpy call; β is then drawn from its exact
+Gaussian conditional for each kept (θ, σ). Channel β are non-negative: draws below zero are
+redrawn (the marginal likelihood ignores that truncation, an approximation that matters only
+when a channel's effect is indistinguishable from zero).
+
+Priors on ROI: ``roi_prior=(mean, sd)`` puts a Gaussian prior on each channel's ROI, which for
+given θ is a Gaussian prior on β_c (ROI is linear in β_c). Lift studies enter the same way, as
+Gaussian likelihood terms on a channel's ROI (estimate, standard error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import emcee
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from zhongcao.analyses.mmm.design import baseline_columns, infer_period
+from zhongcao.analyses.mmm.diagnostics import Convergence, check_media, convergence
+from zhongcao.analyses.mmm.transforms import Chain, default_chain
+
+LOG2PI = float(np.log(2 * np.pi))
+
+
+@dataclass(frozen=True)
+class LiftStudy:
+    """A measured incremental ROI for one channel (from a holdout or geo experiment)."""
+
+    channel: str
+    roi: float
+    se: float
+
+
+@dataclass
+class Posterior:
+    theta: np.ndarray  # (walkers, draws, D) natural-scale media parameters and σ last
+    beta: np.ndarray  # (walkers, draws, p) linear coefficients in scaled units
+    names: list[str]  # names of theta columns
+
+
+class BayesianMMM:
+    """Marketing-mix model on arrays (the analysis in ``analysis.py`` feeds it from marts).
+
+    Parameters
+    ----------
+    chain:
+        Response of every channel (a ``Chain`` of transforms), or a mapping channel -> Chain.
+    roi_prior:
+        (mean, sd) of a Gaussian prior on each channel's ROI (KPI must be money); ``None`` uses
+        a N(0, coef_prior_sd²) prior on the channel coefficient in units of mean KPI per period.
+    walkers, steps, burn:
+        Ensemble size (0 = automatic) and sampler steps; the first ``burn`` steps are discarded.
+    spend_scale:
+        "max" (as PyMC-Marketing: saturation priors are on spend ÷ its largest value) or "mean".
+    """
+
+    def __init__(self, chain: Chain | Mapping[str, Chain] | None = None, roi_prior: tuple[float, float] | None = None,
+                 coef_prior_sd: float = 2.0, base_prior_sd: float = 2.0, noise_prior_sd: float = 1.0,
+                 trend_degree: int = 1, yearly_order: int = 2, events: bool = True, walkers: int = 0,
+                 steps: int = 1500, burn: int = 700, draws: int = 1000, spend_scale: str = "max",
+                 seed: int = 0) -> None:
+        self.chain = chain if chain is not None else default_chain()
+        self.roi_prior = roi_prior
+        self.coef_prior_sd = coef_prior_sd
+        self.base_prior_sd = base_prior_sd
+        self.noise_prior_sd = noise_prior_sd
+        self.trend_degree = trend_degree
+        self.yearly_order = yearly_order
+        self.events = events
+        self.walkers = walkers
+        self.steps = steps
+        self.burn = burn
+        self.draws = draws
+        self.spend_scale = spend_scale
+        self.seed = seed
+
+    # --------------------------------------------------------------------------- set-up
+    def fit(self, y: np.ndarray, spend: np.ndarray, dates: Sequence[Any], channels: Sequence[str],
+            controls: np.ndarray | None = None, control_names: Sequence[str] = (),
+            lift_studies: Sequence[LiftStudy] = (), geos: Sequence[str] | None = None) -> BayesianMMM:
+        """y: (T,) or (G, T); spend: (T, C) or (G, T, C); controls: (T, K) or (G, T, K)."""
+        y = np.asarray(y, float)
+        spend = np.asarray(spend, float)
+        if y.ndim == 1:
+            y, spend = y[None], spend[None]
+            controls = None if controls is None else np.asarray(controls, float)[None]
+        self.channels_ = list(channels)
+        self.geos_ = list(geos) if geos is not None else [f"geo{g}" for g in range(y.shape[0])]
+        self.dates_ = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+        self.period_ = infer_period(self.dates_)
+        g, t, c = spend.shape
+        self.chains_ = [self.chain[ch] if isinstance(self.chain, Mapping) else self.chain for ch in self.channels_]
+        self.theta_names_ = [f"{ch}.{n}" for ch, ch_chain in zip(self.channels_, self.chains_, strict=True)
+                             for n in ch_chain.names] + ["sigma"]
+        base = baseline_columns(self.dates_, self.period_, self.trend_degree, self.yearly_order, self.events)
+        n_params = len(self.theta_names_) + base.shape[1] + c + (controls.shape[-1] if controls is not None else 0)
+        self.collinear_ = check_media(spend.sum(0), self.channels_, n_params, self.period_)
+        # Scale: KPI by its mean; each channel's spend by its largest (as PyMC-Marketing, so the
+        # saturation priors mean the same thing) or mean value per geo-period.
+        self.y_scale_ = float(y.mean()) or 1.0
+        ref = spend.max((0, 1)) if self.spend_scale == "max" else spend.mean((0, 1))
+        self.spend_scale_ = np.where(ref > 0, ref, 1.0)
+        self.spend_ = spend
+        self.y_ = y
+        xs = spend / self.spend_scale_
+        self._x = [xs[..., k] for k in range(c)]  # each (G, T)
+        z_parts = [np.kron(np.eye(g), np.ones((t, 1)))]  # one intercept per geo
+        z_names = [f"intercept[{name}]" for name in self.geos_]
+        shared = base.to_numpy(float)
+        z_parts.append(np.tile(shared, (g, 1)))
+        z_names += list(base.columns)
+        if controls is not None:
+            k = controls.reshape(g * t, -1)
+            sd = k.std(0)
+            z_parts.append((k - k.mean(0)) / np.where(sd > 0, sd, 1.0))
+            z_names += [f"control[{n}]" for n in (control_names or range(k.shape[1]))]
+        self._z = np.hstack(z_parts)
+        self.base_names_ = z_names
+        self._ys = (y / self.y_scale_).reshape(-1)
+        self._ztz = self._z.T @ self._z
+        self._zty = self._z.T @ self._ys
+        self._yty = float(self._ys @ self._ys)
+        self._lift = [(self.channels_.index(s.channel), s.roi, s.se) for s in lift_studies
+                      if s.channel in self.channels_ and s.se > 0]
+        self.lift_studies_ = list(lift_studies)
+        self._sample()
+        return self
+
+    # --------------------------------------------------------------------------- likelihood
+    def _natural(self, u: np.ndarray) -> np.ndarray:
+        out = np.empty_like(u)
+        i = 0
+        for ch in self.chains_:
+            for p in ch.params:
+                out[:, i] = p.to_natural(u[:, i])
+                i += 1
+        out[:, i] = np.exp(u[:, i])
+        return out
+
+    def _log_prior(self, u: np.ndarray) -> np.ndarray:
+        lp = np.zeros(len(u))
+        i = 0
+        for ch in self.chains_:
+            for p in ch.params:
+                lp += p.log_prior(u[:, i])
+                i += 1
+        s = np.exp(u[:, i])  # half-normal on σ (scaled units) plus the log-link Jacobian
+        return lp - 0.5 * (s / self.noise_prior_sd) ** 2 + u[:, i]
+
+    def _features(self, v: np.ndarray) -> np.ndarray:
+        """Media columns for each batch member: (B, n, C) in scaled spend units."""
+        cols, i = [], 0
+        for k, ch in enumerate(self.chains_):
+            m = len(ch.params)
+            cols.append(ch.apply(self._x[k], v[:, i : i + m]).reshape(len(v), -1))
+            i += m
+        return np.stack(cols, axis=-1)
+
+    def _roi_factor(self, f: np.ndarray) -> np.ndarray:
+        """ROI_c = factor_c · β_c: KPI (money) per unit of spend, for each batch member (B, C)."""
+        return f.sum(1) * self.y_scale_ / self.spend_.sum((0, 1))
+
+    def _gaussian(self, v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Posterior precision A, vector b and prior terms of the linear coefficients, batched."""
+        bsz, _, c = f.shape
+        p0 = self._z.shape[1]
+        sigma2 = v[:, -1] ** 2
+        a = np.empty((bsz, p0 + c, p0 + c))
+        a[:, :p0, :p0] = self._ztz
+        zf = np.einsum("np,bnc->bpc", self._z, f)
+        a[:, :p0, p0:] = zf
+        a[:, p0:, :p0] = zf.transpose(0, 2, 1)
+        a[:, p0:, p0:] = np.einsum("bnc,bnd->bcd", f, f)
+        a /= sigma2[:, None, None]
+        b = np.empty((bsz, p0 + c))
+        b[:, :p0] = self._zty
+        b[:, p0:] = np.einsum("bnc,n->bc", f, self._ys)
+        b /= sigma2[:, None]
+        m0 = np.zeros((bsz, p0 + c))
+        prec0 = np.full((bsz, p0 + c), 1.0 / self.base_prior_sd**2)
+        prec0[:, 0 : len(self.geos_)] = 1.0 / (10.0 * self.base_prior_sd) ** 2  # intercepts: nearly flat
+        factor = self._roi_factor(f)
+        if self.roi_prior is not None:
+            mu, sd = self.roi_prior
+            safe = np.maximum(factor, 1e-12)
+            m0[:, p0:] = mu / safe
+            prec0[:, p0:] = (safe / sd) ** 2
+        else:
+            prec0[:, p0:] = 1.0 / self.coef_prior_sd**2
+        a[:, np.arange(p0 + c), np.arange(p0 + c)] += prec0
+        b += prec0 * m0
+        const = np.sum(prec0 * m0**2, 1)
+        for k, roi, se in self._lift:
+            a[:, p0 + k, p0 + k] += (factor[:, k] / se) ** 2
+            b[:, p0 + k] += factor[:, k] * roi / se**2
+            const += (roi / se) ** 2 + np.log(2 * np.pi * se**2)
+        return a, b, prec0, const, sigma2
+
+    def _log_post(self, u: np.ndarray) -> np.ndarray:
+        u = np.atleast_2d(u)
+        out = np.full(len(u), -np.inf)
+        ok = np.all(np.abs(u) < 12, axis=1)  # far tails of every prior; keeps the maths finite
+        if not ok.any():
+            return out
+        u_ok = u[ok]
+        v = self._natural(u_ok)
+        f = self._features(v)
+        a, b, prec0, const, sigma2 = self._gaussian(v, f)
+        n = len(self._ys)
+        finite = np.isfinite(a).all((1, 2)) & np.isfinite(b).all(1)
+        a[~finite] = np.eye(a.shape[1])
+        b[~finite] = 0.0
+        try:
+            chol = np.linalg.cholesky(a)
+        except np.linalg.LinAlgError:
+            if len(u) == 1:
+                return out
+            out[ok] = np.concatenate([self._log_post(row[None]) for row in u_ok])
+            return out
+        logdet = 2 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(1)
+        w = np.linalg.solve(chol, b[..., None])[..., 0]  # L w = b  =>  bᵀA⁻¹b = |w|²
+        ll = (-0.5 * n * (LOG2PI + np.log(sigma2)) - 0.5 * self._yty / sigma2 + 0.5 * np.log(prec0).sum(1)
+              - 0.5 * logdet + 0.5 * (w**2).sum(1) - 0.5 * const)
+        res = np.where(finite, ll + self._log_prior(u_ok), -np.inf)
+        out[ok] = np.where(np.isfinite(res), res, -np.inf)
+        return out
+
+    # --------------------------------------------------------------------------- inference
+    def _initial(self, rng: np.random.Generator) -> np.ndarray:
+        """MAP by L-BFGS from a few starts; finite-difference gradients are one batched call."""
+        d = len(self.theta_names_)
+        starts = []
+        median = []
+        for ch in self.chains_:
+            for p in ch.params:
+                median.append(float(p.to_unconstrained(np.atleast_1d(p.prior.median()))[0]))
+        median.append(float(np.log(0.3)))
+        starts.append(np.array(median))
+        for _ in range(3):
+            starts.append(np.array(median) + rng.normal(0, 0.7, d))
+        h = 1e-5
+
+        def fg(u: np.ndarray) -> tuple[float, np.ndarray]:
+            pts = np.vstack([u, u + h * np.eye(d)])
+            vals = self._log_post(pts)
+            if not np.isfinite(vals[0]):
+                return 1e12, np.zeros(d)
+            grad = (vals[1:] - vals[0]) / h
+            return -float(vals[0]), -np.where(np.isfinite(grad), grad, 0.0)
+
+        best = None
+        for s in starts:
+            r = optimize.minimize(fg, s, jac=True, method="L-BFGS-B", bounds=[(-12, 12)] * d,
+                                  options={"maxiter": 300})
+            if best is None or r.fun < best.fun:
+                best = r
+        assert best is not None
+        self.map_ = best.x
+        return best.x
+
+    def _sample(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        d = len(self.theta_names_)
+        start = self._initial(rng)
+        walkers = self.walkers or max(4 * d, 24)
+        walkers += walkers % 2
+        p0 = start + 0.05 * rng.standard_normal((walkers, d))
+        moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
+        sampler = emcee.EnsembleSampler(walkers, d, self._log_post, vectorize=True, moves=moves)
+        sampler.random_state = np.random.RandomState(int(rng.integers(2**31))).get_state()
+        state = sampler.run_mcmc(p0, self.burn, progress=False)
+        sampler.reset()
+        sampler.run_mcmc(state, self.steps - self.burn, progress=False)
+        self.acceptance_ = float(np.mean(sampler.acceptance_fraction))
+        chain = sampler.get_chain()  # (steps, walkers, d)
+        keep = max(1, int(np.ceil(chain.shape[0] * walkers / self.draws)))
+        u = chain[::keep].transpose(1, 0, 2)  # (walkers, draws, d)
+        flat_u = u.reshape(-1, d)
+        v = self._natural(flat_u)
+        beta = self._draw_beta(v, rng)
+        self.posterior_ = Posterior(v.reshape(*u.shape), beta.reshape(*u.shape[:2], -1), self.theta_names_)
+        full = self._natural(chain.reshape(-1, d)).reshape(chain.shape).transpose(1, 0, 2)
+        quantities = {name: full[..., i] for i, name in enumerate(self.theta_names_)}
+        roi = self.roi_draws()
+        for k, ch in enumerate(self.channels_):
+            quantities[f"{ch}.roi"] = roi[..., k]
+        self.convergence_: Convergence = convergence(quantities)
+
+    def _draw_beta(self, v: np.ndarray, rng: np.random.Generator, batch: int = 256) -> np.ndarray:
+        out = []
+        p0 = self._z.shape[1]
+        for s in range(0, len(v), batch):
+            vb = v[s : s + batch]
+            f = self._features(vb)
+            a, b, *_ = self._gaussian(vb, f)
+            chol = np.linalg.cholesky(a)
+            mean = np.linalg.solve(a, b[..., None])[..., 0]
+            draw = np.empty_like(mean)
+            todo = np.ones(len(vb), bool)
+            for _ in range(50):  # redraw rows with a negative channel coefficient (truncated prior)
+                z = rng.standard_normal(mean[todo].shape)
+                eps = np.linalg.solve(chol[todo].transpose(0, 2, 1), z[..., None])[..., 0]  # Lᵀ e = z
+                draw[todo] = mean[todo] + eps
+                todo = np.any(draw[:, p0:] < 0, axis=1)
+                if not todo.any():
+                    break
+            draw[:, p0:] = np.maximum(draw[:, p0:], 0.0)
+            out.append(draw)
+        return np.concatenate(out)
+
+    # --------------------------------------------------------------------------- results
+    def _flat(self) -> tuple[np.ndarray, np.ndarray]:
+        post = self.posterior_
+        return post.theta.reshape(-1, post.theta.shape[-1]), post.beta.reshape(-1, post.beta.shape[-1])
+
+    def channel_response(self, k: int, spend: np.ndarray, theta: np.ndarray, beta: np.ndarray) -> np.ndarray:
+        """KPI (original units) per draw and period from channel k's spend (G, T): (B, G, T)."""
+        i = sum(len(ch.params) for ch in self.chains_[:k])
+        m = len(self.chains_[k].params)
+        x = spend / self.spend_scale_[k]
+        feat = self.chains_[k].apply(x, theta[:, i : i + m])
+        p0 = self._z.shape[1]
+        return beta[:, p0 + k].reshape(-1, 1, 1) * feat * self.y_scale_
+
+    def contribution_draws(self) -> np.ndarray:
+        """Per draw, channel and period, the KPI each channel added (summed over geos): (walkers, draws, C, T)."""
+        theta, beta = self._flat()
+        out = np.stack([self.channel_response(k, self.spend_[..., k], theta, beta).sum(1)
+                        for k in range(len(self.channels_))], axis=1)
+        return out.reshape(*self.posterior_.theta.shape[:2], len(self.channels_), -1)
+
+    def roi_draws(self) -> np.ndarray:
+        """Incremental KPI over the window per unit spend, per draw and channel: (walkers, draws, C)."""
+        return self.contribution_draws().sum(-1) / self.spend_.sum((0, 1))
+
+    def carry_share_draws(self) -> np.ndarray:
+        """Share of each channel's effect that arrives after the period of spend: (walkers, draws, C)."""
+        theta, _ = self._flat()
+        out, i = [], 0
+        for ch in self.chains_:
+            m = len(ch.params)
+            out.append(ch.carry_share(theta[:, i : i + m]))
+            i += m
+        return np.stack(out, -1).reshape(*self.posterior_.theta.shape[:2], -1)
+
+    def mroi_draws(self, step: float = 0.01) -> np.ndarray:
+        """Marginal ROI: extra KPI from 1% more spend in every period, per unit of that spend."""
+        theta, beta = self._flat()
+        out = []
+        for k in range(len(self.channels_)):
+            s = self.spend_[..., k]
+            base = self.channel_response(k, s, theta, beta).sum((1, 2))
+            more = self.channel_response(k, s * (1 + step), theta, beta).sum((1, 2))
+            out.append((more - base) / (step * s.sum()))
+        return np.stack(out, -1).reshape(*self.posterior_.theta.shape[:2], -1)
+
+    def baseline_draws(self) -> np.ndarray:
+        """Baseline (everything but media) per draw and period, summed over geos: (draws, T)."""
+        _, beta = self._flat()
+        p0 = self._z.shape[1]
+        g, t = self.y_.shape
+        base = beta[:, :p0] @ self._z.T * self.y_scale_
+        return base.reshape(-1, g, t).sum(1)
+
+    def summary(self, level: float = 0.9) -> pd.DataFrame:
+        """Per channel: spend, contribution, ROI, mROI, carry-over share, media parameters — mean and interval."""
+        lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+        contrib = self.contribution_draws().sum(-1).reshape(-1, len(self.channels_))
+        spend = self.spend_.sum((0, 1))
+        rows = []
+        series = {"contribution": contrib, "roi": contrib / spend,
+                  "mroi": self.mroi_draws().reshape(-1, len(self.channels_)),
+                  "carry_share": self.carry_share_draws().reshape(-1, len(self.channels_))}
+        theta = self.posterior_.theta.reshape(-1, len(self.theta_names_))
+        for k, ch in enumerate(self.channels_):
+            row: dict[str, Any] = {"channel": ch, "spend": float(spend[k])}
+            for name, draws in series.items():
+                row[name] = float(np.mean(draws[:, k]))
+                row[f"{name}_low"], row[f"{name}_high"] = (float(q) for q in np.quantile(draws[:, k], [lo, hi]))
+            for i, name in enumerate(self.theta_names_):
+                if name.startswith(f"{ch}."):
+                    short = name[len(ch) + 1 :]
+                    row[short] = float(np.mean(theta[:, i]))
+                    row[f"{short}_low"], row[f"{short}_high"] = (float(q) for q in np.quantile(theta[:, i], [lo, hi]))
+            row["rhat"] = max(v for k2, v in self.convergence_.rhat.items() if k2.startswith(f"{ch}."))
+            row["ess"] = min(v for k2, v in self.convergence_.ess.items() if k2.startswith(f"{ch}."))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def fit_quality(self) -> dict[str, float]:
+        contrib = self.contribution_draws().reshape(-1, len(self.channels_), len(self.dates_)).mean(0).sum(0)
+        pred = self.baseline_draws().mean(0) + contrib
+        actual = self.y_.sum(0)
+        resid = actual - pred
+        r2 = 1 - float(resid.var() / actual.var()) if actual.var() > 0 else float("nan")
+        mape = float(np.mean(np.abs(resid) / np.where(actual != 0, np.abs(actual), np.nan)))
+        return {"r2": r2, "mape": mape, "periods": float(len(self.dates_)), "geos": float(len(self.geos_))}
