@@ -24,6 +24,7 @@ from zhongcao.ingest.importers.convert import (
     SourceFrame,
     convert,
     detect,
+    header_key,
     match,
     no_match_message,
     rank,
@@ -31,6 +32,7 @@ from zhongcao.ingest.importers.convert import (
 )
 from zhongcao.ingest.importers.kinds import KINDS, ORDER_RULE
 from zhongcao.ingest.importers.spec import Derive, Drop, Field, Output, SourceKind
+from zhongcao.ingest.importers.values import explicit_year
 from zhongcao.ingest.importers.write import (
     SIDE,
     TableWrite,
@@ -84,6 +86,23 @@ def detect_file(path: Path) -> list[tuple[SourceFrame, SourceKind | None]]:
     return [(frame, detect(KINDS, list(frame.frame.columns))) for frame in read_frames(Path(path))]
 
 
+def _shared_year(frames: list[SourceFrame]) -> int | None:
+    """The year for dates shown without one, from the latest explicit year in any such column.
+
+    One import often mixes files from the same crawl; a file whose dates all lack a year
+    takes it from its siblings rather than from today's date.
+    """
+    years = []
+    for frame in frames:
+        keys = {header_key(h): h for h in frame.frame.columns}
+        for kind in KINDS.values():
+            for spec in kind.fields:
+                if spec.parser == "month_day":
+                    years += [y for n in spec.names if (h := keys.get(header_key(n))) is not None
+                              if (y := explicit_year(frame.frame[h])) is not None]
+    return max(years) if years else None
+
+
 def _choose(frame: SourceFrame, kind: str | None) -> tuple[SourceKind | None, bool]:
     headers = [str(h) for h in frame.frame.columns]
     if kind is not None:
@@ -107,11 +126,13 @@ def import_files(files: Sequence[Path], into: Path, *, kind: str | None = None, 
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown source kind {kind!r}; choose one of {', '.join(KINDS)}")
     into = Path(into)
+    sources = [(path, read_frames(Path(path))) for path in files]
+    if year is None:
+        year = _shared_year([f for _, frames in sources for f in frames])
     converted: list[Converted] = []
     reports: list[FileReport] = []
     skipped: list[str] = []
-    for path in files:
-        frames = read_frames(Path(path))
+    for path, frames in sources:
         used = 0
         for frame in frames:
             chosen, detected = _choose(frame, kind)

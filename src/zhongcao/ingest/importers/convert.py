@@ -218,9 +218,9 @@ def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, f
             continue
         used.add(index)
         raw = frame.iloc[:, index]
-        if spec.parser == "month_day" and year is None:
-            result.notes.append(f"{headers[index]}: dates without a year read as {reference_year(raw)} "
-                                "(the latest year in the column; pass --year to change)")
+        if spec.parser == "month_day":
+            result.notes.append(f"{headers[index]}: dates without a year read as {year or reference_year(raw)} "
+                                "(the latest year written out in such columns; pass --year to change)")
         values, bad = parse(spec.parser, raw, year=year)
         if spec.scale != 1.0:
             values = pd.to_numeric(values, errors="coerce") * spec.scale

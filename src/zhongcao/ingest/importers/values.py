@@ -71,14 +71,19 @@ def _note_id_from_url(values: pd.Series) -> Parsed:
     return out.where(out.notna(), None), (s.notna() & out.isna()).to_numpy()
 
 
+def explicit_year(values: pd.Series) -> int | None:
+    years = text(values).str.extract(_EXPLICIT_YEAR, expand=False).dropna().astype(int)
+    return int(years.max()) if len(years) else None
+
+
 def reference_year(values: pd.Series) -> int:
     """The year a platform means by `04-07`: the latest explicit year in the same column.
 
     The platform shows the current year's dates without a year and older ones with it, so
     the newest explicit year is the best evidence of when the page was captured.
     """
-    years = text(values).str.extract(_EXPLICIT_YEAR, expand=False).dropna().astype(int)
-    return int(years.max()) if len(years) else pd.Timestamp.now().year
+    year = explicit_year(values)
+    return year if year is not None else pd.Timestamp.now().year
 
 
 def month_day(values: pd.Series, year: int | None) -> Parsed:

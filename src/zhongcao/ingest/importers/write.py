@@ -32,7 +32,7 @@ class TableWrite:
     path: Path
     rows_before: int  # rows already in the folder's file
     rows_written: int
-    combined: int = 0  # incoming rows folded into another row with the same key
+    combined: int = 0  # incoming source rows folded into another row with the same key
     conflicts: Counter[str] = field(default_factory=Counter)  # column -> keys whose values disagreed
     dropped: Counter[str] = field(default_factory=Counter)  # side-table rows dropped, by reason
 
@@ -98,7 +98,7 @@ def _combine(frame: pd.DataFrame, key: list[str], write: TableWrite) -> pd.DataF
     if not key:
         data = [c for c in frame.columns if c not in (ROW, FILE)]
         duplicated = frame.duplicated(subset=data, keep="first")
-        write.combined += int(duplicated[frame[FILE] != EXISTING].sum())
+        write.combined += int(duplicated[frame[FILE] >= 0].sum())
         return frame[~duplicated]
     has_key = frame[key].notna().all(axis=1)
     keyed = frame[has_key]
@@ -106,7 +106,7 @@ def _combine(frame: pd.DataFrame, key: list[str], write: TableWrite) -> pd.DataF
     sizes = grouped[key[0]].transform("size")
     repeated = keyed[sizes > 1]
     firsts = repeated.groupby(key, sort=False)[FILE].first()
-    write.combined += int((repeated[FILE] != EXISTING).sum() - (firsts != EXISTING).sum())
+    write.combined += int((repeated[FILE] >= 0).sum() - (firsts >= 0).sum())
     if not repeated.empty:
         for name in repeated.columns:
             if name in key or name in (ROW, FILE):
