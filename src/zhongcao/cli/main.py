@@ -100,6 +100,44 @@ def ingest(
         console.print(f"[yellow]{summary.rejected} row(s) quarantined in rejected_rows[/]")
 
 
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="SOURCE_KIND (or `auto`) followed by export files.")],
+    into: Annotated[Path, typer.Option(help="Input folder to write contract tables (UTF-8 CSV) into.")],
+    merge: Annotated[bool, typer.Option(help="Merge with tables already in the folder, by key.")] = False,
+    year: Annotated[int | None, typer.Option(help="Year of dates shown without one (04-07).")] = None,
+) -> None:
+    """Turn platform, creator, crawler and order exports into contract tables; report every row.
+
+    Example: zhongcao import tmall-orders tmall_order_report.csv --into my_input
+    """
+    from zhongcao.ingest.importers import KINDS, import_files
+
+    kind, *paths = [str(f) for f in files]
+    with user_errors():
+        if kind not in (*KINDS, "auto"):
+            raise typer.BadParameter(f"unknown source kind {kind!r}; choose auto or one of {', '.join(KINDS)}")
+        report = import_files([Path(p) for p in paths], into, kind=None if kind == "auto" else kind,
+                              merge=merge, year=year)
+    t = Table("file", "kind", "read", "imported", "combined", "dropped (why)", title=f"import into {into}")
+    for f in report.files:
+        t.add_row(f.source, f.kind + (" (detected)" if f.detected else ""), f"{f.rows_read:,}", f"{f.imported:,}",
+                  f"{f.combined:,}", "\n".join(f"{n:,} {why}" for why, n in f.dropped.items()) or "0")
+    console.print(t)
+    for f in report.files:
+        console.print(f"[bold]{f.source}[/] mapped: " + ", ".join(f"{s} → {d}" for s, d in f.mapped))
+        for target, rule in f.derived:
+            console.print(f"  derived {target}: {rule}")
+        for header, why in f.ignored:
+            console.print(f"  [yellow]not imported[/] {header}: {why}")
+        for note in f.notes:
+            console.print(f"  [yellow]note[/] {note}")
+    for w in report.tables.values():
+        console.print(f"wrote {w.path} ({w.rows_written:,} rows; {w.rows_before:,} were there before)")
+    for message in report.skipped:
+        console.print(f"[yellow]skipped[/] {message}")
+
+
 @app.command()
 def run(
     input_dir: Annotated[Path, typer.Argument(help="Input folder.")],

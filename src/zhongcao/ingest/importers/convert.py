@@ -165,10 +165,12 @@ def no_match_message(label: str, kinds: dict[str, SourceKind], headers: list[str
     ranked = rank(kinds, headers)[:3]
     lines = [f"{label} matches no known source kind. Closest:"]
     for m in ranked:
-        lines.append(f"  - {m.kind.name} ({m.score:.0%} of its signature): missing "
+        share = 1 - len(m.missing) / max(len(m.kind.signature), 1)
+        lines.append(f"  - {m.kind.name} ({share:.0%} of its signature): missing "
                      f"{', '.join(m.missing) or 'nothing'}; columns it does not read: "
                      f"{', '.join(m.unmatched[:12]) or 'none'}")
-    lines.append("Run `zhongcao import --list` for every kind and its headers, or name the kind explicitly.")
+    lines.append("docs/importing.md lists every kind with its headers; name the kind explicitly if the headers "
+                 "differ only in spelling.")
     return "\n".join(lines)
 
 
