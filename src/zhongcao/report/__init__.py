@@ -1,5 +1,12 @@
-"""Layer 6: the self-contained HTML report, rendered from the findings document."""
+"""Layer 6: the self-contained HTML report (insight cards, ECharts inlined), rendered from the findings document."""
 
-from zhongcao.report.render import render_report, write_report
+from zhongcao.report.render import (
+    ECHARTS_VERSION,
+    environment,
+    messages,
+    render_report,
+    report_context,
+    write_report,
+)
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["ECHARTS_VERSION", "environment", "messages", "render_report", "report_context", "write_report"]

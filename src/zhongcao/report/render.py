@@ -1,8 +1,13 @@
-"""The self-contained report: one HTML file, no network needed to open it."""
+"""The self-contained report: one HTML file, no network needed to open it.
+
+Both languages are embedded and a button switches between them (Chinese first); charts are
+drawn by ECharts, vendored from npm (``vendor/``, version in ``ECHARTS_VERSION``) and inlined
+with the report's own script and styles, so nothing is fetched when the file opens.
+"""
 
 from __future__ import annotations
 
-import math
+import json
 import tomllib
 from functools import cache
 from importlib import resources
@@ -10,88 +15,130 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
-from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
-from zhongcao.findings.text import count, money, number
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
+from zhongcao.findings.model import LANGS
+from zhongcao.report.sections import SECTIONS, card_from_finding, grouped, kpi_tiles, region_map, tiles
 
-MAX_EVIDENCE_ROWS = 60
+ECHARTS_VERSION = "5.6.0"
+"""Pinned: vendor/echarts.min.js is dist/echarts.min.js of the npm package echarts@5.6.0 (Apache-2.0)."""
+
+# Which analysis a section waits for, to say "could not run: …" rather than "not run yet".
+SECTION_ANALYSES: dict[str, tuple[str, ...]] = {
+    "overview": ("kpi",), "funnel": ("kpi",), "lost": ("lost", "lost_leads"), "segments": ("segments",),
+    "scenes": ("scenes",), "creators": ("creators",), "roi": ("attribution", "mmm"), "budget": ("budget",),
+    "safety": ("safety", "brand_safety"), "trends": ("trends",),
+}
 
 
 @cache
-def messages(lang: str) -> dict[str, str]:
+def catalogue() -> dict[str, dict[str, str]]:
     text = resources.files("zhongcao.report").joinpath("messages.toml").read_text(encoding="utf-8")
-    catalogue = tomllib.loads(text)
-    if lang not in catalogue:
-        raise ValueError(f"unknown language {lang!r}; choose one of {sorted(catalogue)}")
-    return catalogue[lang]
+    return tomllib.loads(text)
 
 
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("zhongcao.report", "templates"),
+def messages(lang: str) -> dict[str, str]:
+    """The report's UI strings in one language."""
+    if lang not in catalogue():
+        raise ValueError(f"unknown language {lang!r}; choose one of {sorted(catalogue())}")
+    return catalogue()[lang]
+
+
+@cache
+def asset(name: str) -> str:
+    """A file shipped with the report package (vendored script, the report's own JS and CSS)."""
+    return resources.files("zhongcao.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def environment(*extra: jinja2.BaseLoader) -> jinja2.Environment:
+    """The report's Jinja environment; the dashboard passes its own loader to extend the template."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([*extra, jinja2.PackageLoader("zhongcao.report", "templates")]),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["t"] = _t
+    env.globals["tt"] = _tt
+    env.globals["attr"] = _attr
+    return env
 
 
-def finding_from_dict(d: dict[str, Any]) -> Finding:
-    """Rebuild a Finding from findings.json (the schema is the contract between layers)."""
-    conf = d["confidence"]
-    chart = d.get("chart")
-    interval = conf.get("interval")
-    return Finding(
-        id=d["id"], analysis=d["analysis"], title=Text(**d["title"]), summary=Text(**d["summary"]),
-        action=Text(**d["action"]),
-        evidence=Evidence(d["evidence"]["numbers"], d["evidence"].get("rows", []), d["evidence"].get("columns", [])),
-        confidence=Confidence(conf["level"], Text(**conf["statement"]), conf["method"],
-                              tuple(interval) if interval else None, conf.get("estimate")),
-        money_at_stake=float(d.get("money_at_stake") or 0.0),
-        chart=Chart(chart["kind"], chart["x"], chart["y"], Text(**chart["title"])) if chart else None,
+def _t(key: str, **values: Any) -> Markup:
+    """A catalogue string in both languages; CSS shows the current one."""
+    return _tt({code: messages(code)[key].format(**{k: _pick(v, code) for k, v in values.items()}) for code in LANGS})
+
+
+def _tt(text: dict[str, str]) -> Markup:
+    return Markup("").join(
+        Markup('<span class="l-{0}" lang="{1}">{2}</span>').format(lang, "zh-CN" if lang == "zh" else "en", text[lang])
+        for lang in LANGS
     )
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return "—" if not math.isfinite(value) else (f"{value:,.4f}" if abs(value) < 1 else f"{value:,.2f}")
-    return "—" if value is None else str(value)
+def _attr(name: str, key: str, lang: str, **values: Any) -> Markup:
+    """An attribute (aria-label, title) in the current language plus both, for the switch to swap."""
+    both = {code: messages(code)[key].format(**{k: _pick(v, code) for k, v in values.items()}) for code in LANGS}
+    return _attr_text(name, both, lang)
 
 
-def _kpis(doc: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    totals = doc.get("analyses", {}).get("kpi", {}).get("results", {}).get("totals")
-    if not totals:
-        return []
-    msg = messages(lang)
-    return [
-        {"label": msg["kpi_spend"], "value": money(totals["spend"] or math.nan, lang)},
-        {"label": msg["kpi_gmv"], "value": money(totals["gmv"] or math.nan, lang)},
-        {"label": msg["kpi_roi"], "value": number(totals["roi"] if totals["roi"] is not None else math.nan)},
-        {"label": msg["kpi_orders"], "value": count(totals["orders"] or 0, lang)},
-        {"label": msg["kpi_leads"], "value": count(totals["leads"] or 0, lang)},
-        {"label": msg["kpi_nps"], "value": number(totals["nps"] if totals["nps"] is not None else math.nan, 0)},
-    ]
+def _pick(value: Any, lang: str) -> Any:
+    return value[lang] if isinstance(value, dict) and lang in value else value
+
+
+def _attr_text(name: str, both: dict[str, str], lang: str) -> Markup:
+    parts = [Markup('{0}="{1}"').format(name, both[lang])]
+    parts += [Markup('data-{0}-{1}="{2}"').format(name, code, both[code]) for code in LANGS]
+    return Markup(" ").join(parts)
+
+
+def _json_script(value: Any) -> Markup:
+    # "</" would end the script element early; JSON allows the escaped form.
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+
+
+def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
+    """Everything the template needs, in both languages; ``lang`` is the one shown first."""
+    messages(lang)
+    cards = [card_from_finding(f) for f in doc["findings"]]
+    by_section = grouped(cards)
+    analyses = doc.get("analyses", {})
+    errors = {k: v["error"] for k, v in analyses.items() if v.get("error")}
+    both_title = {code: messages(code)["map_nps_title"] for code in LANGS}
+    visuals: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
+    nps_map = region_map(doc, both_title)
+    if nps_map:
+        visuals["scenes"].append(nps_map)
+    charts = {c.id: c.chart for c in cards if c.chart}
+    charts |= {v["id"]: v for vs in visuals.values() for v in vs}
+    sections = []
+    for key in SECTIONS:
+        if key == "methods":
+            continue
+        waiting = [a for a in SECTION_ANALYSES.get(key, ()) if a in errors]
+        if key == "other" and not by_section[key]:
+            continue
+        sections.append({"key": key, "cards": by_section[key], "visuals": visuals[key],
+                         "errors": {a: errors[a] for a in waiting}})
+    methods = sorted({c.method for c in cards})
+    return {
+        "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
+        "kpis": kpi_tiles(doc), "sections": sections, "top": sorted(cards, key=lambda c: -c.money_at_stake)[:5],
+        "errors": errors, "methods": methods, "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
+        "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
+                              "labels": {code: {"level_" + lv: messages(code)["level_" + lv]
+                                                for lv in ("high", "medium", "low", "descriptive")}
+                                         for code in LANGS}}),
+        "css": Markup(asset("static/report.css")), "echarts": Markup(asset("vendor/echarts.min.js")),
+        "script": Markup(asset("static/report.js")), "title_attr": _attr_text,
+        "page_title": {code: messages(code)["title"].format(brand=doc["brand"]["name"]) for code in LANGS},
+        "escape": escape,
+    }
 
 
 def render_report(doc: dict[str, Any], lang: str = "zh") -> str:
-    from zhongcao.report.charts import chart_svg
-
-    msg = messages(lang)
-    cards = []
-    for d in doc["findings"]:
-        f = finding_from_dict(d)
-        columns = f.evidence.columns or (list(f.evidence.rows[0]) if f.evidence.rows else [])
-        rows = [{c: _cell(r.get(c)) for c in columns} for r in f.evidence.rows[:MAX_EVIDENCE_ROWS]]
-        cards.append({
-            "id": f.id, "analysis": f.analysis, "title": f.title.get(lang), "summary": f.summary.get(lang),
-            "action": f.action.get(lang), "confidence": f.confidence.statement.get(lang),
-            "method": f.confidence.method, "level": msg[f"level_{f.confidence.level}"],
-            "money": money(f.money_at_stake, lang), "svg": chart_svg(f, lang),
-            "rows": rows, "columns": columns, "total_rows": len(f.evidence.rows),
-        })
-    errors = {k: v["error"] for k, v in doc.get("analyses", {}).items() if v.get("error")}
-    return _env().get_template("report.html.j2").render(
-        lang=lang, msg=msg, brand=doc["brand"]["name"], generated_at=doc["generated_at"],
-        kpis=_kpis(doc, lang), cards=cards, errors=errors,
-    )
+    """report.html as text: every finding as a card, grouped by section, both languages embedded."""
+    return environment().get_template("report.html.j2").render(**report_context(doc, lang))
 
 
 def write_report(doc: dict[str, Any], path: Path, lang: str = "zh") -> Path:

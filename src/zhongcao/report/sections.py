@@ -1,0 +1,193 @@
+"""Cards and sections: every finding as a card (both languages), grouped into the report's sections.
+
+Cards render generically from the findings schema, so findings from analyses that land later
+show up without a change here; only the analysis → section table below learns their names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhongcao.contract.geo import BY_NAME, PROVINCES
+from zhongcao.findings.model import LANGS
+from zhongcao.findings.text import count, money, number
+
+MAX_EVIDENCE_ROWS = 60
+"""Rows shown per card in the report; findings.json (and the dashboard's download) has them all."""
+
+SECTIONS: tuple[str, ...] = (
+    "overview", "funnel", "lost", "segments", "scenes", "creators", "roi", "budget", "safety", "trends",
+    "other", "methods",
+)
+
+# Which section a finding belongs to: first by finding id, then by analysis name, then by a
+# word in the analysis name (analyses from later issues), else "other".
+BY_FINDING: dict[str, str] = {
+    "kpi.overview": "overview", "kpi.funnel": "funnel", "kpi.nps": "segments", "kpi.trend": "trends",
+    "kpi.platform_split": "roi", "kpi.channel_efficiency": "roi", "kpi.repurchase": "roi",
+}
+BY_ANALYSIS: dict[str, str] = {
+    "lost": "lost", "lost_leads": "lost", "leads": "lost", "competitors": "lost",
+    "segments": "segments", "audience": "segments", "personas": "segments",
+    "scenes": "scenes", "regions": "scenes", "geo": "scenes",
+    "creators": "creators", "notes": "creators",
+    "attribution": "roi", "mmm": "roi", "roi": "roi", "ltv": "roi", "incrementality": "roi",
+    "budget": "budget", "plan": "budget",
+    "safety": "safety", "brand_safety": "safety", "sentiment": "safety", "comments": "safety",
+    "trends": "trends", "forecast": "trends",
+}
+KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("lost", "lost"), ("segment", "segments"), ("scene", "scenes"), ("region", "scenes"),
+    ("creator", "creators"), ("attribution", "roi"), ("roi", "roi"), ("budget", "budget"),
+    ("safety", "safety"), ("trend", "trends"),
+)
+
+
+def section_of(finding: dict[str, Any]) -> str:
+    if finding["id"] in BY_FINDING:
+        return BY_FINDING[finding["id"]]
+    analysis = finding["analysis"]
+    if analysis in BY_ANALYSIS:
+        return BY_ANALYSIS[analysis]
+    for word, section in KEYWORDS:
+        if word in analysis:
+            return section
+    return "other"
+
+
+@dataclass
+class Card:
+    id: str
+    analysis: str
+    section: str
+    text: dict[str, dict[str, str]]  # field -> lang -> text
+    level: str
+    method: str
+    money_at_stake: float
+    chart: dict[str, Any] | None
+    columns: list[str]
+    rows: list[dict[str, str]]
+    total_rows: int
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+def _both(text: dict[str, str]) -> dict[str, str]:
+    return {lang: text[lang] for lang in LANGS}
+
+
+def cell(value: Any) -> str:
+    """A table cell as text: thousands separators, 4 significant decimals below 1, — for missing."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "—"
+        return f"{value:,.4f}" if abs(value) < 1 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "—" if value is None else str(value)
+
+
+def chart_payload(finding: dict[str, Any]) -> dict[str, Any] | None:
+    """What the browser needs to draw the card's chart: the spec plus only the columns it uses.
+
+    Interval columns ride along when present (``<y>_low``/``<y>_high``, or ``low``/``high``
+    for a single series), so lines get a band and bars get whiskers.
+    """
+    chart = finding.get("chart")
+    rows = finding["evidence"].get("rows") or []
+    if not chart or chart.get("kind") == "table" or not rows:
+        return None
+    present = set().union(*(r.keys() for r in rows))
+    wanted = [chart["x"], *chart["y"]]
+    if any(c not in present for c in wanted):
+        return None
+    bands: dict[str, list[str]] = {}
+    for y in chart["y"]:
+        candidates = [(f"{y}_low", f"{y}_high")] + ([("low", "high")] if len(chart["y"]) == 1 else [])
+        for low, high in candidates:
+            if low in present and high in present:
+                bands[y] = [low, high]
+                break
+    keep = list(dict.fromkeys([*wanted, *(c for pair in bands.values() for c in pair)]))
+    data = [{c: _json_number(r.get(c)) for c in keep} for r in rows]
+    return {"id": finding["id"], "kind": chart["kind"], "x": chart["x"], "y": list(chart["y"]),
+            "title": _both(chart["title"]), "bands": bands, "rows": data}
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def card_from_finding(finding: dict[str, Any]) -> Card:
+    evidence = finding["evidence"]
+    rows = evidence.get("rows") or []
+    columns = list(evidence.get("columns") or (list(rows[0]) if rows else []))
+    shown = [{c: cell(r.get(c)) for c in columns} for r in rows[:MAX_EVIDENCE_ROWS]]
+    conf = finding["confidence"]
+    text = {
+        "title": _both(finding["title"]), "summary": _both(finding["summary"]), "action": _both(finding["action"]),
+        "confidence": _both(conf["statement"]),
+        "money": {lang: money(float(finding.get("money_at_stake") or 0.0), lang) for lang in LANGS},
+    }
+    return Card(
+        id=finding["id"], analysis=finding["analysis"], section=section_of(finding), text=text,
+        level=conf["level"], method=conf["method"], money_at_stake=float(finding.get("money_at_stake") or 0.0),
+        chart=chart_payload(finding), columns=columns, rows=shown, total_rows=len(rows),
+        numbers=dict(evidence.get("numbers") or {}),
+    )
+
+
+def grouped(cards: list[Card]) -> dict[str, list[Card]]:
+    """Section → its cards, largest money at stake first (findings.json is already in that order)."""
+    out: dict[str, list[Card]] = {s: [] for s in SECTIONS}
+    for c in sorted(cards, key=lambda c: c.money_at_stake, reverse=True):
+        out[c.section].append(c)
+    return out
+
+
+def kpi_tiles(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The overview's headline numbers (from the KPI analysis's results), formatted per language."""
+    totals = doc.get("analyses", {}).get("kpi", {}).get("results", {}).get("totals")
+    if not totals:
+        return []
+
+    def val(key: str) -> float:
+        v = totals.get(key)
+        return math.nan if v is None else float(v)
+
+    spec = [
+        ("spend", lambda lang: money(val("spend"), lang)),
+        ("gmv", lambda lang: money(val("gmv"), lang)),
+        ("roi", lambda lang: number(val("roi"))),
+        ("orders", lambda lang: count(val("orders"), lang)),
+        ("leads", lambda lang: count(val("leads"), lang)),
+        ("cpl", lambda lang: money(val("cpl"), lang)),
+        ("nps", lambda lang: number(val("nps"), 0)),
+    ]
+    return [{"key": k, "raw": totals.get(k), "value": {lang: fmt(lang) for lang in LANGS}} for k, fmt in spec]
+
+
+def region_map(doc: dict[str, Any], title: dict[str, str]) -> dict[str, Any] | None:
+    """A province tile-grid map of NPS from the KPI results (groups under the minimum size stay hidden)."""
+    segs = doc.get("analyses", {}).get("kpi", {}).get("results", {}).get("nps_by_segment") or []
+    rows = [
+        {"region": r["value"], "nps": r["nps"], "responses": r["responses"]}
+        for r in segs
+        if r.get("attribute") == "region" and not r.get("suppressed") and r.get("value") in BY_NAME
+        and r.get("nps") is not None
+    ]
+    if not rows:
+        return None
+    return {"id": "map.nps_region", "kind": "map", "x": "region", "y": ["nps"], "bands": {},
+            "title": title,
+            "rows": rows}
+
+
+def tiles() -> dict[str, dict[str, Any]]:
+    """Province → tile position and English name, for the tile-grid map drawn in the browser."""
+    return {p.name: {"row": p.tile[0], "col": p.tile[1], "en": p.english, "abbr": p.abbr} for p in PROVINCES}
