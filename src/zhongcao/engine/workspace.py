@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -115,6 +115,48 @@ class Workspace:
             raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
         with self._connect() as con:
             return _plain_numbers(con.execute(f"SELECT * FROM {mart_name(name)}").fetch_arrow_table())
+
+    def mart_query(
+        self,
+        name: str,
+        *,
+        by: Sequence[str] = (),
+        sums: Sequence[str] = (),
+        equals: Mapping[str, Sequence[object]] | None = None,
+        between: Mapping[str, tuple[object | None, object | None]] | None = None,
+    ) -> pa.Table:
+        """Filtered sums over one mart (the dashboard's filters): ``SELECT by, SUM(sums) … GROUP BY by``.
+
+        Mart and column names are checked against the mart itself, never taken as SQL from
+        the caller; filter values travel as query parameters.
+        """
+        if name not in marts():
+            raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
+        equals, between = dict(equals or {}), dict(between or {})
+        with self._connect() as con:
+            known = set(_columns(con, mart_name(name)))
+            unknown = sorted({*by, *sums, *equals, *between} - known)
+            if unknown:
+                raise WorkspaceError(f"mart {name!r} has no column(s) {unknown}")
+            where, params = [], []
+            for col, values in equals.items():
+                where.append(f"{quote(col)} IN ({', '.join('?' for _ in values) or 'NULL'})")
+                params += list(values)
+            for col, (low, high) in between.items():
+                if low is not None:
+                    where.append(f"{quote(col)} >= ?")
+                    params.append(low)
+                if high is not None:
+                    where.append(f"{quote(col)} <= ?")
+                    params.append(high)
+            select = [quote(c) for c in by] + [f"SUM({quote(c)}) AS {quote(c)}" for c in sums]
+            sql = f"SELECT {', '.join(select) or 'COUNT(*) AS n'} FROM {mart_name(name)}"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            if by:
+                grouped = ", ".join(quote(c) for c in by)
+                sql += f" GROUP BY {grouped} ORDER BY {grouped}"
+            return _plain_numbers(con.execute(sql, params).fetch_arrow_table())
 
     def staged(self, table: str, columns: tuple[str, ...] | None = None) -> pa.Table:
         """User-level staged rows. Only for analyses that truly need them (they must say so)."""
