@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zhongcao.contract import TABLES, BrandConfig
-from zhongcao.errors import ContractError, InputError, Problem, ValidationError
+from zhongcao.errors import ContractError, InputError, Problem, ValidationError, ZhongcaoError
+from zhongcao.ingest.importers import detect_file, import_files
 from zhongcao.ingest.phone import mask_phone, scrub
 from zhongcao.ingest.readers import RawFile, read_file, split_name
 from zhongcao.ingest.validate import Validated, short, validate
@@ -74,23 +76,52 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _discover(folder: Path, problems: list[Problem]) -> dict[str, Path]:
+def _discover(folder: Path, problems: list[Problem], scratch: Path) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
+    exports: list[Path] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith(".") or path.name == "brand.toml":
             continue
         split = split_name(path.name)
+        if split is not None and split[0] not in TABLES and _is_export(path):
+            exports.append(path)
+            continue
         if split is None or split[0] not in TABLES:
             problems.append(Problem(path.name, None, None, None,
                                     f"a file named after a contract table ({', '.join(TABLES)}); ignored",
                                     "warning"))
             continue
         found.setdefault(split[0], []).append(path)
+    for name, converted in _import_exports(exports, scratch, problems).items():
+        found.setdefault(name, []).append(converted)
     for name, paths in found.items():
         if len(paths) > 1:
             problems.append(Problem(", ".join(p.name for p in paths), None, None, None,
                                     f"one file for table {name} (found {len(paths)})"))
     return {name: paths[0] for name, paths in found.items() if len(paths) == 1}
+
+
+def _is_export(path: Path) -> bool:
+    """Whether every table in the file plainly matches one known export kind."""
+    try:
+        detected = detect_file(path)
+    except ZhongcaoError:
+        return False
+    return bool(detected) and all(kind is not None for _, kind in detected)
+
+
+def _import_exports(exports: list[Path], scratch: Path, problems: list[Problem]) -> dict[str, Path]:
+    """Convert recognised export files into contract tables in ``scratch``; warn what was done."""
+    if not exports:
+        return {}
+    report = import_files(exports, scratch)
+    for item in report.files:
+        dropped = "; ".join(f"{n} {why}" for why, n in item.dropped.items()) or "none"
+        problems.append(Problem(item.source, None, None, None,
+                                f"a contract table file; read as {item.kind} export into {item.primary} "
+                                f"({item.imported} imported, {item.combined} combined, dropped: {dropped})",
+                                "warning"))
+    return {name: write.path for name, write in report.tables.items() if write.rows_written}
 
 
 def _records(raw: RawFile, checked: Validated, positions: np.ndarray, accepts_phone: bool) -> list[str]:
@@ -148,13 +179,19 @@ def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
     Strict mode raises :class:`ValidationError` with every problem when any error is
     found. Quarantine mode moves the offending rows to ``rejected`` and keeps the rest,
     but still raises for file-level errors, since no row of such a file can be trusted.
+    Files not named after a table whose headers plainly match a known export kind
+    (``zhongcao.ingest.importers``) are converted on the way in.
     """
-    folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix="zhongcao-import-") as scratch:
+        return _read_input(Path(folder), quarantine, Path(scratch))
+
+
+def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     if not folder.is_dir():
         raise InputError(f"input folder {folder} does not exist or is not a folder")
     brand = load_brand(folder)
     problems: list[Problem] = []
-    paths = _discover(folder, problems)
+    paths = _discover(folder, problems, scratch)
     if not paths and not any(p.severity == "error" for p in problems):
         raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)")
     fatal = any(p.severity == "error" for p in problems)  # two files for one table
