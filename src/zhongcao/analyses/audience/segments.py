@@ -1,0 +1,173 @@
+"""Segment pain points: the words that set each segment's comments and searches apart.
+
+Panel attributes in the contract (gender, age_band, city_tier, region) are read from the
+``segment_text`` mart (distinct users per segment × text). Attributes that arrive as extra
+columns (``child_grade``, survey attributes) are not in any fixed mart, so for those the
+analysis truly needs user rows: it reads ``users``, ``comments`` and ``exposures`` with
+``Workspace.staged`` and builds the same segment × text counts in memory, keeping nothing
+per user afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet
+from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.contract import TABLES
+from zhongcao.errors import AnalysisError, InsufficientDataError
+from zhongcao.text import Lexicon
+
+MART_ATTRIBUTES = ("gender", "age_band", "city_tier", "region")
+_NOT_SEGMENTS = {"holdout_group", "phone"}
+
+
+class SegmentAnalysis(Analysis):
+    """Distinguishing terms and themes per segment, by log-odds with an informative Dirichlet prior.
+
+    Parameters
+    ----------
+    attribute:
+        Segment attribute (a users column, e.g. ``child_grade`` or ``age_band``); ``auto`` picks
+        the first extra users column with 2–12 values, else ``age_band``.
+    value_groups:
+        Optional value → segment label map (``{"1": "1-2", "2": "1-2", …}``); unmapped values
+        are dropped.
+    min_group_size:
+        Segments with fewer panel users than this are suppressed (and listed as such).
+    top_terms:
+        Distinguishing terms kept per segment.
+    prior_strength:
+        α₀ of the Dirichlet prior (pseudo-counts spread like the whole corpus).
+    min_z:
+        Smallest z-score for a term to count as distinguishing (1.96 ≈ 95%).
+    """
+
+    name: ClassVar[str] = "segments"
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "attribute": [str],
+        "value_groups": [dict, None],
+        "min_group_size": [Interval(int, 1, None)],
+        "top_terms": [Interval(int, 1, 500)],
+        "prior_strength": [Interval(float, 0.001, None)],
+        "min_z": [Interval(float, 0, None)],
+    }
+
+    def __init__(self, attribute: str = "auto", value_groups: dict[str, str] | None = None,
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE, top_terms: int = 15, prior_strength: float = 500.0,
+                 min_z: float = 1.96) -> None:
+        self.attribute = attribute
+        self.value_groups = value_groups
+        self.min_group_size = min_group_size
+        self.top_terms = top_terms
+        self.prior_strength = prior_strength
+        self.min_z = min_z
+
+    def fit(self, source: MartSource) -> Self:
+        self._validate_params()
+        attribute = self._attribute(source)
+        texts, sizes = _segment_texts(source, attribute)
+        if self.value_groups is not None:
+            groups = {str(k): str(v) for k, v in self.value_groups.items()}
+            texts = texts.assign(value=texts["value"].map(groups)).dropna(subset=["value"])
+            sizes = sizes.rename(index=groups).groupby(level=0).sum()
+            sizes = sizes[sizes.index.isin(set(groups.values()))]
+        small = sizes[sizes < self.min_group_size]
+        self.attribute_ = attribute
+        self.sizes_ = {str(k): float(v) for k, v in sizes.items()}
+        # Suppressed segments publish nothing, not even their size.
+        self.suppressed_ = sorted(str(k) for k in small.index)
+        texts = texts[~texts["value"].isin(set(self.suppressed_)) & texts["text"].astype(str).str.strip().ne("")]
+        kept = sorted(set(texts["value"]))
+        if len(kept) < 2:
+            raise InsufficientDataError(
+                f"segments by {attribute}: need two segments of at least {self.min_group_size} users with text; "
+                f"got {len(kept)} ({len(self.suppressed_)} suppressed as too small)")
+        lexicon = Lexicon.from_brand(source.brand)
+        text_list = texts["text"].astype(str).tolist()
+        terms = term_sets(text_list, lexicon)
+        weights = texts["users"].to_numpy(float)
+        counts = weighted_counts(terms, weights, texts["value"].tolist()).reindex(kept).fillna(0.0)
+        total = counts.sum(axis=0).to_numpy(float)
+        prior = informative_prior(total, self.prior_strength)
+        term_rows, theme_rows = [], []
+        values = texts["value"].to_numpy()
+        for seg in kept:
+            a = counts.loc[seg].to_numpy(float)
+            _, _, z = log_odds_dirichlet(a, total - a, prior)
+            order = np.argsort(-z)
+            # Emoji stay tokens in the text layer but are mood, not a pain point to write content about.
+            top = [i for i in order[: self.top_terms * 4]
+                   if z[i] >= self.min_z and a[i] > 0 and not is_symbol(str(counts.columns[i]))][: self.top_terms]
+            names = [str(counts.columns[i]) for i in top]
+            for rank, i in enumerate(top, 1):
+                term_rows.append({"segment": seg, "rank": rank, "term": str(counts.columns[i]),
+                                  "users": float(a[i]), "share": float(a[i] / a.sum()) if a.sum() else math.nan,
+                                  "z": float(z[i])})
+            mine = np.flatnonzero(values == seg)
+            seg_terms = [terms[i] for i in mine]
+            seg_w = weights[mine]
+            seg_text = [text_list[i] for i in mine]
+            zmap = {str(counts.columns[i]): float(z[i]) for i in top}
+            for group in themes(names, seg_terms, seg_w):
+                members = set(group)
+                users = float(sum(w for ts, w in zip(seg_terms, seg_w, strict=True) if members & set(ts)))
+                theme_rows.append({"segment": seg, "theme": group[0], "terms": group, "z": zmap[group[0]],
+                                   "users": users, "examples": examples(group, seg_text, seg_terms, seg_w)})
+        self.terms_ = pd.DataFrame(term_rows, columns=["segment", "rank", "term", "users", "share", "z"])
+        self.themes_ = pd.DataFrame(theme_rows, columns=["segment", "theme", "terms", "z", "users", "examples"])
+        return self
+
+    def _attribute(self, source: MartSource) -> str:
+        if self.attribute != "auto":
+            return self.attribute
+        staged = getattr(source, "staged", None)
+        if staged is None:
+            return "age_band"
+        users = staged("users").to_pandas()
+        contract = {c.name for c in TABLES["users"].columns}
+        for col in users.columns:
+            if col in contract or col in _NOT_SEGMENTS:
+                continue
+            if 2 <= users[col].nunique() <= 12:
+                return str(col)
+        return "age_band"
+
+
+def _segment_texts(source: MartSource, attribute: str) -> tuple[pd.DataFrame, pd.Series]:
+    """(value, source, text, users) rows and panel users per value."""
+    if attribute in MART_ATTRIBUTES:
+        frame = source.mart("segment_text").to_pandas()
+        frame = frame[frame["attribute"] == attribute][["value", "source", "text", "users"]]
+        panel = source.mart("lead_outcomes").to_pandas()
+        panel = panel[(panel["status"] == "platform") & (panel["attribute"] == attribute)]
+        sizes = panel.groupby("value")["leads"].sum().astype(float)
+        return frame.assign(value=frame["value"].astype(str)), sizes.rename(index=str)
+    staged = getattr(source, "staged", None)
+    if staged is None:
+        raise AnalysisError(f"segment attribute {attribute!r} is not in a mart; it needs a workspace (user rows)")
+    users = staged("users").to_pandas()
+    if attribute not in users.columns:
+        raise AnalysisError(f"users have no column {attribute!r}; columns are {sorted(users.columns)}")
+    seg = users[["user_id", attribute]].dropna()
+    seg = seg.assign(value=seg[attribute].map(_label))[["user_id", "value"]]
+    comments = staged("comments", ("user_id", "text")).to_pandas().dropna()
+    expo = staged("exposures", ("user_id", "action", "query")).to_pandas()
+    queries = expo[(expo["action"] == "search") & expo["query"].notna()][["user_id", "query"]]
+    both = pd.concat([comments.assign(source="comment"), queries.rename(columns={"query": "text"}).assign(source="query")])
+    j = both.merge(seg, on="user_id")
+    frame = j.groupby(["value", "source", "text"])["user_id"].nunique().rename("users").reset_index()
+    sizes = seg.groupby("value")["user_id"].nunique().astype(float)
+    return frame, sizes
+
+
+def _label(value: object) -> str:
+    # 1.0 and 1 are the same grade; keep labels stable across file formats.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

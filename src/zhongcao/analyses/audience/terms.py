@@ -1,0 +1,105 @@
+"""Texts to weighted term counts, and terms to themes, shared by the lost-lead and segment analyses."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from zhongcao.text import Lexicon, detect_phrases, tokenise
+
+_MIN_TERM_CHARS = 2  # one-character tokens (娃, 字, 课) carry little meaning on their own
+
+
+def term_sets(texts: Sequence[str], lexicon: Lexicon | None, *, phrase_min_count: int = 20) -> list[list[str]]:
+    """Each text's distinct terms: tokens of two or more characters, hashtags, emoji and detected phrases.
+
+    Phrases are added beside their parts (握笔 + 姿势 → also 握笔姿势) so both the short and the
+    long form can be scored; identical texts are tokenised once.
+    """
+    uniq = list(dict.fromkeys(texts))
+    toks = tokenise(uniq, lexicon)
+    known = frozenset(lexicon.words()) if lexicon is not None else frozenset()
+    phrases = detect_phrases(toks, min_count=phrase_min_count, exclude=known)
+    by_text: dict[str, list[str]] = {}
+    for text, doc in zip(uniq, toks, strict=True):
+        terms = [t for t in doc if len(t) >= _MIN_TERM_CHARS or is_symbol(t)]
+        terms += [phrases[p] for p in pairwise(doc) if p in phrases]
+        by_text[text] = list(dict.fromkeys(terms))
+    return [by_text[t] for t in texts]
+
+
+def is_symbol(token: str) -> bool:
+    """Emoji and other non-word symbols."""
+    return not token.isalnum() and not token.isascii()
+
+
+def weighted_counts(terms: Sequence[Sequence[str]], weights: Iterable[float], groups: Iterable[object]
+                    ) -> pd.DataFrame:
+    """A group × term table of summed weights (a text contributes its weight once per term)."""
+    acc: dict[object, Counter[str]] = defaultdict(Counter)
+    for ts, w, g in zip(terms, weights, groups, strict=True):
+        c = acc[g]
+        for t in ts:
+            c[t] += w
+    return pd.DataFrame(acc).T.fillna(0.0)
+
+
+def themes(terms: Sequence[str], term_lists: Sequence[Sequence[str]], weights: Sequence[float],
+           min_jaccard: float = 0.35) -> list[list[str]]:
+    """Group terms that occur in the same texts, each group led by its best term.
+
+    Terms are taken in the given order (best first); each joins the first existing leader whose
+    weighted Jaccard overlap of texts is at least ``min_jaccard``, else leads a new group.
+    Comparing with leaders only (not with every member) stops chains from gluing unrelated
+    groups together through one shared word.
+    """
+    wanted = {t: i for i, t in enumerate(terms)}
+    occ: dict[int, dict[int, float]] = defaultdict(dict)
+    for d, (ts, w) in enumerate(zip(term_lists, weights, strict=True)):
+        for t in ts:
+            i = wanted.get(t)
+            if i is not None:
+                occ[i][d] = w
+    mass = {i: sum(v.values()) for i, v in occ.items()}
+    leaders: list[int] = []
+    groups: dict[int, list[str]] = {}
+    for i, term in enumerate(terms):
+        home = None
+        for lead in leaders:
+            if _jaccard(occ.get(i, {}), occ.get(lead, {}), mass.get(i, 0.0), mass.get(lead, 0.0)) >= min_jaccard:
+                home = lead
+                break
+        if home is None:
+            leaders.append(i)
+            groups[i] = [term]
+        else:
+            groups[home].append(term)
+    return [groups[k] for k in leaders]
+
+
+def _jaccard(da: dict[int, float], db: dict[int, float], ma: float, mb: float) -> float:
+    small, large = (da, db) if len(da) <= len(db) else (db, da)
+    inter = sum(min(w, large[d]) for d, w in small.items() if d in large)
+    union = ma + mb - inter
+    return inter / union if union > 0 else 0.0
+
+
+def examples(term_group: Sequence[str], texts: Sequence[str], term_lists: Sequence[Sequence[str]],
+             weights: Sequence[float], k: int = 3) -> list[str]:
+    """Up to ``k`` distinct texts containing the group's lead term (else any of its terms), most weight first."""
+    order = np.argsort(-np.asarray(weights, dtype=float), kind="stable")
+    for pool in ([term_group[0]], list(term_group)):
+        wanted = set(pool)
+        out: list[str] = []
+        for i in order:
+            if wanted.intersection(term_lists[i]) and texts[i] not in out:
+                out.append(texts[i])
+                if len(out) == k:
+                    return out
+        if out:
+            return out
+    return []

@@ -1,0 +1,5 @@
+-- mart: note_text
+-- grain: one row per note
+-- description: Public note text (title, body, brand, product) for the text analyses; no user data.
+SELECT note_id, brand, product, COALESCE(title, '') AS title, COALESCE(body, '') AS body
+FROM stg_notes
