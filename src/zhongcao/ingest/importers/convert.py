@@ -234,8 +234,9 @@ def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, f
             if spec.name in required_fields:
                 bad_required[spec.name] = bad
             else:
+                example = raw.reset_index(drop=True)[bad].iloc[0]
                 result.notes.append(f"{headers[index]}: {int(bad.sum())} value(s) not understood as "
-                                    f"{EXPECTED.get(spec.parser, spec.parser)}; left empty")
+                                    f"{EXPECTED.get(spec.parser, spec.parser)} (e.g. {example!r}); left empty")
     for i, header in enumerate(headers):
         if i not in used:
             why = kind.ignored.get(header) or next((v for k, v in kind.ignored.items() if header_key(k) == keys[i]),

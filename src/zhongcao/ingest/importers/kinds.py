@@ -382,7 +382,7 @@ def _cancelled(frame: pd.DataFrame) -> pd.Series:
     return col(frame, "status").astype("string").str.contains("取消|关闭|未付款|等待付款", na=False)
 
 
-_ORDER_OUTPUT = {c: c for c in ("order_id", "user_id", "ordered_at", "platform", "product", "sku", "quantity",
+_ORDER_OUTPUT = {c: c for c in ("order_id", "user_id", "ordered_at", "product", "sku", "quantity",
                                 "amount", "region", "paid_at", "list_amount", "refund_amount", "status")}
 
 TMALL_ORDERS = SourceKind(

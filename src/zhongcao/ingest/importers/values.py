@@ -20,7 +20,7 @@ Parsed = tuple[pd.Series, np.ndarray]
 
 _NOTE_URL = re.compile(r"(?:explore|discovery/item|item|/)([0-9a-f]{24})(?:[/?#]|$)", re.IGNORECASE)
 _NOTE_ID = re.compile(r"^[0-9a-zA-Z]{16,32}$")
-_NOTE_TYPES = {"normal": "image", "图文": "image", "image": "image", "video": "video", "视频": "video"}
+_NOTE_TYPES = {"normal": "image", "图文": "image", "图集": "image", "image": "image", "video": "video", "视频": "video"}
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})(\s.*)?$")
 _EXPLICIT_YEAR = re.compile(r"^((?:19|20)\d{2})[-/.年]")
 
