@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.analyses.base import Analysis
 from zhongcao.analyses.kpi import KpiAnalysis
 from zhongcao.errors import AnalysisError
@@ -21,6 +22,8 @@ REGISTRY: dict[str, Entry] = {
     e.name: e
     for e in (
         Entry("kpi", KpiAnalysis, "Spend, reach, engagement, leads, orders, GMV, ROI, repurchase, NPS, AIPS funnel."),
+        Entry("lost", LostLeadAnalysis, "Lost leads: profile, post-lead engagement, real competitors ranked by TGI."),
+        Entry("segments", SegmentAnalysis, "Segment pain points: distinguishing terms and themes per segment."),
     )
 }
 
