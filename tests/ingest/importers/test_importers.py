@@ -250,3 +250,9 @@ def test_real_xhs_notes_and_creators_feed_kpi(tmp_path: Path) -> None:
     pipeline.ingest(tmp_path / "xhs", tmp_path / "ws2")
     doc = pipeline.findings(Workspace(tmp_path / "ws2"))
     assert not any(a["error"] for a in doc["analyses"].values()), doc["analyses"]
+
+
+def test_importing_doc_has_a_section_per_kind() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "importing.md").read_text(encoding="utf-8")
+    for kind in KINDS.values():
+        assert f"## `{kind.name}`" in doc and f"zhongcao import {kind.name}" in doc, kind.name
