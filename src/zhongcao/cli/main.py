@@ -222,6 +222,26 @@ def demo(
             console.print(f"report: {result.report_path}  findings: {result.findings_path}\n")
 
 
+@app.command()
+def serve(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder (from `zhongcao ingest` or `run`).")],
+    host: Annotated[str, typer.Option(help="Address to bind; anything but 127.0.0.1/localhost needs --token.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
+    token: Annotated[str | None, typer.Option(envvar="ZHONGCAO_TOKEN", help="Bearer token required by every request.")]
+    = None,
+) -> None:
+    """Start the local dashboard: the report's cards plus filters, drill-down and CSV/Excel export.
+
+    Example: zhongcao serve demo/hiking-shoes/workspace   (then open http://127.0.0.1:8765)
+    """
+    from zhongcao.web import serve as serve_dashboard
+
+    with user_errors():
+        console.print(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)")
+        serve_dashboard(workspace, host=host, port=port, token=token)
+
+
 def print_findings(doc: dict[str, Any], lang: str, top: int | None) -> None:
     shown = doc["findings"][:top] if top else doc["findings"]
     for i, f in enumerate(shown, 1):

@@ -1,0 +1,207 @@
+"""The dashboard's filtered numbers, read from precomputed marts with validated filters.
+
+Filters (date range, region, segment, channel, platform) are checked against the values the
+workspace actually holds before any query runs; queries go through
+``Workspace.mart_query``, which checks names against the mart and passes values as
+parameters, so no SQL is ever built from user input.
+
+Which filter reaches which number: spend and leads come from ``channel_daily`` (day × channel:
+no region, segment or platform there); touches from ``touch_cube`` (week × channel × region ×
+segment); orders and sales from ``order_cube`` (week × platform × region × segment). The cubes
+are weekly, so a date range selects the weeks whose Monday falls in it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
+from zhongcao.engine import Workspace
+from zhongcao.errors import ZhongcaoError
+
+SEGMENT_ATTRIBUTES = ("gender", "age_band", "city_tier")
+# Cubes list every user once per segment attribute; without a segment filter we sum one.
+_ANY_ATTRIBUTE = "gender"
+
+
+class FilterError(ZhongcaoError):
+    """A filter value the workspace does not hold (the web layer answers 422)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The values each filter may take, read once from the marts."""
+
+    date_min: date | None
+    date_max: date | None
+    regions: tuple[str, ...]
+    segments: tuple[str, ...]  # "attribute:value"
+    channels: tuple[str, ...]
+    platforms: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date_min": self.date_min.isoformat() if self.date_min else None,
+            "date_max": self.date_max.isoformat() if self.date_max else None,
+            "regions": list(self.regions), "segments": list(self.segments),
+            "channels": list(self.channels), "platforms": list(self.platforms),
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    regions: tuple[str, ...] = ()
+    segment: str | None = None
+    channels: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+
+    def validate(self, options: Options) -> Filters:
+        problems = []
+        if self.start and self.end and self.start > self.end:
+            problems.append(f"start {self.start} is after end {self.end}")
+        for name, values, allowed in (("region", self.regions, options.regions),
+                                      ("channel", self.channels, options.channels),
+                                      ("platform", self.platforms, options.platforms)):
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                problems.append(f"unknown {name} {', '.join(map(repr, bad))}; choose from {', '.join(allowed)}")
+        if self.segment is not None and self.segment not in options.segments:
+            problems.append(f"unknown segment {self.segment!r}; use attribute:value, one of "
+                            f"{', '.join(options.segments[:30])}")
+        if problems:
+            raise FilterError("; ".join(problems))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat() if self.start else None, "end": self.end.isoformat() if self.end else None,
+                "region": list(self.regions), "segment": self.segment, "channel": list(self.channels),
+                "platform": list(self.platforms)}
+
+
+@dataclass
+class LiveView:
+    """Numbers for the current filters, plus what was suppressed or does not apply, and why."""
+
+    filters: dict[str, Any]
+    kpis: dict[str, float | None]
+    suppressed: list[str] = field(default_factory=list)
+    not_applied: dict[str, list[str]] = field(default_factory=dict)
+    weekly: list[dict[str, Any]] = field(default_factory=list)
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    heat: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    rows = table.to_pylist()
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, date):
+                r[k] = v.isoformat()
+            elif isinstance(v, float) and not math.isfinite(v):
+                r[k] = None
+    return rows
+
+
+def options(ws: Workspace) -> Options:
+    weeks = [r["day"] for r in ws.mart_query("order_cube", by=["day"]).to_pylist()]
+    days = [r["day"] for r in ws.mart_query("channel_daily", by=["day"]).to_pylist()]
+    all_days = [d for d in [*weeks, *days] if d is not None]
+    regions = {r["region"] for name in ("order_cube", "touch_cube") for r in ws.mart_query(name, by=["region"]).to_pylist()}
+    segs = {f"{r['attribute']}:{r['value']}" for name in ("order_cube", "touch_cube")
+            for r in ws.mart_query(name, by=["attribute", "value"]).to_pylist()}
+    channels = {r["channel"] for name in ("channel_daily", "touch_cube")
+                for r in ws.mart_query(name, by=["channel"]).to_pylist()}
+    platforms = {r["platform"] for r in ws.mart_query("order_cube", by=["platform"]).to_pylist()}
+    return Options(
+        date_min=min(all_days) if all_days else None, date_max=max(all_days) if all_days else None,
+        regions=tuple(sorted(x for x in regions if x)), segments=tuple(sorted(x for x in segs if x)),
+        channels=tuple(sorted(x for x in channels if x)), platforms=tuple(sorted(x for x in platforms if x)),
+    )
+
+
+def _cube_filters(f: Filters, dimension: str) -> tuple[dict[str, list[object]], dict[str, tuple[object, object]]]:
+    equals: dict[str, list[object]] = {}
+    if f.segment:
+        attribute, value = f.segment.split(":", 1)
+        equals |= {"attribute": [attribute], "value": [value]}
+    else:
+        equals["attribute"] = [_ANY_ATTRIBUTE]
+    if f.regions:
+        equals["region"] = list(f.regions)
+    chosen = f.channels if dimension == "channel" else f.platforms
+    if chosen:
+        equals[dimension] = list(chosen)
+    start = f.start - timedelta(days=f.start.weekday()) if f.start else None  # the week it falls in
+    between = {"day": (start, f.end)} if (start or f.end) else {}
+    return equals, between
+
+
+def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> LiveView:
+    """The filtered KPIs, weekly series, sales by province and touches by region × channel."""
+    daily_equals: dict[str, list[object]] = {"channel": list(f.channels)} if f.channels else {}
+    daily_between = {"day": (f.start, f.end)} if (f.start or f.end) else {}
+    spend = ws.mart_query("channel_daily", sums=["spend", "leads"], equals=daily_equals,
+                          between=daily_between).to_pylist()[0]
+    t_eq, t_bt = _cube_filters(f, "channel")
+    o_eq, o_bt = _cube_filters(f, "platform")
+    touches = ws.mart_query("touch_cube", sums=["users", "touches", "reads", "engagements"], equals=t_eq,
+                            between=t_bt).to_pylist()[0]
+    orders = ws.mart_query("order_cube", sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt).to_pylist()[0]
+    view = LiveView(filters=f.to_dict(), kpis={})
+    view.not_applied = {"spend": [n for n, on in (("region", f.regions), ("segment", f.segment),
+                                                  ("platform", f.platforms)) if on],
+                        "touches": ["platform"] if f.platforms else [], "orders": ["channel"] if f.channels else []}
+    kpis: dict[str, float | None] = {"spend": spend["spend"], "leads": spend["leads"]}
+    # Groups under the minimum size are not published (summed weekly users: see docs/dashboard.md).
+    if (touches["users"] or 0) >= min_group_size:
+        kpis |= {k: touches[k] for k in ("touches", "reads", "engagements")}
+    else:
+        kpis |= dict.fromkeys(("touches", "reads", "engagements"))
+        view.suppressed.append("touches")
+    if (orders["buyers"] or 0) >= min_group_size:
+        kpis |= {k: orders[k] for k in ("orders", "gmv")}
+    else:
+        kpis |= dict.fromkeys(("orders", "gmv"))
+        view.suppressed.append("orders")
+    comparable = not view.not_applied["spend"]
+    gmv, cost = kpis.get("gmv"), kpis.get("spend")
+    kpis["roi"] = gmv / cost if comparable and gmv is not None and cost else None
+    view.kpis = {k: (None if v is None else float(v)) for k, v in kpis.items()}
+    weekly = ws.mart_query("order_cube", by=["day"], sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt)
+    view.weekly = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _rows(weekly)]
+    regions = ws.mart_query("order_cube", by=["region"], sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt)
+    view.regions = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _rows(regions)]
+    heat = ws.mart_query("touch_cube", by=["region", "channel"], sums=["users", "touches"], equals=t_eq, between=t_bt)
+    view.heat = [_publish(r, "users", ("touches",), min_group_size) for r in _rows(heat)]
+    return view
+
+
+def _publish(row: dict[str, Any], size: str, values: tuple[str, ...], min_group_size: int) -> dict[str, Any]:
+    small = (row.get(size) or 0) < min_group_size
+    out = {k: (None if small and (k in values or k == size) else v) for k, v in row.items()}
+    out["suppressed"] = small
+    return out
+
+
+DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
+    # view → (mart, filtered dimension, sums, group-size column)
+    "orders": ("order_cube", "platform", ("buyers", "orders", "gmv"), "buyers"),
+    "touches": ("touch_cube", "channel", ("users", "touches", "reads", "engagements"), "users"),
+}
+
+
+def drill_rows(ws: Workspace, f: Filters, view: str, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> list[dict[str, Any]]:
+    """The rows behind the live view: week × platform (or channel) under the filters."""
+    if view not in DRILL_VIEWS:
+        raise FilterError(f"unknown view {view!r}; choose one of {', '.join(DRILL_VIEWS)}")
+    mart, dimension, sums, size = DRILL_VIEWS[view]
+    equals, between = _cube_filters(f, dimension)
+    table = ws.mart_query(mart, by=["day", dimension], sums=list(sums), equals=equals, between=between)
+    return [_publish(r, size, sums, min_group_size) for r in _rows(table)]
