@@ -27,6 +27,8 @@ demo: $(VENV)/.installed
 	$(BIN)/zhongcao demo --users $(DEMO_USERS) --out demo
 
 test: $(VENV)/.installed-dev
+	@# Browser tests drive the system Chromium (Debian package); installed once, quietly, if missing.
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 
