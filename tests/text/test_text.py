@@ -1,0 +1,55 @@
+"""The text layer: normalisation, lexicon, hashtags/emoji, phrases, entities, bad input."""
+
+from __future__ import annotations
+
+from zhongcao.contract import BrandConfig
+from zhongcao.text import Lexicon, detect_phrases, join_phrases, normalise, tag_entities, tokenise
+
+BRAND = BrandConfig(name="墨小笔", known_competitors=("练字宝",), lexicon=("握笔姿势", "卷面分", "线下班"),
+                    products=("墨小笔 控笔训练营",))
+
+
+def test_normalise_width_case_and_traditional() -> None:
+    assert normalise("ＡＢＣ１２３！") == "abc123!"
+    assert normalise("這個課程對孩子來說") == "这个课程对孩子来说"
+    assert normalise(None) == "" and normalise("") == ""
+
+
+def test_lexicon_words_survive_segmentation() -> None:
+    lx = Lexicon.from_brand(BRAND)
+    (doc,) = tokenise(["孩子握笔姿势不对，卷面分老被扣，报了线下班"], lx)
+    assert {"握笔姿势", "卷面分", "线下班"} <= set(doc)
+    (plain,) = tokenise(["孩子握笔姿势不对"])
+    assert "握笔姿势" not in plain  # without the lexicon the dictionary splits it
+
+
+def test_hashtags_and_emoji_are_tokens_and_stopwords_dropped() -> None:
+    (doc,) = tokenise(["真的好用😂 #在线练字课 #练字[话题]#"])
+    assert "#在线练字课" in doc and "#练字" in doc and "😂" in doc
+    assert "的" not in doc and "话题" not in doc
+
+
+def test_empty_missing_and_mixed_input_line_up() -> None:
+    texts = ["", None, "   ", "ＯＫ好評價", "abc", "\ufffd\ufffd乱码", "卷面分\n考试"]
+    docs = tokenise(texts, Lexicon.from_brand(BRAND))
+    assert len(docs) == len(texts)
+    assert docs[0] == [] and docs[1] == [] and docs[2] == []
+    assert "ok" in docs[3]
+    assert "卷面分" in docs[6] and "考试" in docs[6]
+
+
+def test_entities_from_brand_places_and_service_suffixes() -> None:
+    lx = Lexicon.from_brand(BRAND)
+    tags = tag_entities(["墨小笔", "练字宝", "成都", "广东", "田字格字帖", "少儿书法馆", "控笔训练营", "孩子"], lx)
+    assert tags["墨小笔"] == "brand" and tags["练字宝"] == "competitor"
+    assert tags["成都"] == "place" and tags["广东"] == "place"
+    assert tags["田字格字帖"] == "service" and tags["少儿书法馆"] == "service"
+    assert tags["控笔训练营"] == "product"
+    assert "孩子" not in tags
+
+
+def test_phrases_join_frequent_adjacent_pairs() -> None:
+    docs = [["写字", "速度", "慢"]] * 30 + [["写字", "好看"]] * 5 + [["速度", "快"]] * 5 + [["今天", "天气"]] * 3
+    phrases = detect_phrases(docs, min_count=20, min_pmi=0.1)
+    assert phrases == {("写字", "速度"): "写字速度", ("速度", "慢"): "速度慢"}  # 天气 is too rare
+    assert join_phrases([["写字", "速度", "慢"]], phrases) == [["写字速度", "慢"]]
