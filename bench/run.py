@@ -15,8 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.audience import bench_audience
 from bench.harness import as_dict, measure, write_results
 from bench.kpi_baseline import pandas_kpis
+from bench.text_speed import bench_text_speed
 from zhongcao import pipeline
 from zhongcao.analyses.kpi import KpiAnalysis
 from zhongcao.engine import Workspace
@@ -80,6 +82,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
     entries = [bench_ingest_kpi(args.users)]
+    entries += [bench_text_speed(), bench_audience(world("writing-course", args.users), args.users)]
     write_results(args.out, entries)
     for e in entries:
         print(f"{e['name']}: {e['users']:,} users, {e['input_rows']:,} rows; "
