@@ -93,7 +93,7 @@ class LiveView:
     kpis: dict[str, float | None]
     suppressed: list[str] = field(default_factory=list)
     not_applied: dict[str, list[str]] = field(default_factory=dict)
-    weekly: list[dict[str, Any]] = field(default_factory=list)
+    weekly: list[dict[str, Any]] = field(default_factory=list)  # by month (of weekly cube rows)
     regions: list[dict[str, Any]] = field(default_factory=list)
     heat: list[dict[str, Any]] = field(default_factory=list)
 
@@ -144,7 +144,7 @@ def _cube_filters(f: Filters, dimension: str) -> tuple[dict[str, list[object]], 
 
 
 def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> LiveView:
-    """The filtered KPIs, weekly series, sales by province and touches by region × channel."""
+    """The filtered KPIs, monthly series, sales by province and touches by region × channel."""
     daily_equals: dict[str, list[object]] = {"channel": list(f.channels)} if f.channels else {}
     daily_between = {"day": (f.start, f.end)} if (f.start or f.end) else {}
     spend = ws.mart_query("channel_daily", sums=["spend", "leads"], equals=daily_equals,
@@ -175,12 +175,24 @@ def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP
     kpis["roi"] = gmv / cost if comparable and gmv is not None and cost else None
     view.kpis = {k: (None if v is None else float(v)) for k, v in kpis.items()}
     weekly = ws.mart_query("order_cube", by=["day"], sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt)
-    view.weekly = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _rows(weekly)]
+    view.weekly = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _monthly(_rows(weekly))]
     regions = ws.mart_query("order_cube", by=["region"], sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt)
     view.regions = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _rows(regions)]
     heat = ws.mart_query("touch_cube", by=["region", "channel"], sums=["users", "touches"], equals=t_eq, between=t_bt)
     view.heat = [_publish(r, "users", ("touches",), min_group_size) for r in _rows(heat)]
     return view
+
+
+def _monthly(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Weekly cube rows summed by the month of their Monday: fewer, larger groups to publish."""
+    months: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        key = str(r["day"])[:7]
+        m = months.setdefault(key, {"day": key, **{k: 0 for k in r if k != "day"}})
+        for k, v in r.items():
+            if k != "day":
+                m[k] += v or 0
+    return list(months.values())
 
 
 def _publish(row: dict[str, Any], size: str, values: tuple[str, ...], min_group_size: int) -> dict[str, Any]:

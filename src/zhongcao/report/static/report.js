@@ -180,7 +180,7 @@
     var root = document.documentElement;
     root.setAttribute("data-lang", code);
     root.setAttribute("lang", code === "zh" ? "zh-CN" : "en");
-    ["aria-label", "title"].forEach(function (name) {
+    ["aria-label", "title", "label"].forEach(function (name) {
       var els = document.querySelectorAll("[data-" + name + "-" + code + "]");
       for (var i = 0; i < els.length; i++) { els[i].setAttribute(name, els[i].getAttribute("data-" + name + "-" + code)); }
     });

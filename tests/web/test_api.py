@@ -1,0 +1,138 @@
+"""The dashboard's JSON API: numbers agree with findings.json, filters are validated, tokens guard it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import World
+from zhongcao.errors import ZhongcaoError
+from zhongcao.web import create_app, serve
+
+
+def totals(world: World) -> dict[str, Any]:
+    return world.doc["analyses"]["kpi"]["results"]["totals"]
+
+
+def test_unfiltered_numbers_match_the_findings_document(client: TestClient, world: World) -> None:
+    body = client.get("/api/kpis").json()
+    t = totals(world)
+    for key in ("spend", "orders", "gmv", "leads", "roi"):
+        assert body["kpis"][key] == pytest.approx(t[key], rel=1e-9), key
+    assert body["suppressed"] == []
+    everything = TestClient(create_app(world.workspace, min_group_size=1)).get("/api/kpis").json()
+    assert sum(r["gmv"] for r in everything["weekly"]) == pytest.approx(t["gmv"])
+    assert sum(r["gmv"] for r in everything["regions"]) == pytest.approx(t["gmv"])
+    shown = [r for r in body["weekly"] if not r["suppressed"]]
+    assert all(r["buyers"] >= 50 for r in shown)
+
+
+def test_filters_change_the_numbers_and_say_what_they_cannot_split(client: TestClient, world: World) -> None:
+    by_platform = {r["platform"]: r["gmv"] for r in world.doc["analyses"]["kpi"]["results"]["by_platform"]}
+    platform = max(by_platform, key=lambda p: by_platform[p])
+    body = client.get("/api/kpis", params={"platform": platform}).json()
+    assert body["kpis"]["gmv"] == pytest.approx(by_platform[platform])
+    assert body["kpis"]["roi"] is None  # spend has no platform: no ROI for a platform slice
+    assert body["not_applied"]["spend"] == ["platform"]
+    half = client.get("/api/kpis", params={"start": "2025-01-01"}).json()
+    assert 0 < half["kpis"]["spend"] < totals(world)["spend"]
+
+
+def test_segment_and_region_filters(client: TestClient) -> None:
+    opts = client.get("/api/options").json()
+    all_gmv = client.get("/api/kpis").json()["kpis"]["gmv"]
+    women = client.get("/api/kpis", params={"segment": "gender:f"}).json()["kpis"]["gmv"]
+    men = client.get("/api/kpis", params={"segment": "gender:m"}).json()["kpis"]["gmv"]
+    unknown = client.get("/api/kpis", params={"segment": "gender:unknown"})
+    other = unknown.json()["kpis"]["gmv"] if unknown.status_code == 200 else 0
+    assert (women or 0) + (men or 0) + (other or 0) == pytest.approx(all_gmv)
+    region = opts["regions"][0]
+    assert client.get("/api/kpis", params={"region": region}).status_code == 200
+
+
+def test_small_groups_are_suppressed(world: World) -> None:
+    strict = TestClient(create_app(world.workspace, min_group_size=10**9))
+    body = strict.get("/api/kpis").json()
+    assert body["kpis"]["orders"] is None and "orders" in body["suppressed"]
+    assert all(r["suppressed"] and r["gmv"] is None for r in body["regions"])
+
+
+@pytest.mark.parametrize("params, needle", [
+    ({"start": "yesterday"}, "start"),
+    ({"start": "2025-02-01", "end": "2025-01-01"}, "after"),
+    ({"region": "火星"}, "unknown region"),
+    ({"region": "广东' OR 1=1 --"}, "unknown region"),
+    ({"channel": "x" * 500}, "channel"),
+    ({"segment": "gender"}, "unknown segment"),
+    ({"platform": "amazon"}, "unknown platform"),
+    ({"colour": "red"}, "unknown query parameter"),
+])
+def test_bad_parameters_get_4xx_with_a_clear_message(client: TestClient, params: dict[str, str], needle: str) -> None:
+    response = client.get("/api/kpis", params=params)
+    assert response.status_code == 422
+    assert needle in response.json()["error"]
+
+
+def test_bad_formats_and_unknown_findings(client: TestClient) -> None:
+    assert client.get("/api/rows", params={"format": "pdf"}).status_code == 422
+    assert client.get("/api/rows", params={"view": "users"}).status_code == 422
+    assert client.get("/api/findings/nope.nothing/rows").status_code == 404
+    assert client.get("/", params={"lang": "fr"}).status_code == 422
+
+
+def test_csv_and_excel_downloads(client: TestClient, world: World) -> None:
+    finding = world.doc["findings"][0]
+    csv = client.get(f"/api/findings/{finding['id']}/rows", params={"format": "csv"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    frame = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")
+    assert len(frame) == len(finding["evidence"]["rows"])
+    xlsx = client.get("/api/rows", params={"format": "xlsx", "view": "orders"})
+    assert xlsx.status_code == 200
+    rows = pd.read_excel(io.BytesIO(xlsx.content))
+    assert {"day", "platform", "orders", "gmv", "suppressed"} <= set(rows.columns)
+    shown = rows[~rows["suppressed"].astype(bool)]
+    assert shown.empty or shown["buyers"].min() >= 50
+    assert rows.loc[rows["suppressed"].astype(bool), "gmv"].isna().all()
+
+
+def test_openapi_spec_documents_the_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/api/kpis", "/api/rows", "/api/options", "/api/findings", "/api/findings/{finding_id}/rows"} <= set(
+        spec["paths"])
+    names = {p["name"] for p in spec["paths"]["/api/kpis"]["get"]["parameters"]}
+    assert {"start", "end", "region", "segment", "channel", "platform"} <= names
+
+
+def test_the_page_carries_every_card(client: TestClient, world: World) -> None:
+    html = client.get("/").text
+    for f in world.doc["findings"]:
+        assert f'id="{f["id"]}"' in html
+    assert client.get("/").headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_a_token_guards_everything_when_given(world: World) -> None:
+    guarded = TestClient(create_app(world.workspace, token="s3cret"))
+    assert guarded.get("/api/options").status_code == 401
+    assert guarded.get("/api/options", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert guarded.get("/api/options", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    assert guarded.get("/openapi.json").status_code == 401
+    hop = guarded.get("/", params={"token": "s3cret"}, follow_redirects=False)
+    assert hop.status_code == 303 and hop.headers["location"] == "/"
+    assert guarded.get("/api/options").status_code == 200  # the cookie from the hop
+
+
+def test_binding_beyond_loopback_needs_a_token(world: World) -> None:
+    with pytest.raises(ZhongcaoError, match="token"):
+        serve(world.workspace, host="0.0.0.0")
+
+
+def test_only_local_host_names_are_answered_when_bound_locally(world: World) -> None:
+    local = TestClient(create_app(world.workspace, allowed_hosts=["127.0.0.1", "localhost"]),
+                       base_url="http://127.0.0.1:8765")
+    assert local.get("/api/health").status_code == 200
+    assert local.get("/api/health", headers={"host": "attacker.example"}).status_code == 400
