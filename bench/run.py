@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.audience import bench_audience
+from bench.dashboard import bench_dashboard
 from bench.harness import as_dict, measure, write_results
 from bench.kpi_baseline import pandas_kpis
 from bench.text_speed import bench_text_speed
@@ -83,6 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     entries = [bench_ingest_kpi(args.users)]
     entries += [bench_text_speed(), bench_audience(world("writing-course", args.users), args.users)]
+    entries += [bench_dashboard(world("hiking-shoes", args.users), args.users)]
     write_results(args.out, entries)
     for e in entries:
         print(f"{e['name']}: {e['users']:,} users, {e['input_rows']:,} rows; "

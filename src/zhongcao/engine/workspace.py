@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class Workspace:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._local = threading.local()  # a connection held by `held()`, per thread
 
     @property
     def db_path(self) -> Path:
@@ -94,7 +96,21 @@ class Workspace:
 
     # ----------------------------------------------------------------------------- reading
     @contextmanager
+    def held(self) -> Iterator[Workspace]:
+        """Reuse one read-only connection for every read inside the block (a dashboard request)."""
+        with self._connect() as con:
+            self._local.con = con
+            try:
+                yield self
+            finally:
+                self._local.con = None
+
+    @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        held = getattr(self._local, "con", None)
+        if held is not None:
+            yield held
+            return
         if not self.exists():
             raise WorkspaceError(f"no workspace at {self.path} (run `zhongcao ingest INPUT_DIR --workspace {self.path}`)")
         con = duckdb.connect(str(self.db_path), read_only=True)
@@ -134,7 +150,7 @@ class Workspace:
             raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
         equals, between = dict(equals or {}), dict(between or {})
         with self._connect() as con:
-            known = set(_columns(con, mart_name(name)))
+            known = {d[0] for d in con.execute(f"SELECT * FROM {mart_name(name)} LIMIT 0").description}
             unknown = sorted({*by, *sums, *equals, *between} - known)
             if unknown:
                 raise WorkspaceError(f"mart {name!r} has no column(s) {unknown}")

@@ -110,6 +110,11 @@ def _rows(table: pa.Table) -> list[dict[str, Any]]:
 
 
 def options(ws: Workspace) -> Options:
+    with ws.held():
+        return _options(ws)
+
+
+def _options(ws: Workspace) -> Options:
     weeks = [r["day"] for r in ws.mart_query("order_cube", by=["day"]).to_pylist()]
     days = [r["day"] for r in ws.mart_query("channel_daily", by=["day"]).to_pylist()]
     all_days = [d for d in [*weeks, *days] if d is not None]
@@ -145,6 +150,11 @@ def _cube_filters(f: Filters, dimension: str) -> tuple[dict[str, list[object]], 
 
 def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> LiveView:
     """The filtered KPIs, monthly series, sales by province and touches by region × channel."""
+    with ws.held():
+        return _live_view(ws, f, min_group_size)
+
+
+def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
     daily_equals: dict[str, list[object]] = {"channel": list(f.channels)} if f.channels else {}
     daily_between = {"day": (f.start, f.end)} if (f.start or f.end) else {}
     spend = ws.mart_query("channel_daily", sums=["spend", "leads"], equals=daily_equals,
@@ -180,6 +190,8 @@ def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP
     view.regions = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _rows(regions)]
     heat = ws.mart_query("touch_cube", by=["region", "channel"], sums=["users", "touches"], equals=t_eq, between=t_bt)
     view.heat = [_publish(r, "users", ("touches",), min_group_size) for r in _rows(heat)]
+    if any(r["suppressed"] for r in [*view.weekly, *view.regions, *view.heat]):
+        view.suppressed.append("series")
     return view
 
 
@@ -215,5 +227,6 @@ def drill_rows(ws: Workspace, f: Filters, view: str, min_group_size: int = DEFAU
         raise FilterError(f"unknown view {view!r}; choose one of {', '.join(DRILL_VIEWS)}")
     mart, dimension, sums, size = DRILL_VIEWS[view]
     equals, between = _cube_filters(f, dimension)
-    table = ws.mart_query(mart, by=["day", dimension], sums=list(sums), equals=equals, between=between)
+    with ws.held():
+        table = ws.mart_query(mart, by=["day", dimension], sums=list(sums), equals=equals, between=between)
     return [_publish(r, size, sums, min_group_size) for r in _rows(table)]
