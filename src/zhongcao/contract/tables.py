@@ -135,6 +135,8 @@ USERS = Table(
         C("age_band", "str", "Age band such as `18-24`.", aliases=("年龄段", "年龄")),
         C("region", "str", "Province.", aliases=("省份", "地域")),
         C("city_tier", "int", "City tier 1–5.", minimum=1, maximum=5, aliases=("城市等级", "城市线级")),
+        C("holdout_group", "str", "Randomized lift-study assignment: `exposed`, `holdout`, or empty (not eligible).",
+          choices=("exposed", "holdout"), aliases=("实验分组", "对照组")),
     ),
 )
 
