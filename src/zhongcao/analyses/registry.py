@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from zhongcao.analyses.attribution import AttributionAnalysis
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.analyses.base import Analysis
 from zhongcao.analyses.kpi import KpiAnalysis
@@ -23,6 +24,7 @@ REGISTRY: dict[str, Entry] = {
     for e in (
         Entry("kpi", KpiAnalysis, "Spend, reach, engagement, leads, orders, GMV, ROI, repurchase, NPS, AIPS funnel."),
         Entry("lost", LostLeadAnalysis, "Lost leads: profile, post-lead engagement, real competitors ranked by TGI."),
+        Entry("attribution", AttributionAnalysis, "Cross-platform attribution (7 models), ROI, mid-funnel, lift study."),
         Entry("segments", SegmentAnalysis, "Segment pain points: distinguishing terms and themes per segment."),
     )
 }

@@ -13,9 +13,11 @@ import jsonschema
 import pandas as pd
 
 from zhongcao.analyses import Analysis
+from zhongcao.analyses.attribution import AttributionAnalysis
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.analyses.kpi import KpiAnalysis
 from zhongcao.contract import BrandConfig
+from zhongcao.findings.attribution import attribution_findings
 from zhongcao.findings.audience import lost_findings, segment_findings
 from zhongcao.findings.kpi import kpi_findings
 from zhongcao.findings.model import Finding, _clean
@@ -24,7 +26,8 @@ SCHEMA_VERSION = "1.0.0"
 
 # Which findings builder turns which fitted analysis into findings. Declared once.
 BUILDERS: dict[type[Analysis], Callable[[Any], list[Finding]]] = {
-    KpiAnalysis: kpi_findings, LostLeadAnalysis: lost_findings, SegmentAnalysis: segment_findings}
+    KpiAnalysis: kpi_findings, LostLeadAnalysis: lost_findings, SegmentAnalysis: segment_findings,
+    AttributionAnalysis: attribution_findings}
 
 
 @cache
