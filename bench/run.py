@@ -50,7 +50,7 @@ def bench_ingest_kpi(users: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
 
         def ours() -> dict[str, float]:
-            pipeline.ingest(folder, Path(tmp) / "ws")
+            pipeline.ingest(folder, Path(tmp) / "ws", marts=KpiAnalysis.marts)
             kpi = KpiAnalysis().fit(Workspace(Path(tmp) / "ws"))
             f = dict(zip(kpi.funnel_["stage"], kpi.funnel_["users"], strict=True))
             return {**kpi.totals_, **f}

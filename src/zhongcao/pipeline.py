@@ -30,10 +30,15 @@ class RunResult:
     load: LoadSummary = field(default_factory=LoadSummary)
 
 
-def ingest(input_dir: Path, workspace: Path, *, quarantine: bool = False) -> LoadSummary:
-    """Validate an input folder and load it into the workspace (all-or-nothing)."""
+def ingest(
+    input_dir: Path, workspace: Path, *, quarantine: bool = False, marts: Sequence[str] | None = None
+) -> LoadSummary:
+    """Validate an input folder and load it into the workspace (all-or-nothing).
+
+    Every mart is precomputed unless ``marts`` names a subset; the rest are built on first use.
+    """
     staged = read_input(Path(input_dir), quarantine=quarantine)
-    return Workspace(workspace).load(staged, quarantine=quarantine)
+    return Workspace(workspace).load(staged, quarantine=quarantine, marts_to_build=marts)
 
 
 def analyze(

@@ -155,3 +155,12 @@ def test_bad_xlsx_with_chinese_headers_is_named_and_leaves_workspace(tiny_ws: Pa
     problem = next(p for p in info.value.problems if p.severity == "error")
     assert (problem.file, problem.row, problem.column, problem.value) == ("orders.xlsx", 1, "amount", "八十八")
     assert digest(Workspace(tiny_ws).db_path) == before
+
+
+def test_marts_not_built_at_load_are_built_on_first_use(tiny_dir: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    pipeline.ingest(tiny_dir, ws, marts=["platform_daily"])
+    workspace = Workspace(ws)
+    assert not workspace._has_mart("channel_daily")
+    assert workspace.mart("channel_daily").num_rows > 0
+    assert workspace._has_mart("channel_daily")

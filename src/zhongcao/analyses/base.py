@@ -69,6 +69,7 @@ class Analysis:
     """Base class: parameter handling and the fitted check."""
 
     name: ClassVar[str]
+    marts: ClassVar[tuple[str, ...]] = ()  # the marts fit() reads (the analysis's privacy footprint)
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {}
 
     def get_params(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,8 +62,13 @@ class Workspace:
         return self.db_path.is_file()
 
     # ----------------------------------------------------------------------------- loading
-    def load(self, staged: StagedInput, *, quarantine: bool = False) -> LoadSummary:
+    def load(
+        self, staged: StagedInput, *, quarantine: bool = False, marts_to_build: Collection[str] | None = None
+    ) -> LoadSummary:
         """Append a validated input folder; all-or-nothing.
+
+        Every mart is rebuilt after a load unless ``marts_to_build`` names a subset (the others
+        are then built on first use by :meth:`mart`).
 
         Files whose content hash is already in the workspace are skipped, so re-ingesting
         the same folder changes nothing. Keys that already exist raise DuplicateKeyError
@@ -80,7 +85,7 @@ class Workspace:
                 summary = _load_into(con, staged, quarantine)
                 if summary.changed or not _has_table(con, _META):
                     _write_meta(con, staged.brand)
-                    build_models(con)
+                    build_models(con, marts_to_build)
             finally:
                 con.close()
             if summary.changed or not self.exists():
@@ -129,8 +134,22 @@ class Workspace:
         """One precomputed mart (an aggregate with a stated grain) as an Arrow table."""
         if name not in marts():
             raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
+        if getattr(self._local, "con", None) is None and not self._has_mart(name):
+            self._build_missing(name)
         with self._connect() as con:
             return _plain_numbers(con.execute(f"SELECT * FROM {mart_name(name)}").fetch_arrow_table())
+
+    def _has_mart(self, name: str) -> bool:
+        with self._connect() as con:
+            return _has_table(con, mart_name(name))
+
+    def _build_missing(self, name: str) -> None:
+        # Marts are derived data: building one later changes no input row, so it needs no swap.
+        con = duckdb.connect(str(self.db_path))
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {mart_name(name)} AS {marts()[name].sql}")
+        finally:
+            con.close()
 
     def mart_query(
         self,
@@ -330,12 +349,15 @@ def extra_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]
     return tuple(c for c in _columns(con, raw_name(table)) if c not in contract)
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create staging views and materialise every mart."""
+def build_models(con: duckdb.DuckDBPyConnection, names: Collection[str] | None = None) -> None:
+    """(Re)create staging views and materialise the marts (all, or the ones named)."""
     for table in TABLES:
         con.execute(f"CREATE OR REPLACE VIEW {staging_name(table)} AS {staging_sql(table, extra_columns(con, table))}")
     for mart in marts().values():
-        con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")
+        if names is None or mart.name in names:
+            con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")
+        else:
+            con.execute(f"DROP TABLE IF EXISTS {mart_name(mart.name)}")
 
 
 def describe_marts() -> list[dict[str, Any]]:

@@ -33,6 +33,10 @@ class KpiAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "kpi"
+    marts: ClassVar[tuple[str, ...]] = (
+        "channel_daily", "platform_daily", "channel_last_touch", "buyer_frequency", "aips_funnel",
+        "nps_monthly", "nps_segment",
+    )
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_group_size": [Interval(int, 1, None)],
         "recent_days": [Interval(int, 7, 365)],
