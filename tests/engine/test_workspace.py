@@ -93,7 +93,7 @@ def test_wrong_encoding_leaves_workspace_unchanged(tiny_ws: Path, tmp_path: Path
     # Latin-1 bytes that are neither UTF-8 nor a complete GB18030 sequence at the end.
     (bad / "orders.csv").write_bytes(b"order_id,user_id,ordered_at,platform,amount\no7,u1,2025-01-01,jd,1\xff\n")
     before = digest(Workspace(tiny_ws).db_path)
-    with pytest.raises(ValidationError, match="orders.csv"):
+    with pytest.raises(ValidationError, match=r"orders\.csv"):
         pipeline.ingest(bad, tiny_ws)
     assert digest(Workspace(tiny_ws).db_path) == before
 

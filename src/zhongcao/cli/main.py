@@ -7,6 +7,7 @@ can fix (bad input, unknown analysis), 1 for bugs.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,8 @@ from zhongcao.analyses import REGISTRY
 from zhongcao.contract import TABLES
 from zhongcao.engine import Workspace, describe_marts
 from zhongcao.errors import ValidationError, ZhongcaoError
-from zhongcao.simulate import WORLDS, simulate as simulate_world
+from zhongcao.simulate import WORLDS
+from zhongcao.simulate import simulate as simulate_world
 
 app = typer.Typer(help="种草决策大脑 · an offline decision brain for content-seeding marketing.",
                   no_args_is_help=True, add_completion=False)
@@ -208,12 +210,14 @@ def demo(
 
     Example: zhongcao demo --users 20000 --out demo
     """
+    steps = ["ingest", *[f"analysis:{a}" for a in REGISTRY], "report"]
     with user_errors():
         for name in world or list(WORLDS):
             folder = out / name
+            # A demo starts from scratch: last run's workspace would reject this run's keys.
+            shutil.rmtree(folder / "workspace", ignore_errors=True)
             with progress_bar(f"{name} simulate") as update:
                 simulate_world(name, folder / "input", users=users, seed=seed, progress=update)
-            steps = ["ingest", *[f"analysis:{a}" for a in REGISTRY], "report"]
             with progress_bar(f"{name} brain") as update:
                 result = pipeline.run(folder / "input", folder, workspace=folder / "workspace",
                                       progress=lambda s, u=update: u(s, steps.index(s) / len(steps)))
