@@ -131,7 +131,7 @@ def segment_findings(a: SegmentAnalysis) -> list[Finding]:
             confidence=Confidence("medium", _t("segments_pain", "confidence", **v),
                                   "log-odds with informative Dirichlet prior (Monroe et al. 2008)",
                                   estimate=float(top.iloc[0]["z"])),
-            chart=Chart("bar", "term", ["z"], Text("区分度最高的词", "Most distinguishing terms")),
+            chart=Chart("bar", "theme", ["z"], Text("区分度最高的主题", "Most distinguishing themes")),
         ))
     if a.suppressed_:
         v = {"n": len(a.suppressed_), "min_group": a.min_group_size, "attribute": a.attribute_,
