@@ -59,7 +59,7 @@ def schemas(spec: WorldSpec) -> dict[str, pa.Schema]:
     user_x = tuple((c, i64 if c == "child_grade" else s) for c in spec.user_extra_columns)
     lead_x = tuple((c, i64 if c == "child_grade" else s) for c in spec.lead_extra_columns)
     return {
-        "users": schema("users", (*user_x, ("holdout_group", s))),
+        "users": schema("users", user_x),  # holdout_group is a contract column
         "exposures": schema("exposures"),
         "orders": schema("orders"),
         "leads": schema("leads", (*lead_x, ("remark", s), ("lost_reason", s))),
@@ -133,7 +133,7 @@ def run(spec: WorldSpec, world_index: int, out: Path, users: int, seed: int,
                             "segment": take(seg_names, sv["segment"])})
         progress("users", (ci + 1) / n_chunks)
     progress("notes", 0.0)
-    truth_parts = finish.write_small_tables(spec, media, pools, acc, w, tm, seed)
+    truth_parts = finish.write_small_tables(spec, media, pools, acc, w, tm, seed, users)
     w.close()
     (out / "brand.toml").write_text(finish.brand_toml(spec.brand), encoding="utf-8")
     truth = finish.truth(spec, media, acc, users, seed, truth_parts)

@@ -11,7 +11,7 @@ import pyarrow as pa
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate import specials
 from zhongcao.simulate.media import CAMPAIGN, DECAY, Media
-from zhongcao.simulate.population import PROVINCE_NAMES
+from zhongcao.simulate.population import PROVINCE_NAMES, id_width
 from zhongcao.simulate.spec import CHANNELS, PERIOD_END, PERIOD_START, WorldSpec
 from zhongcao.simulate.text import TextMaker
 from zhongcao.simulate.touches import Acc, TextPools
@@ -23,13 +23,18 @@ CAMPAIGN_NAMES = {
 }
 
 
-def _fresh_ids(rng: np.random.Generator, n: int) -> list[str]:
-    # Fresh accounts get long numeric ids unlike the panel's, and appear in no other table.
-    return [f"u{x:010d}" for x in rng.choice(9_000_000_000, size=n, replace=False) + 1_000_000_000]
+OUTSIDE_IDS = 5_000_000  # ids users + 1 … users + 5M belong to platform users outside the panel
+
+
+def _outside_ids(rng: np.random.Generator, n: int, users: int) -> list[str]:
+    # Accounts outside the audience panel get ids of the panel's own shape (a real export gives
+    # no hint either): bought-engagement and burst accounts must be found by behaviour.
+    width = id_width(users)
+    return [f"u{x:0{width}d}" for x in rng.choice(OUTSIDE_IDS, size=n, replace=False) + users + 1]
 
 
 def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc, w: Writers, tm: TextMaker,
-                       seed: int) -> dict[str, object]:
+                       seed: int, users: int) -> dict[str, object]:
     rng = np.random.default_rng([seed, 77])
     nt = media.note
     n_notes = len(media.note_ids)
@@ -44,7 +49,7 @@ def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc
     # Bought comments: bursts within hours of publishing, few templates, throwaway accounts.
     bots_by_creator: dict[int, list[str]] = {}
     for c in planted["fakes"]:
-        bots_by_creator[c] = _fresh_ids(rng, 40)
+        bots_by_creator[c] = _outside_ids(rng, 40, users)
     fake_notes = np.flatnonzero(nt["fake"])
     for i in fake_notes:
         k = int(rng.integers(25, 60))
@@ -54,7 +59,7 @@ def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc
         c_text.extend(tm.line(specials.BOT_COMMENTS, 0.05) for _ in range(k))
     # The competitor's burst: similar negative comments under the brand's notes, inside the window.
     w0, w1 = cal.day_of(spec.negative_window.start), cal.day_of(spec.negative_window.end)
-    neg_users = _fresh_ids(rng, 60)
+    neg_users = _outside_ids(rng, 60, users)
     own = np.flatnonzero((np.array([t.kind == "own" for t in spec.topics] + [False])[nt["topic"]])
                          & (nt["pub"] < cal.START + w0 * cal.DAY) & ~nt["fake"])
     targets = rng.choice(own, size=min(len(own), 40), replace=False, p=nt["popularity"][own] / nt["popularity"][own].sum())
@@ -82,7 +87,12 @@ def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc
     all_t = np.concatenate([*c_t, pub_t])
     n_all = len(all_note)
     text = pa.concat_arrays([pa.array(c_text, pa.string()), pub_text.cast(pa.string())])
-    user = pa.array([*c_user, *([None] * len(pub_note))], pa.string())
+    # Ordinary commenters outside the panel: most exports carry their id, some do not.
+    planted_ids = {str(u) for u in c_user}
+    pub_pool = np.asarray([u for u in _outside_ids(rng, max(1, len(pub_note) // 3), users) if u not in planted_ids]
+                          or ["u0"], dtype=object)
+    pub_user = np.where(rng.random(len(pub_note)) < 0.7, pub_pool[rng.integers(0, len(pub_pool), len(pub_note))], None)
+    user = pa.array([*c_user, *pub_user.tolist()], pa.string())
     region = np.where(rng.random(n_all) < 0.2, -1, rng.integers(0, len(PROVINCE_NAMES), n_all))
     w.write("comments", {"comment_id": ids("m", start, n_all, 9), "note_id": take(note_ids, all_note), "user_id": user,
                          "created_at": ts(all_t), "text": text, "region": take(PROVINCE_NAMES, region),
