@@ -84,7 +84,8 @@ class SceneAnalysis(Analysis):
         self._model, self._notes, self._docs = model, notes, docs
         audience = source.mart("scene_note_audience").to_pandas()
         audience = audience.assign(value=audience["value"].astype(str))
-        self.segments_ = _segments(notes, audience, _panel_sizes(source), self.min_group_size)
+        self._sizes = panel_sizes(source)
+        self.segments_ = segment_tgi(notes, audience, self._sizes, self.min_group_size)
         self.scenes_ = self._scene_table(source, model, notes, docs, audience, lexicon)
         self.quarterly_ = _quarterly(notes, self.scenes_)
         self.unplanned_ = rank_unplanned(self.scenes_, self.far)
@@ -161,22 +162,24 @@ def _notes(source: MartSource) -> pd.DataFrame:
     return notes[notes["text"].str.strip().ne("")].reset_index(drop=True)
 
 
-def _panel_sizes(source: MartSource) -> dict[tuple[str, str], float]:
-    from zhongcao.contract.geo import region_group
+def panel_sizes(source: MartSource) -> dict[tuple[str, str], float]:
+    from zhongcao.contract.geo import normalise_province, region_group
 
     panel = source.mart("lead_outcomes").to_pandas()
     panel = panel[panel["status"] == "platform"]
     sizes: dict[tuple[str, str], float] = {}
     for row in panel.groupby(["attribute", "value"])["leads"].sum().reset_index().itertuples():
-        sizes[(str(row.attribute), str(row.value))] = float(row.leads)
+        key = str(row.value)
         if row.attribute == "region":
-            group = region_group(str(row.value)) or "unknown"
+            key = normalise_province(key) or "unknown"
+            group = region_group(key) or "unknown"
             sizes[("region_group", group)] = sizes.get(("region_group", group), 0.0) + float(row.leads)
+        sizes[(str(row.attribute), key)] = sizes.get((str(row.attribute), key), 0.0) + float(row.leads)
     return sizes
 
 
-def _segments(notes: pd.DataFrame, audience: pd.DataFrame, sizes: dict[tuple[str, str], float],
-              min_group: int) -> pd.DataFrame:
+def segment_tgi(notes: pd.DataFrame, audience: pd.DataFrame, sizes: dict[tuple[str, str], float],
+                min_group: int, attributes: tuple[str, ...] = SEGMENT_ATTRIBUTES) -> pd.DataFrame:
     """Scene × segment reads (reader-note pairs), the segment's share in the scene, TGI and its interval."""
     from zhongcao.contract.geo import normalise_province, region_group
 
@@ -187,9 +190,9 @@ def _segments(notes: pd.DataFrame, audience: pd.DataFrame, sizes: dict[tuple[str
     a = audience.merge(notes[["note_id", "scene"]], on="note_id")
     a = a[a["scene"] >= 0]
     reg = a[a["attribute"] == "region"]
-    groups = reg.assign(attribute="region_group",
-                        value=reg["value"].map(lambda v: region_group(normalise_province(v)) or "unknown"))
-    a = pd.concat([a, groups], ignore_index=True)
+    province = reg["value"].map(lambda v: normalise_province(v) or "unknown")
+    groups = reg.assign(attribute="region_group", value=province.map(lambda v: region_group(v) or "unknown"))
+    a = pd.concat([a[a["attribute"] != "region"], reg.assign(value=province), groups], ignore_index=True)
     cell = a.groupby(["attribute", "value", "scene"])["readers"].sum()
     seg_total = a.groupby(["attribute", "value"])["readers"].sum()
     scene_total = a[a["attribute"] == "all"].groupby("scene")["readers"].sum()
@@ -200,7 +203,7 @@ def _segments(notes: pd.DataFrame, audience: pd.DataFrame, sizes: dict[tuple[str
     deff = total / panel_all if panel_all and not math.isnan(panel_all) else 1.0
     rows = []
     for (attr, value, scene), n in cell.items():
-        if attr == "all" or attr not in SEGMENT_ATTRIBUTES:
+        if attr == "all" or attr not in attributes:
             continue
         seg_n = float(seg_total[(attr, value)])
         panel = sizes.get((str(attr), str(value)), math.nan)
