@@ -61,6 +61,10 @@ class AttributionAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "attribution"
+    marts: ClassVar[tuple[str, ...]] = (
+        "attribution_journeys", "attribution_touch_credit", "attribution_cost", "attribution_midfunnel",
+        "campaign_daily", "holdout_touches", "holdout_orders",
+    )
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "lookback_days": [Options(frozenset(LOOKBACKS)), dict],
         "half_life_days": [Options(frozenset(HALF_LIVES))],
