@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from itertools import permutations
+from itertools import pairwise, permutations
 
 import numpy as np
 import pandas as pd
@@ -77,7 +77,7 @@ def _dense_markov(paths: pd.DataFrame, order: int) -> dict[str, float]:
     for s, c, n in seqs:
         ids = [pos[tuple(s[max(0, i - order + 1): i + 1])] for i in range(len(s))]
         counts[start, ids[0]] += c + n
-        for a, b in zip(ids[:-1], ids[1:], strict=True):
+        for a, b in pairwise(ids):
             counts[a, b] += c + n
         counts[ids[-1], conv] += c
         counts[ids[-1], null] += n

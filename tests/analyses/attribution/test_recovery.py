@@ -4,7 +4,6 @@ creators like the planted incremental orders (truth.json), and a naive reader co
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
