@@ -64,13 +64,13 @@ def convolve(x: Array, weights: Array, batched: bool = False) -> Array:
 
 def logistic_saturation(x: Array, lam: Array) -> Array:
     """(1 - e^(-lam x)) / (1 + e^(-lam x)): PyMC-Marketing's logistic saturation, in [0, 1)."""
-    lam = np.asarray(lam, float).reshape(-1, *([1] * (np.ndim(x) - 1)))
+    lam = np.asarray(lam, float).reshape(-1, *([1] * np.ndim(x)))
     return np.tanh(lam * x / 2.0)  # identical to the ratio above and numerically stable
 
 
 def hill_saturation(x: Array, half: Array, shape: Array) -> Array:
     """x^s / (x^s + K^s), K the half-saturation point; s = 1 is Michaelis-Menten."""
-    extra = [1] * (np.ndim(x) - 1)
+    extra = [1] * np.ndim(x)
     half = np.asarray(half, float).reshape(-1, *extra)
     shape = np.asarray(shape, float).reshape(-1, *extra)
     with np.errstate(divide="ignore"):

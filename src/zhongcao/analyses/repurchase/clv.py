@@ -63,8 +63,8 @@ def bgnbd_loglik(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np.n
 
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, weights: np.ndarray | None = None,
-              penalizer: float = 0.0) -> BetaGeoParams:
-    """Maximum-likelihood BG/NBD; parameters optimised on the log scale from several starts."""
+              penalizer: float = 0.0, start: BetaGeoParams | None = None) -> BetaGeoParams:
+    """Maximum-likelihood BG/NBD; parameters optimised on the log scale (from ``start`` when given)."""
     x, t_x, big_t = (np.asarray(v, float) for v in (x, t_x, big_t))
     w = _weights(weights, len(x))
     if w.sum() < 10 or not np.any(x > 0):
@@ -75,14 +75,17 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, weights: np.nda
         value = -bgnbd_loglik(p, x, t_x, big_t, w) / w.sum() + penalizer * float(np.sum(p**2))
         return value if np.isfinite(value) else 1e10
 
+    starts = ([np.log([start.r, start.alpha, start.a, start.b])] if start else
+              [np.zeros(4), np.array([np.log(0.5), np.log(max(big_t.mean(), 1.0)), 0.0, np.log(2.0)])])
     best = None
-    for start in ([0.0, 0.0, 0.0, 0.0], [np.log(0.5), np.log(max(big_t.mean(), 1.0)), 0.0, np.log(2.0)]):
-        res = optimize.minimize(nll, np.array(start), method="Nelder-Mead",
-                                options={"xatol": 1e-8, "fatol": 1e-12, "maxiter": 5000, "maxfev": 10000})
-        res = optimize.minimize(nll, res.x, method="L-BFGS-B")
+    for s in starts:
+        res = optimize.minimize(nll, s, method="L-BFGS-B", bounds=[(-15, 15)] * 4)
         if best is None or res.fun < best.fun:
             best = res
     assert best is not None
+    if start is None:  # polish: the likelihood is flat along (a, b) when few buyers drop out
+        best = optimize.minimize(nll, best.x, method="Nelder-Mead",
+                                 options={"xatol": 1e-7, "fatol": 1e-12, "maxfev": 3000})
     return BetaGeoParams(*(float(v) for v in np.exp(best.x)))
 
 
@@ -110,7 +113,8 @@ def gamma_gamma_loglik(params: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.n
     return float(np.sum(w * ll))
 
 
-def fit_gamma_gamma(x: np.ndarray, m: np.ndarray, weights: np.ndarray | None = None) -> GammaGammaParams:
+def fit_gamma_gamma(x: np.ndarray, m: np.ndarray, weights: np.ndarray | None = None,
+                    start: GammaGammaParams | None = None) -> GammaGammaParams:
     """Maximum-likelihood Gamma-Gamma on customers with at least one repeat purchase (x > 0, m > 0)."""
     x, m = np.asarray(x, float), np.asarray(m, float)
     w = _weights(weights, len(x))
@@ -123,8 +127,11 @@ def fit_gamma_gamma(x: np.ndarray, m: np.ndarray, weights: np.ndarray | None = N
         value = -gamma_gamma_loglik(np.exp(log_p), x, m, w) / w.sum()
         return value if np.isfinite(value) else 1e10
 
-    start = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1.0)])
-    res = optimize.minimize(nll, start, method="Nelder-Mead",
+    if start is not None:
+        res = optimize.minimize(nll, np.log([start.p, start.q, start.v]), method="L-BFGS-B", bounds=[(-20, 20)] * 3)
+        return GammaGammaParams(*(float(v) for v in np.exp(res.x)))
+    first = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1.0)])
+    res = optimize.minimize(nll, first, method="Nelder-Mead",
                             options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 8000, "maxfev": 16000})
     res = optimize.minimize(nll, res.x, method="L-BFGS-B")
     return GammaGammaParams(*(float(v) for v in np.exp(res.x)))

@@ -1,0 +1,211 @@
+"""The marketing-mix analysis on a workspace, and long-term omni-channel ROI (全域长效ROI).
+
+Reads marts only: ``channel_daily`` (spend per day and channel) and ``platform_daily`` (orders and
+GMV per day and platform), aggregated here to weeks (or kept daily). Long-term ROI adds the repeat
+purchases of the customers a channel brings, from the repurchase model (``customer_history``).
+docs/mmm.md and docs/metrics.md define every number.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+from zhongcao.analyses.base import Analysis, Interval, MartSource, Options
+from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
+from zhongcao.analyses.mmm.transforms import default_chain
+from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.errors import AnalysisError, InsufficientDataError
+
+LEVEL = 0.9
+
+
+class MmmAnalysis(Analysis):
+    """Marketing-mix model over all platforms' sales, with short-term, carry-over and repeat ROI.
+
+    Parameters
+    ----------
+    kpi:
+        "gmv" (ROI in CNY per CNY), "orders" or "leads" (incremental units per CNY).
+    platform:
+        "all" sums every platform (red, tmall, jd, offline …); or one platform's sales.
+    period:
+        "week" (default; robust) or "day".
+    adstock, saturation, order:
+        Response components: geometric | weibull, hill | logistic, adstock_first | saturation_first.
+    roi_prior:
+        (mean, sd) Gaussian prior on every channel's ROI (gmv KPI only).
+    lift_studies:
+        Measured incremental ROI per channel, ``{channel: (roi, standard error)}``; enter as likelihood terms.
+    repeat_horizon_weeks:
+        Horizon of repeat purchases counted in long-term ROI.
+    """
+
+    name: ClassVar[str] = "mmm"
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "kpi": [Options(frozenset({"gmv", "orders", "leads"}))],
+        "platform": [str],
+        "period": [Options(frozenset({"week", "day"}))],
+        "adstock": [Options(frozenset({"geometric", "weibull"}))],
+        "saturation": [Options(frozenset({"hill", "logistic"}))],
+        "order": [Options(frozenset({"adstock_first", "saturation_first"}))],
+        "roi_prior": [tuple, None],
+        "lift_studies": [dict, None],
+        "repeat_horizon_weeks": [Interval(int, 0, 520)],
+        "steps": [Interval(int, 200, 100_000)],
+        "seed": [int],
+    }
+
+    def __init__(self, kpi: str = "gmv", platform: str = "all", period: str = "week", adstock: str = "geometric",
+                 saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | None = (2.0, 2.0),
+                 lift_studies: Mapping[str, tuple[float, float]] | None = None, repeat_horizon_weeks: int = 52,
+                 steps: int = 1200, seed: int = 0) -> None:
+        self.kpi = kpi
+        self.platform = platform
+        self.period = period
+        self.adstock = adstock
+        self.saturation = saturation
+        self.order = order
+        self.roi_prior = roi_prior
+        self.lift_studies = lift_studies
+        self.repeat_horizon_weeks = repeat_horizon_weeks
+        self.steps = steps
+        self.seed = seed
+
+    def fit(self, source: MartSource) -> Self:
+        self._validate_params()
+        spend, kpi = weekly_inputs(source, self.kpi, self.platform, self.period)
+        channels = list(spend.columns)
+        if not channels:
+            raise InsufficientDataError("no channel has spend: the marketing-mix model needs spend by day and channel")
+        lmax = 8 if self.period == "week" else 21
+        model = BayesianMMM(default_chain(self.adstock, self.saturation, lmax, self.order),
+                            roi_prior=self.roi_prior if self.kpi == "gmv" else None, spend_scale="mean",
+                            steps=self.steps, burn=self.steps // 2, draws=800, seed=self.seed)
+        lifts = [LiftStudy(ch, float(r), float(se)) for ch, (r, se) in (self.lift_studies or {}).items()]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(kpi.to_numpy(float), spend.to_numpy(float), spend.index, channels, lift_studies=lifts)
+        self.warnings_ = [str(w.message) for w in caught]
+        self.model_ = model
+        self.collinear_ = [{"a": a, "b": b, "correlation": c} for a, b, c in model.collinear_]
+        self.channels_ = model.summary(LEVEL)
+        self.convergence_ = {"max_rhat": model.convergence_.max_rhat, "min_ess": model.convergence_.min_ess,
+                             "acceptance": model.acceptance_, "ok": bool(model.convergence_.ok()),
+                             "method": "ensemble MCMC (emcee) on media parameters, coefficients integrated exactly"}
+        self.fit_ = model.fit_quality()
+        self.contributions_ = _contributions(model)
+        self.long_term_ = self._long_term(source, model)
+        self.totals_ = {"spend": float(spend.to_numpy().sum()), "kpi": float(kpi.sum()),
+                        "periods": float(len(kpi)), "first": str(spend.index.min().date()),
+                        "last": str(spend.index.max().date())}
+        _CACHE.clear()  # keep one fit: it holds posterior draws
+        _CACHE[_key(source, self.get_params())] = self
+        return self
+
+    def _long_term(self, source: MartSource, model: BayesianMMM) -> pd.DataFrame:
+        """Short-term, carry-over and repeat ROI per channel, each with a 90% interval."""
+        roi = model.roi_draws().reshape(-1, len(model.channels_))
+        carry = model.carry_share_draws().reshape(-1, len(model.channels_))
+        repeat_per_gmv, info = (0.0, {})
+        if self.kpi == "gmv" and self.repeat_horizon_weeks > 0:
+            repeat_per_gmv, info = _repeat_value_per_gmv(source, self.repeat_horizon_weeks)
+        self.repeat_ = info
+        lo, hi = (1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2
+        rows = []
+        for k, ch in enumerate(model.channels_):
+            parts = {"short_term_roi": roi[:, k] * (1 - carry[:, k]), "carry_over_roi": roi[:, k] * carry[:, k],
+                     "repeat_roi": roi[:, k] * repeat_per_gmv, "long_term_roi": roi[:, k] * (1 + repeat_per_gmv)}
+            row: dict[str, Any] = {"channel": ch, "spend": float(model.spend_[..., k].sum())}
+            for name, draws in parts.items():
+                row[name] = float(draws.mean())
+                row[f"{name}_low"], row[f"{name}_high"] = (float(q) for q in np.quantile(draws, [lo, hi]))
+            row["p_long_term_roi_above_1"] = float(np.mean(parts["long_term_roi"] > 1))
+            rows.append(row)
+        return pd.DataFrame(rows).sort_values("long_term_roi", ascending=False).reset_index(drop=True)
+
+
+def weekly_inputs(source: MartSource, kpi: str, platform: str, period: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Spend per period × channel and the KPI per period, on a complete calendar."""
+    ch = source.mart("channel_daily").to_pandas()
+    if ch.empty:
+        raise InsufficientDataError("no spend in the workspace: the marketing-mix model needs spend by day and channel")
+    ch["day"] = pd.to_datetime(ch["day"])
+    spend = ch.pivot_table(index="day", columns="channel", values="spend", aggfunc="sum").fillna(0.0)
+    spend = spend.loc[:, spend.sum() > 0]
+    if kpi == "leads":
+        y = ch.groupby("day")["leads"].sum()
+    else:
+        pl = source.mart("platform_daily").to_pandas()
+        if platform != "all":
+            if platform not in set(pl["platform"]):
+                raise AnalysisError(f"no orders on platform {platform!r}; platforms: {sorted(set(pl['platform']))}")
+            pl = pl[pl["platform"] == platform]
+        pl["day"] = pd.to_datetime(pl["day"])
+        y = pl.groupby("day")[kpi].sum()
+    days = pd.date_range(spend.index.min(), spend.index.max(), freq="D")  # the window with spend data
+    spend = spend.reindex(days, fill_value=0.0)
+    y = y.reindex(days, fill_value=0.0).astype(float)
+    if period == "week":
+        full = len(days) // 7 * 7  # whole weeks only: a part week would look like a drop
+        spend = spend.iloc[:full].groupby(np.arange(full) // 7).sum()
+        y = y.iloc[:full].groupby(np.arange(full) // 7).sum()
+        spend.index = y.index = days[:full:7]
+    spend.columns = [str(c) for c in spend.columns]
+    return spend, y
+
+
+def _repeat_value_per_gmv(source: MartSource, horizon: int) -> tuple[float, dict[str, float]]:
+    """Expected repeat GMV brought per unit of first-order GMV.
+
+    A channel's incremental GMV is turned into new customers with the share of orders that are
+    a buyer's first (from customer_history) and the average order value; each new customer is
+    worth the BG/NBD × Gamma-Gamma repeat GMV over the horizon.
+    """
+    try:
+        rep = RepurchaseAnalysis(horizon_weeks=horizon).fit(source)
+    except (InsufficientDataError, AnalysisError) as exc:
+        return 0.0, {"error": str(exc)}
+    hist = source.mart("customer_history").to_pandas()
+    h = hist[hist["platform"] == "all"]
+    buyers = float(h["customers"].sum())
+    purchase_days = float((h["customers"] * (h["frequency"] + 1)).sum())
+    pl = source.mart("platform_daily").to_pandas()
+    aov = float(pl["gmv"].sum() / max(pl["orders"].sum(), 1))
+    first_share = buyers / purchase_days if purchase_days else 0.0
+    value = rep.value_["repeat_gmv"]
+    per_gmv = first_share / aov * value if aov > 0 and math.isfinite(value) else 0.0
+    return per_gmv, {"first_order_share": first_share, "aov": aov, "repeat_gmv_per_new_customer": value,
+                     "repeat_purchases_per_new_customer": rep.value_["repeat_purchases"],
+                     "repeat_gmv_per_gmv": per_gmv, "horizon_weeks": float(horizon)}
+
+
+def _contributions(model: BayesianMMM) -> pd.DataFrame:
+    mean = model.contribution_draws().reshape(-1, len(model.channels_), len(model.dates_)).mean(0)
+    frame = pd.DataFrame(mean.T, columns=model.channels_)
+    frame.insert(0, "baseline", model.baseline_draws().mean(0))
+    frame.insert(0, "actual", model.y_.sum(0))
+    frame.insert(0, "period", model.dates_.strftime("%Y-%m-%d"))
+    return frame
+
+
+_CACHE: dict[tuple[Any, ...], MmmAnalysis] = {}
+
+
+def _key(source: MartSource, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    path = getattr(source, "db_path", None)
+    stamp = (str(path), Path(path).stat().st_mtime_ns) if isinstance(path, Path) and path.exists() else (id(source),)
+    return (*stamp, tuple(sorted((k, repr(v)) for k, v in params.items())))
+
+
+def fitted_mmm(source: MartSource, params: Mapping[str, Any] | None = None) -> MmmAnalysis:
+    """One fit per workspace state and parameters, shared by the mmm and budget analyses."""
+    analysis = MmmAnalysis(**dict(params or {}))
+    return _CACHE.get(_key(source, analysis.get_params())) or analysis.fit(source)
+

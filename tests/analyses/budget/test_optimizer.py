@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import shared_data
+from zhongcao.analyses.budget import CurveResponse, marginal, optimise, response_curves, scenario
+from zhongcao.errors import AnalysisError
+
+
+def _toy() -> CurveResponse:
+    """Two channels with known concave curves: a(s) = 3·sqrt(s), b(s) = 1·sqrt(s), no uncertainty."""
+    grid = np.linspace(0, 300, 301)
+    curves = np.stack([3 * np.sqrt(grid), np.sqrt(grid)])[None]
+    return CurveResponse(["a", "b"], np.array([100.0, 100.0]), np.stack([grid, grid]), curves)
+
+
+def test_fixed_budget_equalises_marginal_returns_within_bounds() -> None:
+    model = _toy()
+    free = optimise(model, lower=0.0, upper=3.0)
+    # Optimum of 3√a + √b with a + b = 200: a/b = 9 → a = 180, b = 20.
+    np.testing.assert_allclose(free.optimal, [180, 20], atol=2)
+    assert free.gain_mean > 0 and free.p_gain == 1.0
+    bounded = optimise(model, lower=0.7, upper=1.3)
+    np.testing.assert_allclose(bounded.optimal, [130, 70], atol=0.5)
+    m = marginal(model, np.array([100.0, 100.0]))
+    np.testing.assert_allclose(m, [1.5 / 10, 0.5 / 10], rtol=0.02)
+
+
+def test_flexible_budget_spends_while_marginal_return_exceeds_the_floor() -> None:
+    plan = optimise(_toy(), budget=600, lower=0.0, upper=3.0, min_mroi=0.1)
+    # 3/(2√a) = 0.1 → a = 225; 1/(2√b) = 0.1 → b = 25.
+    np.testing.assert_allclose(plan.optimal, [225, 25], atol=3)
+
+
+def test_scenarios_and_impossible_bounds() -> None:
+    s = scenario(_toy(), {"a": 1.2}, "+20% a")
+    assert s.change_mean == pytest.approx(3 * (np.sqrt(120) - 10), rel=1e-3)
+    assert s.extra_spend == pytest.approx(20)
+    with pytest.raises(AnalysisError, match="unknown channel"):
+        scenario(_toy(), {"tv": 2.0})
+    with pytest.raises(AnalysisError, match="cannot be split"):
+        optimise(_toy(), budget=1000, lower=0.7, upper=1.3)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="known gap: on the national series our posterior stays near the ROI prior "
+                   "and the plan raises Channel3 where Google's geo model cuts it (docs/mmm.md, 'Validation')")
+def test_meridian_optimiser_moves_budget_like_google_for_its_biggest_moves() -> None:
+    from zhongcao.analyses.mmm import BayesianMMM, default_chain
+
+    df = pd.read_csv(shared_data("meridian", "national_all_channels.csv"))
+    ref = pd.read_csv(shared_data("meridian", "reference_results", "optimizer_spend_change.csv")).set_index("channel")
+    channels = [f"Channel{i}" for i in range(5)]
+    model = BayesianMMM(default_chain("geometric", "hill", 8), roi_prior=(1.83, 1.5), events=False, spend_scale="mean")
+    model.fit((df["conversions"] * df["revenue_per_conversion"]).to_numpy(),
+              df[[f"{c}_spend" for c in channels]].to_numpy(), df["time"], channels,
+              controls=df[["competitor_sales_control", "sentiment_score_control", "Promo",
+                           "Organic_channel0_impression"]].to_numpy())
+    plan = optimise(response_curves(model), lower=0.7, upper=1.3)  # Google: fixed budget, ±30%
+    ours = dict(zip(plan.channels, plan.optimal - plan.current, strict=True))
+    biggest = ref["spend"].abs().sort_values(ascending=False).index[:3]
+    for ch in biggest:
+        assert np.sign(ours[ch]) == np.sign(ref.loc[ch, "spend"]), (ch, ours, ref["spend"].to_dict())
