@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.attribution import bench_attribution
 from bench.audience import bench_audience
 from bench.dashboard import bench_dashboard
 from bench.harness import as_dict, measure, write_results
@@ -85,6 +86,7 @@ def main() -> None:
     entries = [bench_ingest_kpi(args.users)]
     entries += [bench_text_speed(), bench_audience(world("writing-course", args.users), args.users)]
     entries += [bench_dashboard(world("hiking-shoes", args.users), args.users)]
+    entries += [bench_attribution(world("clip-earbuds", args.users), args.users)]
     write_results(args.out, entries)
     for e in entries:
         print(f"{e['name']}: {e['users']:,} users, {e['input_rows']:,} rows; "
