@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from zhongcao.analyses.attribution import AttributionAnalysis
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.analyses.base import Analysis
+from zhongcao.analyses.creators import CreatorAnalysis
 from zhongcao.analyses.kpi import KpiAnalysis
 from zhongcao.errors import AnalysisError
 
@@ -25,6 +26,7 @@ REGISTRY: dict[str, Entry] = {
         Entry("kpi", KpiAnalysis, "Spend, reach, engagement, leads, orders, GMV, ROI, repurchase, NPS, AIPS funnel."),
         Entry("lost", LostLeadAnalysis, "Lost leads: profile, post-lead engagement, real competitors ranked by TGI."),
         Entry("attribution", AttributionAnalysis, "Cross-platform attribution (7 models), ROI, mid-funnel, lift study."),
+        Entry("creators", CreatorAnalysis, "Creators: profile, genuine use, soft ads, fake engagement, shortlist."),
         Entry("segments", SegmentAnalysis, "Segment pain points: distinguishing terms and themes per segment."),
     )
 }
