@@ -15,19 +15,27 @@ import pandas as pd
 from zhongcao.analyses import Analysis
 from zhongcao.analyses.attribution import AttributionAnalysis
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
+from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.kpi import KpiAnalysis
+from zhongcao.analyses.mmm import MmmAnalysis
+from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
 from zhongcao.contract import BrandConfig
 from zhongcao.findings.attribution import attribution_findings
 from zhongcao.findings.audience import lost_findings, segment_findings
 from zhongcao.findings.kpi import kpi_findings
+from zhongcao.findings.mmm import budget_findings, mmm_findings, repurchase_findings
 from zhongcao.findings.model import Finding, _clean
+from zhongcao.findings.scenes import lift_findings, region_findings, scene_findings
 
 SCHEMA_VERSION = "1.0.0"
 
 # Which findings builder turns which fitted analysis into findings. Declared once.
 BUILDERS: dict[type[Analysis], Callable[[Any], list[Finding]]] = {
     KpiAnalysis: kpi_findings, LostLeadAnalysis: lost_findings, SegmentAnalysis: segment_findings,
-    AttributionAnalysis: attribution_findings}
+    AttributionAnalysis: attribution_findings,
+    MmmAnalysis: mmm_findings, BudgetAnalysis: budget_findings, RepurchaseAnalysis: repurchase_findings,
+    SceneAnalysis: scene_findings, RegionAnalysis: region_findings, LiftAnalysis: lift_findings}
 
 
 @cache

@@ -76,7 +76,7 @@ class BudgetAnalysis(Analysis):
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
         mmm = fitted_mmm(source, self.mmm_params)
-        model = mmm.model_
+        model = mmm._model
         resp = response_curves(model)
         self.kpi_ = mmm.kpi
         plan = optimise(resp, budget=float(resp.current.sum()) * self.budget_change, lower=self.lower, upper=self.upper)

@@ -93,7 +93,7 @@ class MmmAnalysis(Analysis):
             warnings.simplefilter("always")
             model.fit(kpi.to_numpy(float), spend.to_numpy(float), spend.index, channels, lift_studies=lifts)
         self.warnings_ = [str(w.message) for w in caught]
-        self.model_ = model
+        self._model = model
         self.collinear_ = [{"a": a, "b": b, "correlation": c} for a, b, c in model.collinear_]
         self.channels_ = model.summary(LEVEL)
         self.convergence_ = {"max_rhat": model.convergence_.max_rhat, "min_ess": model.convergence_.min_ess,
