@@ -11,9 +11,9 @@ from zhongcao.analyses.base import Analysis
 from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.creators import CreatorAnalysis
 from zhongcao.analyses.kpi import KpiAnalysis
-from zhongcao.analyses.safety import SafetyAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.analyses.safety import SafetyAnalysis
 from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
 from zhongcao.errors import AnalysisError
 
