@@ -15,6 +15,7 @@ from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
 from zhongcao.analyses.safety import SafetyAnalysis
 from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
+from zhongcao.analyses.trends import TrendAnalysis
 from zhongcao.errors import AnalysisError
 
 
@@ -32,6 +33,7 @@ REGISTRY: dict[str, Entry] = {
         Entry("lost", LostLeadAnalysis, "Lost leads: profile, post-lead engagement, real competitors ranked by TGI."),
         Entry("attribution", AttributionAnalysis, "Cross-platform attribution (7 models), ROI, mid-funnel, lift study."),
         Entry("creators", CreatorAnalysis, "Creators: profile, genuine use, soft ads, fake engagement, shortlist."),
+        Entry("trends", TrendAnalysis, "Trends: rising terms, scenes and queries week over week (weekly digest)."),
         Entry("safety", SafetyAnalysis, "Brand safety: negative mentions by day, coordinated attacks."),
         Entry("segments", SegmentAnalysis, "Segment pain points: distinguishing terms and themes per segment."),
         Entry("mmm", MmmAnalysis, "Marketing-mix model: ROI, carry-over and long-term omni-channel ROI per channel."),

@@ -1,0 +1,110 @@
+"""Trends: rising terms, scenes and queries week over week, as a periodic digest.
+
+Reads the ``note_text`` and ``note_metrics`` marts (public note text and publishing day). Search
+queries are user rows (``Workspace.staged("exposures")``: ``ts`` and ``query``), read only to count
+queries per week; a query is reported only when at least ``min_group_size`` searches made it.
+
+Burst detection per term and week: count this week ``x`` against the mean ``μ`` of the previous
+``baseline_weeks`` weeks; the burst z is the Poisson score ``(x − μ) / sqrt(μ + 1)`` (the +1 keeps
+new terms from exploding); a term rises when z ≥ ``min_z`` and x ≥ ``min_count``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.errors import InsufficientDataError
+from zhongcao.text import Lexicon, stopwords, tokenise
+
+
+class TrendAnalysis(Analysis):
+    """Weekly burst detection over note terms, brand scenes and search queries.
+
+    Parameters
+    ----------
+    baseline_weeks:
+        Weeks before each week that form its baseline.
+    digest_weeks:
+        How many recent weeks the digest covers.
+    min_z, min_count:
+        A term rises when its burst z and its count this week reach these.
+    top:
+        Rising items kept per week and source.
+    min_group_size:
+        Queries searched fewer times in a week are not reported.
+    """
+
+    name: ClassVar[str] = "trends"
+    marts: ClassVar[tuple[str, ...]] = ("note_text", "note_metrics")
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "baseline_weeks": [Interval(int, 2, 52)],
+        "digest_weeks": [Interval(int, 1, 52)],
+        "min_z": [Interval(float, 0, None)],
+        "min_count": [Interval(int, 1, None)],
+        "top": [Interval(int, 1, 100)],
+        "min_group_size": [Interval(int, 1, None)],
+    }
+
+    def __init__(self, baseline_weeks: int = 8, digest_weeks: int = 4, min_z: float = 3.0, min_count: int = 5,
+                 top: int = 10, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
+        self.baseline_weeks = baseline_weeks
+        self.digest_weeks = digest_weeks
+        self.min_z = min_z
+        self.min_count = min_count
+        self.top = top
+        self.min_group_size = min_group_size
+
+    def fit(self, source: MartSource) -> Self:
+        self._validate_params()
+        text = source.mart("note_text").to_pandas()
+        days = source.mart("note_metrics").to_pandas()[["note_id", "day"]]
+        notes = text.merge(days, on="note_id")
+        if notes.empty:
+            raise InsufficientDataError("no notes in the workspace: no trends to find")
+        brand = source.brand
+        lex = Lexicon.from_brand(brand)
+        notes["week"] = pd.to_datetime(notes["day"]).dt.to_period("W-SUN").dt.start_time
+        stop = stopwords()
+        rows: list[tuple[pd.Timestamp, str, str]] = []
+        full = (notes["title"].fillna("") + " " + notes["body"].fillna("")).tolist()
+        for week, tokens, t in zip(notes["week"], tokenise(full, lex), full, strict=True):
+            rows += [(week, "term", w) for w in {w for w in tokens if len(w) >= 2 and w not in stop and not w.isdigit()}]
+            for scene, words in brand.scenes.items():
+                if any(w in t for w in words):
+                    rows.append((week, "scene", scene))
+        staged = getattr(source, "staged", None)
+        if staged is not None:
+            q = staged("exposures", ("ts", "query")).to_pandas().dropna()
+            if len(q):
+                q["week"] = q["ts"].dt.to_period("W-SUN").dt.start_time
+                rows += [(w, "query", s) for w, s in zip(q["week"], q["query"].str.strip(), strict=True)]
+        counts = pd.DataFrame(rows, columns=["week", "source", "item"]).value_counts().rename("count").reset_index()
+        self.weekly_ = counts
+        self.rising_ = self._bursts(counts)
+        weeks = sorted(counts["week"].unique())
+        recent = set(weeks[-self.digest_weeks:])
+        self.digest_ = self.rising_[self.rising_["week"].isin(recent)].reset_index(drop=True)
+        return self
+
+    def _bursts(self, counts: pd.DataFrame) -> pd.DataFrame:
+        wide = counts.pivot_table(index=["source", "item"], columns="week", values="count", fill_value=0, aggfunc="sum")
+        weeks = list(wide.columns)
+        x = wide.to_numpy(float)
+        out = []
+        for j in range(self.baseline_weeks, len(weeks)):
+            mu = x[:, j - self.baseline_weeks:j].mean(axis=1)
+            z = (x[:, j] - mu) / np.sqrt(mu + 1.0)
+            ok = (z >= self.min_z) & (x[:, j] >= self.min_count)
+            frame = pd.DataFrame({"week": weeks[j], "source": wide.index.get_level_values(0),
+                                  "item": wide.index.get_level_values(1), "count": x[:, j], "baseline": mu, "z": z})[ok]
+            frame = frame[(frame["source"] != "query") | (frame["count"] >= self.min_group_size)]
+            out.append(frame.sort_values("z", ascending=False).groupby("source").head(self.top))
+        cols = ["week", "source", "item", "count", "baseline", "z"]
+        return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+
+
+__all__ = ["TrendAnalysis"]
