@@ -16,13 +16,17 @@ from zhongcao.analyses import Analysis
 from zhongcao.analyses.attribution import AttributionAnalysis
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.analyses.budget import BudgetAnalysis
+from zhongcao.analyses.creators import CreatorAnalysis
 from zhongcao.analyses.kpi import KpiAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.analyses.safety import SafetyAnalysis
 from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
+from zhongcao.analyses.trends import TrendAnalysis
 from zhongcao.contract import BrandConfig
 from zhongcao.findings.attribution import attribution_findings
 from zhongcao.findings.audience import lost_findings, segment_findings
+from zhongcao.findings.creators import creator_findings, safety_findings, trend_findings
 from zhongcao.findings.kpi import kpi_findings
 from zhongcao.findings.mmm import budget_findings, mmm_findings, repurchase_findings
 from zhongcao.findings.model import Finding, _clean
@@ -35,7 +39,8 @@ BUILDERS: dict[type[Analysis], Callable[[Any], list[Finding]]] = {
     KpiAnalysis: kpi_findings, LostLeadAnalysis: lost_findings, SegmentAnalysis: segment_findings,
     AttributionAnalysis: attribution_findings,
     MmmAnalysis: mmm_findings, BudgetAnalysis: budget_findings, RepurchaseAnalysis: repurchase_findings,
-    SceneAnalysis: scene_findings, RegionAnalysis: region_findings, LiftAnalysis: lift_findings}
+    SceneAnalysis: scene_findings, RegionAnalysis: region_findings, LiftAnalysis: lift_findings,
+    CreatorAnalysis: creator_findings, SafetyAnalysis: safety_findings, TrendAnalysis: trend_findings}
 
 
 @cache
