@@ -32,7 +32,9 @@ def distances(model: SceneModel, planned: list[str]) -> np.ndarray:
 
 
 def rank_unplanned(scenes: pd.DataFrame, far: float) -> pd.DataFrame:
-    """Scenes that are far (distance ≥ ``far``) and growing (the trend's lower bound above 0).
+    """Scenes that are far (distance ≥ ``far``), growing (the trend's lower bound above 0), engaging
+    (save or comment rate above the average note's) and converting (reader conversion above average;
+    a scene without panel readers passes this test, having nothing to show against it).
 
     Ranked by opportunity = growth (end share ÷ start share) × save-rate ratio × conversion
     ratio (each against all notes; a missing ratio counts as 1), so a scene that grows, is
@@ -44,7 +46,9 @@ def rank_unplanned(scenes: pd.DataFrame, far: float) -> pd.DataFrame:
     conv = s["conversion_ratio"].where(s["conversion_ratio"].notna(), 1.0)
     save = s["save_ratio"].where(s["save_ratio"].notna(), 1.0)
     s["opportunity"] = s["growth"].clip(lower=0) * save.clip(lower=0) * conv.clip(lower=0)
-    out = s[s["far"] & s["growing"]].sort_values("opportunity", ascending=False)
+    s["engaging"] = (s["save_ratio"] > 1) | (s["comment_ratio"] > 1)
+    s["converting"] = s["conversion_ratio"].isna() | (s["conversion_ratio"] > 1)
+    out = s[s["far"] & s["growing"] & s["engaging"] & s["converting"]].sort_values("opportunity", ascending=False)
     return out.reset_index(drop=True)
 
 
