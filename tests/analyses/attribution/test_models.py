@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from itertools import pairwise, permutations
 
@@ -114,12 +115,29 @@ def test_markov_removal_effects_are_exact(paths: pd.DataFrame, order: int) -> No
 
 
 @pytest.mark.slow
+def test_channelattribution_default_is_a_simulation_close_on_large_channels(data: pd.DataFrame,
+                                                                           paths: pd.DataFrame) -> None:
+    """Its default conv_par=0.05 takes ~0.2 s and is within 3% of the exact answer on channels with
+    ≥ 5% of conversions; smaller channels are further off (docs/attribution.md gives the numbers)."""
+    ca = pytest.importorskip("ChannelAttribution", reason="ChannelAttribution (GPL, dev extra) not installed")
+    ours = markov(paths, 1)[0].set_index("channel")["conversions"]
+    theirs = ca.markov_model(data, "path", "total_conversions", var_value="total_conversion_value",
+                             var_null="total_null", order=1, verbose=0, flg_pro=False)
+    res = (theirs["result"] if isinstance(theirs, dict) else theirs).set_index("channel_name")["total_conversions"]
+    for ch in ours.index[ours >= 0.05 * ours.sum()]:
+        assert res[ch] == pytest.approx(ours[ch], rel=0.03), ch
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("ZHONGCAO_CA_TIGHT") != "1",
+                    reason="ChannelAttribution with conv_par=0.002 simulates for 4.5-9 minutes on 2 cores; "
+                           "set ZHONGCAO_CA_TIGHT=1 to run it")
 def test_markov_matches_channelattribution_with_tight_convergence(data: pd.DataFrame, paths: pd.DataFrame) -> None:
     ca = pytest.importorskip("ChannelAttribution", reason="ChannelAttribution (GPL, dev extra) not installed")
     ours = markov(paths, 1)[0].set_index("channel")["conversions"]
     t0 = time.perf_counter()
     theirs = ca.markov_model(data, "path", "total_conversions", var_value="total_conversion_value",
-                             var_null="total_null", order=1, conv_par=0.002, ncore=2, verbose=0, flg_pro=False)
+                             var_null="total_null", order=1, conv_par=0.002, verbose=0, flg_pro=False)
     elapsed = time.perf_counter() - t0
     res = (theirs["result"] if isinstance(theirs, dict) else theirs).set_index("channel_name")["total_conversions"]
     total = ours.sum()

@@ -17,12 +17,16 @@ from zhongcao.simulate import simulate
 
 pytestmark = pytest.mark.slow
 WORLDS = ("writing-course", "clip-earbuds", "hiking-shoes")
+# hiking-shoes plants fewer incremental orders per creator, so at 20k users Poisson noise alone
+# caps creator rank correlation near 0.79 (seed 0; 0.825 at seed 1); 40k users show the bar is
+# met once that noise halves (0.85 measured).
+USERS = {"writing-course": 20000, "clip-earbuds": 20000, "hiking-shoes": 40000}
 
 
 @pytest.fixture(scope="module", params=WORLDS)
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp(request.param)
-    simulate(request.param, root / "in", users=20000, seed=0)
+    simulate(request.param, root / "in", users=USERS[request.param], seed=0)
     pipeline.ingest(root / "in", root / "ws")
     ws = Workspace(root / "ws")
     fitted = AttributionAnalysis(min_group_size=1, bootstrap_draws=20).fit(ws)
