@@ -20,6 +20,7 @@ from bench.audience import bench_audience
 from bench.dashboard import bench_dashboard
 from bench.harness import as_dict, measure, write_results
 from bench.kpi_baseline import pandas_kpis
+from bench.mmm import bench_mmm_geo_daily, bench_mmm_vs_pymc
 from bench.text_speed import bench_text_speed
 from zhongcao import pipeline
 from zhongcao.analyses.kpi import KpiAnalysis
@@ -87,12 +88,17 @@ def main() -> None:
     entries += [bench_text_speed(), bench_audience(world("writing-course", args.users), args.users)]
     entries += [bench_dashboard(world("hiking-shoes", args.users), args.users)]
     entries += [bench_attribution(world("clip-earbuds", args.users), args.users)]
-    write_results(args.out, entries)
+    mmm_entries = [bench_mmm_vs_pymc(), bench_mmm_geo_daily()]  # no users/pandas baseline: printed below
+    write_results(args.out, entries + mmm_entries)
     for e in entries:
         print(f"{e['name']}: {e['users']:,} users, {e['input_rows']:,} rows; "
               f"ours {e['zhongcao']['seconds']:.1f}s / {e['zhongcao']['peak_rss_mb']:.0f} MB, "
               f"pandas {e['baseline_pandas']['seconds']:.1f}s / {e['baseline_pandas']['peak_rss_mb']:.0f} MB; "
               f"speed ratio {e['time_ratio_baseline_over_ours']:.2f}×, same numbers: {e['same_numbers']}")
+    for e in mmm_entries:
+        print(f"{e['name']}: ours {e['zhongcao']['seconds']:.1f}s / {e['zhongcao']['peak_rss_mb']:.0f} MB"
+              + (f", PyMC-Marketing {e['baseline_pymc_marketing']['seconds']:.1f}s, speed ratio "
+                 f"{e['time_ratio_baseline_over_ours']:.1f}×" if "time_ratio_baseline_over_ours" in e else ""))
     print(f"wrote {args.out}")
 
 

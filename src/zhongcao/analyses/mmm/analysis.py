@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.base import Analysis, Interval, MartSource, Options
+from zhongcao.analyses.mmm.diagnostics import require_periods
 from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
 from zhongcao.analyses.mmm.transforms import default_chain
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
@@ -84,6 +85,7 @@ class MmmAnalysis(Analysis):
         channels = list(spend.columns)
         if not channels:
             raise InsufficientDataError("no channel has spend: the marketing-mix model needs spend by day and channel")
+        require_periods(len(kpi), 3 * len(channels) + 1, len(channels), self.period)  # before anything is built
         lmax = 8 if self.period == "week" else 21
         model = BayesianMMM(default_chain(self.adstock, self.saturation, lmax, self.order),
                             roi_prior=self.roi_prior if self.kpi == "gmv" else None, spend_scale="mean",

@@ -99,6 +99,15 @@ def min_periods(n_params: int) -> int:
     return max(n_params + 12, 26)
 
 
+def require_periods(t: int, n_params: int, n_channels: int, period: str) -> None:
+    need = min_periods(n_params)
+    if t < need:
+        raise InsufficientDataError(
+            f"the marketing-mix model needs at least {need} {period}s of data for {n_channels} channel(s) "
+            f"and {n_params} parameters; got {t}"
+        )
+
+
 def check_media(spend: np.ndarray, channels: list[str], n_params: int, period: str = "week",
                 max_corr: float = 0.9) -> list[tuple[str, str, float]]:
     """Refuse inputs that cannot be fitted; warn about collinear channels.
@@ -107,13 +116,7 @@ def check_media(spend: np.ndarray, channels: list[str], n_params: int, period: s
     AnalysisError for a channel with no spend or constant spend (its effect is not separable from
     the baseline); returns and warns about channel pairs whose spend correlation exceeds ``max_corr``.
     """
-    t = spend.shape[0]
-    need = min_periods(n_params)
-    if t < need:
-        raise InsufficientDataError(
-            f"the marketing-mix model needs at least {need} {period}s of data for {len(channels)} channel(s) "
-            f"and {n_params} parameters; got {t}"
-        )
+    require_periods(spend.shape[0], n_params, len(channels), period)
     for c, name in enumerate(channels):
         col = spend[:, c]
         if not np.any(col > 0):

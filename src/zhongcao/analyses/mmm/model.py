@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import optimize
 
 from zhongcao.analyses.mmm.design import baseline_columns, infer_period
-from zhongcao.analyses.mmm.diagnostics import Convergence, check_media, convergence
+from zhongcao.analyses.mmm.diagnostics import Convergence, check_media, convergence, require_periods
 from zhongcao.analyses.mmm.transforms import Chain, default_chain
 
 LOG2PI = float(np.log(2 * np.pi))
@@ -97,11 +97,12 @@ class BayesianMMM:
         self.channels_ = list(channels)
         self.geos_ = list(geos) if geos is not None else [f"geo{g}" for g in range(y.shape[0])]
         self.dates_ = pd.DatetimeIndex(pd.to_datetime(list(dates)))
-        self.period_ = infer_period(self.dates_)
+        self.period_ = infer_period(self.dates_) if len(self.dates_) > 1 else "week"
         g, t, c = spend.shape
         self.chains_ = [self.chain[ch] if isinstance(self.chain, Mapping) else self.chain for ch in self.channels_]
         self.theta_names_ = [f"{ch}.{n}" for ch, ch_chain in zip(self.channels_, self.chains_, strict=True)
                              for n in ch_chain.names] + ["sigma"]
+        require_periods(t, len(self.theta_names_) + c, c, self.period_ if t > 1 else "period")
         base = baseline_columns(self.dates_, self.period_, self.trend_degree, self.yearly_order, self.events)
         n_params = len(self.theta_names_) + base.shape[1] + c + (controls.shape[-1] if controls is not None else 0)
         self.collinear_ = check_media(spend.sum(0), self.channels_, n_params, self.period_)
