@@ -21,6 +21,7 @@ from bench.dashboard import bench_dashboard
 from bench.harness import as_dict, measure, write_results
 from bench.kpi_baseline import pandas_kpis
 from bench.mmm import bench_mmm_geo_daily, bench_mmm_vs_pymc
+from bench.scenes import bench_scenes
 from bench.text_speed import bench_text_speed
 from zhongcao import pipeline
 from zhongcao.analyses.kpi import KpiAnalysis
@@ -88,6 +89,7 @@ def main() -> None:
     entries += [bench_text_speed(), bench_audience(world("writing-course", args.users), args.users)]
     entries += [bench_dashboard(world("hiking-shoes", args.users), args.users)]
     entries += [bench_attribution(world("clip-earbuds", args.users), args.users)]
+    entries += [bench_scenes(args.users)]  # as many notes as users, five comments each
     mmm_entries = [bench_mmm_vs_pymc(), bench_mmm_geo_daily()]  # no users/pandas baseline: printed below
     write_results(args.out, entries + mmm_entries)
     for e in entries:
