@@ -112,7 +112,10 @@ class AttributionAnalysis(Analysis):
         self.channels_ = self._channel_credit(journeys, touch, types)
         self._add_cost(self.channels_, cost.groupby("channel")["cost"].sum(), "channel")
         self.creators_ = self._item_credit(touch, "creator_id", cost)
-        self.notes_ = self._item_credit(touch, "note_id", cost)
+        notes = self._item_credit(touch, "note_id", cost)
+        # Thousands of notes: keep only the published ones (the count of the rest is kept).
+        self.notes_suppressed_ = int(notes.loc[notes["suppressed"], "note_id"].nunique()) if len(notes) else 0
+        self.notes_ = notes[~notes["suppressed"]].reset_index(drop=True) if len(notes) else notes
         self.creator_platforms_ = self._creator_platforms(touch, cost)
         self.platform_split_ = self._platform_split(touch)
         self.midfunnel_ = self._midfunnel(source.mart("attribution_midfunnel").to_pandas(), cost)
