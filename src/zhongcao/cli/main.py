@@ -222,7 +222,7 @@ def demo(
                 result = pipeline.run(folder / "input", folder, workspace=folder / "workspace",
                                       progress=lambda s, u=update: u(s, steps.index(s) / len(steps)))
             console.rule(f"[bold]{name}[/] · {result.document['brand']['name']}")
-            print_findings(result.document, "zh", top=3)
+            print_top_per_analysis(result.document, "zh")
             console.print(f"report: {result.report_path}  findings: {result.findings_path}\n")
 
 
@@ -244,6 +244,21 @@ def serve(
     with user_errors():
         console.print(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)")
         serve_dashboard(workspace, host=host, port=port, token=token)
+
+
+def print_top_per_analysis(doc: dict[str, Any], lang: str) -> None:
+    """One section per analysis, with its finding that has the most money at stake."""
+    seen: set[str] = set()
+    for f in doc["findings"]:  # already ordered by money at stake
+        if f["analysis"] in seen:
+            continue
+        seen.add(f["analysis"])
+        console.print(f"[bold cyan]{f['analysis']}[/] [bold]{f['title'][lang]}[/]")
+        console.print(f"   {f['summary'][lang]}")
+        console.print(f"   [green]→ {f['action'][lang]}[/]")
+    for name, entry in doc["analyses"].items():
+        if entry.get("error"):
+            console.print(f"[yellow]{name} did not run[/]: {entry['error']}")
 
 
 def print_findings(doc: dict[str, Any], lang: str, top: int | None) -> None:
