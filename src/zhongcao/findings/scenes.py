@@ -159,7 +159,7 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
                               float(top["tgi"]) if top is not None else None),
         chart=Chart("table", "area", ["tgi"], Text("地区 × 场景 TGI", "Region × scene TGI")),
     )]
-    content_cols = ["region", "rank", "label", "tgi", "words", "examples", "products"]
+    content_cols = ["region", "rank", "label", "tgi", "tgi_low", "tgi_high", "words", "examples", "products"]
     for i, card in enumerate(cards.itertuples(), 1):
         words = list(card.words) or ["—"]
         products = list(card.products) or ["—"]
@@ -176,6 +176,7 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
                               rows=_flat(rows), columns=content_cols),
             confidence=Confidence("medium", _t("region_card", "confidence", **cv), "delta method on log TGI, 90%",
                                   (float(card.tgi_low), float(card.tgi_high)), float(card.tgi)),
+            chart=Chart("bar", "label", ["tgi"], _t("region_card", "chart", **cv)),
         ))
     return out
 
