@@ -20,6 +20,7 @@ from importlib import resources
 import numpy as np
 
 _TURN = re.compile(r"但是|但|可是|不过|然而")
+_CLAUSE = re.compile(r"[，。！？、；,.!?;\s]")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def score(text: str) -> float:
     total = 0.0
     for m in lx.pattern.finditer(text):
         w = lx.weights[m.group()]
-        before = text[max(0, m.start() - 3):m.start()]
+        before = _CLAUSE.split(text[max(0, m.start() - 3):m.start()])[-1]  # negation stops at punctuation
         if any(before.endswith(n) or n in before for n in lx.negators) and not m.group().startswith(("不", "没", "别")):
             w = -w
         if any(before.endswith(i) for i in lx.intensifiers):
