@@ -17,6 +17,7 @@ from typing import Any
 
 from bench.attribution import bench_attribution
 from bench.audience import bench_audience
+from bench.creators import bench_creators
 from bench.dashboard import bench_dashboard
 from bench.harness import as_dict, measure, write_results
 from bench.kpi_baseline import pandas_kpis
@@ -90,8 +91,9 @@ def main() -> None:
     entries += [bench_dashboard(world("hiking-shoes", args.users), args.users)]
     entries += [bench_attribution(world("clip-earbuds", args.users), args.users)]
     entries += [bench_scenes(args.users)]  # as many notes as users, five comments each
+    creator_entries = bench_creators()  # 5M comments, 50k creators: printed as they are
     mmm_entries = [bench_mmm_vs_pymc(), bench_mmm_geo_daily()]  # no users/pandas baseline: printed below
-    write_results(args.out, entries + mmm_entries)
+    write_results(args.out, entries + creator_entries + mmm_entries)
     for e in entries:
         print(f"{e['name']}: {e['users']:,} users, {e['input_rows']:,} rows; "
               f"ours {e['zhongcao']['seconds']:.1f}s / {e['zhongcao']['peak_rss_mb']:.0f} MB, "
@@ -101,6 +103,8 @@ def main() -> None:
         print(f"{e['name']}: ours {e['zhongcao']['seconds']:.1f}s / {e['zhongcao']['peak_rss_mb']:.0f} MB"
               + (f", PyMC-Marketing {e['baseline_pymc_marketing']['seconds']:.1f}s, speed ratio "
                  f"{e['time_ratio_baseline_over_ours']:.1f}×" if "time_ratio_baseline_over_ours" in e else ""))
+    for e in creator_entries:
+        print(e)
     print(f"wrote {args.out}")
 
 
