@@ -64,3 +64,14 @@ def test_carry_share_is_one_minus_the_same_period_weight() -> None:
     share = chain.carry_share(np.array([[0.5, 1.0, 1.0]]))
     w = geometric_weights(np.array([0.5]), 8)[0]
     assert share[0] == pytest.approx(1 - w[0])
+
+
+def test_fast_prior_densities_match_scipy() -> None:
+    from scipy import stats
+
+    from zhongcao.analyses.mmm.transforms import _logpdf
+
+    v = np.array([0.05, 0.3, 0.9])
+    for dist in (stats.beta(1, 3), stats.beta(2.5, 1.5), stats.gamma(3, scale=1.0), stats.gamma(2, scale=1.5),
+                 stats.lognorm(1.0, scale=1.5), stats.lognorm(0.4, scale=1.0), stats.norm(0, 1)):
+        np.testing.assert_allclose(_logpdf(dist, v), dist.logpdf(v), rtol=1e-10)

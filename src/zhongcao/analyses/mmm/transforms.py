@@ -96,7 +96,26 @@ class Param:
         """Log density of the unconstrained value (prior plus the Jacobian of the link)."""
         v = self.to_natural(u)
         jac = np.log(v) + np.log1p(-v) if self.link == "logit" else u
-        return self.prior.logpdf(v) + jac
+        return _logpdf(self.prior, v) + jac
+
+
+def _logpdf(dist: stats.rv_continuous, v: Array) -> Array:
+    """Closed forms for the priors used here; scipy's frozen logpdf costs ~0.25 ms a call in the sampler loop."""
+    name = getattr(getattr(dist, "dist", None), "name", "")
+    args, kw = getattr(dist, "args", ()), getattr(dist, "kwds", {})
+    if name in ("beta", "gamma", "lognorm") and "loc" not in kw and len(args) == (2 if name == "beta" else 1):
+        scale = float(kw.get("scale", 1.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "beta":
+                a, b = args
+                return (a - 1) * np.log(v) + (b - 1) * np.log1p(-v) - special.betaln(a, b) if scale == 1.0 \
+                    else dist.logpdf(v)
+            if name == "gamma":
+                (a,) = args
+                return (a - 1) * np.log(v) - v / scale - special.gammaln(a) - a * np.log(scale)
+            (s,) = args
+            return -np.log(v * s * np.sqrt(2 * np.pi)) - (np.log(v) - np.log(scale)) ** 2 / (2 * s * s)
+    return dist.logpdf(v)
 
 
 class Transform(Protocol):
