@@ -85,3 +85,19 @@ def test_bad_parameters_raise() -> None:
         LiftAnalysis(min_z=-1.0)._validate_params()
     with pytest.raises(AnalysisError):
         LiftAnalysis(treated="华南")._validate_params()  # type: ignore[arg-type]
+
+
+def test_tiny_workspace_fails_cleanly(tiny_ws) -> None:  # type: ignore[no-untyped-def]
+    from zhongcao.analyses.scenes import RegionAnalysis, SceneAnalysis
+    from zhongcao.engine import Workspace
+    from zhongcao.errors import InsufficientDataError
+
+    ws = Workspace(tiny_ws)
+    with pytest.raises(InsufficientDataError):
+        SceneAnalysis().fit(ws)
+    with pytest.raises(InsufficientDataError):
+        RegionAnalysis().fit(ws)
+    lift = LiftAnalysis().fit(ws)
+    assert lift.regional_.get("status") in ("none", None) or lift.regional_ == {}
+    with pytest.raises(AnalysisError):
+        LiftAnalysis(treated=["火星"], start="2025-01-01").fit(ws)

@@ -75,6 +75,8 @@ class LiftAnalysis(Analysis):
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
+        if self.treated is not None:
+            _groups(self.treated)  # an unknown region name is an error even when the data are too short
         weekly = _weekly_regions(source.mart("region_daily").to_pandas())
         self.regional_ = self._regional(weekly)
         self.brand_wide_ = self._brand_wide(source.mart("channel_daily").to_pandas(),
