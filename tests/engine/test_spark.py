@@ -37,7 +37,10 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
         elif col in ("day", "month", "date"):
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
         elif pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
-            frame[col] = frame[col].astype(float)
+            # Spark may compute a ratio in DECIMAL where DuckDB uses DOUBLE: agree to 1e-6 relative.
+            frame[col] = frame[col].astype(float).map(lambda v: float(f"{v:.9g}") if pd.notna(v) else v)
+        elif frame[col].dtype == object and frame[col].map(lambda v: hasattr(v, "as_tuple")).any():
+            frame[col] = frame[col].map(lambda v: float(f"{float(v):.9g}") if v is not None else v)
     frame = frame.astype(object).where(frame.notna(), None)
     return frame.sort_values(list(frame.columns), key=lambda s: s.astype(str)).reset_index(drop=True)
 
