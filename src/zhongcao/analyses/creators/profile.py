@@ -110,7 +110,7 @@ def matched_incremental(readers: pd.DataFrame, baseline: pd.DataFrame) -> pd.Dat
     base["rate"] = base["orders"] / (base["users"] * days).where(base["users"] > 0)
     pooled = float(base["orders"].sum()) / max(float(base["users"].sum()) * days, 1.0)
     r = readers.merge(base[[*CELL, "rate"]], on=CELL, how="left")
-    r["expected"] = r["window_days"] * r["rate"].fillna(pooled)
+    r["expected"] = r["window_seconds"] / 86400 * r["rate"].fillna(pooled)
     g = r.groupby("creator_id")[["readers", "touches", "orders", "expected"]].sum()
     g["excess"] = g["orders"] - g["expected"]
     t = g["touches"].clip(lower=1.0)

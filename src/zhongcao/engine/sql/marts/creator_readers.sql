@@ -1,6 +1,6 @@
 -- mart: creator_readers
 -- grain: one row per creator × note brand × reader gender × age band × activity band
--- description: Readers of each creator's notes (panel users with any touch on them), split by the brand the note is about and by the cells the matched comparison uses: readers, engaged readers (like, collect, comment, share, follow), touches, the readers' orders from their first touch to 30 days after their last, and the length of those windows in days. Activity band: the user's touches in the whole period (0 none, 1 under 10, 2 under 20, 3 under 40, 4 forty or more).
+-- description: Readers of each creator's notes (panel users with any touch on them), split by the brand the note is about and by the cells the matched comparison uses: readers, engaged readers (like, collect, comment, share, follow), touches, the readers' orders from their first touch to 30 days after their last, and the length of those windows in seconds (integers, exact on every engine). Activity band: the user's touches in the whole period (0 none, 1 under 10, 2 under 20, 3 under 40, 4 forty or more).
 WITH activity AS (
     SELECT user_id, COUNT(*) AS touches FROM stg_exposures GROUP BY user_id
 ), cells AS (
@@ -31,7 +31,7 @@ SELECT o.creator_id, o.note_brand, c.gender, c.age_band, c.activity_band,
        SUM(o.engaged) AS engaged_readers,
        SUM(o.touches) AS touches,
        SUM(o.orders) AS orders,
-       SUM(date_diff('second', o.first_ts, o.last_ts) / 86400.0 + 30) AS window_days
+       SUM(date_diff('second', o.first_ts, o.last_ts) + 30 * 86400) AS window_seconds
 FROM outcome o
 JOIN cells c ON c.user_id = o.user_id
 GROUP BY o.creator_id, o.note_brand, c.gender, c.age_band, c.activity_band
