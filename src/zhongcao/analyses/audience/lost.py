@@ -159,7 +159,7 @@ class LostLeadAnalysis(Analysis):
             cands.append((str(term), support, kind))
         cands.sort(key=lambda c: -c[1])
         kinds = {c[0]: c[2] for c in cands}
-        groups = themes([c[0] for c in cands], terms, w)
+        groups = themes([c[0] for c in cands], terms, w, nest=True)
         assigned = _assign(terms, groups)
         known = {k.lower() for k in brand.known_competitors}
         rows, suppressed = [], 0

@@ -49,8 +49,11 @@ def weighted_counts(terms: Sequence[Sequence[str]], weights: Iterable[float], gr
 
 
 def themes(terms: Sequence[str], term_lists: Sequence[Sequence[str]], weights: Sequence[float],
-           min_jaccard: float = 0.35) -> list[list[str]]:
+           min_jaccard: float = 0.35, nest: bool = False) -> list[list[str]]:
     """Group terms that occur in the same texts, each group led by its best term.
+
+    With ``nest``, a term that contains a leader or is contained in it (书法班 / 线下书法班,
+    字帖 / 描红字帖) joins that leader too: short queries rarely share a text with the notes.
 
     Terms are taken in the given order (best first); each joins the first existing leader whose
     weighted Jaccard overlap of texts is at least ``min_jaccard``, else leads a new group.
@@ -70,7 +73,8 @@ def themes(terms: Sequence[str], term_lists: Sequence[Sequence[str]], weights: S
     for i, term in enumerate(terms):
         home = None
         for lead in leaders:
-            if _jaccard(occ.get(i, {}), occ.get(lead, {}), mass.get(i, 0.0), mass.get(lead, 0.0)) >= min_jaccard:
+            nested = nest and (terms[lead].lstrip("#") in term or term.lstrip("#") in terms[lead])
+            if nested or _jaccard(occ.get(i, {}), occ.get(lead, {}), mass.get(i, 0.0), mass.get(lead, 0.0)) >= min_jaccard:
                 home = lead
                 break
         if home is None:
