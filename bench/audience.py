@@ -6,26 +6,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from bench.harness import as_dict, measure
 from zhongcao import pipeline
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.engine import Workspace
 
 
-def _unique_columns(folder: Path) -> None:
-    # The simulator may write users.holdout_group twice while the contract gains that column.
-    for path in folder.glob("*.parquet"):
-        table = pq.ParquetFile(path).read()
-        seen: set[str] = set()
-        keep = [i for i, n in enumerate(table.column_names) if not (n in seen or seen.add(n))]
-        if len(keep) < table.num_columns:
-            pq.write_table(table.select(keep), path)
-
-
 def bench_audience(folder: Path, users: int) -> dict[str, Any]:
-    _unique_columns(folder)
     with tempfile.TemporaryDirectory() as tmp:
         ws_dir = Path(tmp) / "ws"
         ingest = measure(lambda: pipeline.ingest(folder, ws_dir))

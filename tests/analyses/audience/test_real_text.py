@@ -17,13 +17,16 @@ from zhongcao.analyses.audience.terms import weighted_counts
 from zhongcao.text import tokenise
 
 TOP = 1000
+# PRIOR and TOP were chosen on the split drawn with seed 0; the test scores a fresh split (seed 2026)
+# those settings never saw, so the accuracy it reports is not tuned to its own test set.
+SPLIT_SEED = 2026
 PRIOR = 100_000.0  # about a tenth of the training corpus's term count: strong shrinkage of rare words
 
 
 def test_category_terms_classify_held_out_reviews() -> None:
     path = shared_data("zh-reviews", "online_shopping_10_cats.csv")
     reviews = pd.read_csv(path, encoding="utf-8-sig").dropna(subset=["review"])
-    held_out = np.random.default_rng(0).random(len(reviews)) < 0.2
+    held_out = np.random.default_rng(SPLIT_SEED).random(len(reviews)) < 0.2
     docs = [list(dict.fromkeys(d)) for d in tokenise(reviews["review"].astype(str).tolist())]
     cats = reviews["cat"].astype(str).to_numpy()
     train, test = np.flatnonzero(~held_out), np.flatnonzero(held_out)
