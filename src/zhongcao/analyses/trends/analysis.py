@@ -83,8 +83,10 @@ class TrendAnalysis(Analysis):
                 q["week"] = q["ts"].dt.to_period("W-SUN").dt.start_time
                 rows += [(w, "query", s) for w, s in zip(q["week"], q["query"].str.strip(), strict=True)]
         counts = pd.DataFrame(rows, columns=["week", "source", "item"]).value_counts().rename("count").reset_index()
-        self.weekly_ = counts
         self.rising_ = self._bursts(counts)
+        # Weekly series only of the 30 strongest risers: the full term × week table is large.
+        keep = set(self.rising_.nlargest(30, "z")["item"])
+        self.weekly_ = counts[counts["item"].isin(keep)].sort_values(["source", "item", "week"]).reset_index(drop=True)
         weeks = sorted(counts["week"].unique())
         recent = set(weeks[-self.digest_weeks:])
         self.digest_ = self.rising_[self.rising_["week"].isin(recent)].reset_index(drop=True)
