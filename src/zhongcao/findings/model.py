@@ -39,7 +39,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Chart:
-    kind: Literal["bar", "line", "funnel", "table"]
+    kind: Literal["bar", "line", "funnel", "table", "heatmap", "map", "sankey", "scatter"]
     x: str
     y: list[str]
     title: Text
