@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -115,3 +116,14 @@ def test_currency_with_decimals(fitted: AttributionAnalysis) -> None:
     kol = lin.set_index("channel").loc["kol"]
     assert kol["cost"] == pytest.approx(1000.10)
     assert kol["roi"] == pytest.approx(kol["revenue"] / 1000.10)
+
+
+def test_orders_without_any_touch_raise_a_clear_error(tmp_path: Path) -> None:
+    from zhongcao.errors import InsufficientDataError
+
+    folder = tmp_path / "in"
+    shutil.copytree(FIXTURES / "tiny", folder)
+    (folder / "exposures.csv").write_text("user_id,ts,channel,action,note_id,query\n", encoding="utf-8")
+    pipeline.ingest(folder, tmp_path / "ws")
+    with pytest.raises(InsufficientDataError, match="no won lead or order has a touch"):
+        AttributionAnalysis(bootstrap_draws=20).fit(Workspace(tmp_path / "ws"))

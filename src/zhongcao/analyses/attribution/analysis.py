@@ -105,6 +105,9 @@ class AttributionAnalysis(Analysis):
         types = sorted(t for t in journeys["conversion_type"].unique() if t != "none")
         if not types or journeys.loc[journeys["converted"], "conversions"].sum() == 0:
             raise InsufficientDataError("no won leads or orders in the workspace: nothing to attribute")
+        touched = journeys["converted"] & (journeys["path"] != "") & journeys["conversion_type"].isin(types)
+        if journeys.loc[touched, "conversions"].sum() == 0:
+            raise InsufficientDataError("no won lead or order has a touch (exposures) before it: nothing to attribute")
         touch = pd.concat([touch[(touch["conversion_type"] == t) & (touch["lookback_days"] == self._lookback(t))]
                            for t in types], ignore_index=True)
         self.conversion_types_ = types
