@@ -8,6 +8,7 @@ checked against it by a test, and every analysis reads the staged form of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 ColumnType = Literal["str", "int", "count", "float", "money", "bool", "timestamp", "date", "tags"]
@@ -273,6 +274,11 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting("target", "table", "Target segment, e.g. `{gender = \"f\", age_band = [\"18-24\"]}`.", {}),
     BrandSetting("scenes", "table", "Scene name → words the brand associates with it.", {}),
     BrandSetting("products", "list[str]", "The brand's product names.", []),
+    BrandSetting(
+        "changes", "list[table]",
+        "Content-strategy changes to measure: `[[changes]]` with `date` (ISO), optional `regions` "
+        "(provinces or groups such as 华南; omit for a brand-wide change) and `description`.", [],
+    ),
 )
 
 
@@ -288,6 +294,7 @@ class BrandConfig:
     target: dict[str, object] = field(default_factory=dict)
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
+    changes: tuple[dict[str, object], ...] = ()
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> BrandConfig:
@@ -310,6 +317,15 @@ class BrandConfig:
         target = data.get("target", {})
         if not isinstance(target, dict):
             raise ValueError("brand.toml `target` must be a table")
+        changes = data.get("changes", [])
+        if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+            raise ValueError("brand.toml `changes` must be an array of tables ([[changes]])")
+        for i, change in enumerate(changes, 1):
+            if not isinstance(change.get("date"), str | date):
+                raise ValueError(f"brand.toml changes #{i} needs `date` (e.g. date = \"2025-06-01\")")
+            regions = change.get("regions", [])
+            if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+                raise ValueError(f"brand.toml changes #{i}: `regions` must be a list of strings")
         return cls(
             name=str(data.get("name", "unnamed brand")),
             category=str(data.get("category", "")),
@@ -319,6 +335,7 @@ class BrandConfig:
             target=dict(target),
             scenes={str(k): tuple(v) for k, v in scenes_raw.items()},
             products=strings("products"),
+            changes=tuple({**c, "date": str(c["date"])} for c in changes),
         )
 
     def to_mapping(self) -> dict[str, object]:
@@ -331,4 +348,5 @@ class BrandConfig:
             "target": dict(self.target),
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),
+            "changes": [dict(c) for c in self.changes],
         }

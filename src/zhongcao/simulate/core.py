@@ -135,11 +135,22 @@ def run(spec: WorldSpec, world_index: int, out: Path, users: int, seed: int,
     progress("notes", 0.0)
     truth_parts = finish.write_small_tables(spec, media, pools, acc, w, tm, seed, users)
     w.close()
-    (out / "brand.toml").write_text(finish.brand_toml(spec.brand), encoding="utf-8")
+    (out / "brand.toml").write_text(finish.brand_toml({**spec.brand, "changes": _changes(spec)}), encoding="utf-8")
     truth = finish.truth(spec, media, acc, users, seed, truth_parts)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8")
     progress("done", 1.0)
     return out
+
+
+def _changes(spec: WorldSpec) -> list[dict[str, object]]:
+    """The content changes a brand would declare in brand.toml (the analyses measure their effect)."""
+    changes: list[dict[str, object]] = []
+    if spec.strategy_date:
+        changes.append({"date": spec.strategy_date, "description": "brand-wide content strategy change"})
+    if spec.regional_lift:
+        groups, start, _lift = spec.regional_lift
+        changes.append({"date": start, "regions": list(groups), "description": "regional content strategy"})
+    return changes
 
 
 __all__ = ["cal", "run"]

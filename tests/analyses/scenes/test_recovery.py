@@ -46,6 +46,20 @@ def test_hiking_southern_lift_within_interval_and_10pp(hiking) -> None:  # type:
         assert e["synthetic"] > 0
 
 
+def test_lift_reads_the_change_the_brand_declared(hiking) -> None:  # type: ignore[no-untyped-def]
+    ws, truth = hiking
+    planted = truth["regional_lift"]
+    a = LiftAnalysis().fit(ws)  # no parameters: brand.toml's [[changes]] say where and when
+    assert a.inputs_["source"] == "brand.toml"
+    assert a.regional_["status"] == "estimated" and not a.regional_["detected"]
+    # Weekly data: the estimate starts with the first whole week on or after the declared date.
+    from datetime import date
+
+    assert 0 <= (date.fromisoformat(a.regional_["start"]) - date.fromisoformat(planted["start"])).days < 7
+    gmv = next(e for e in a.regional_["estimates"] if e["metric"] == "gmv")
+    assert gmv["low"] <= planted["lift"] <= gmv["high"]
+
+
 def test_earbuds_planted_scene_is_top_unplanned_use(earbuds) -> None:  # type: ignore[no-untyped-def]
     ws, truth = earbuds
     planted = truth["unplanned_use"]

@@ -75,17 +75,27 @@ class LiftAnalysis(Analysis):
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        if self.treated is not None:
-            _groups(self.treated)  # an unknown region name is an error even when the data are too short
+        # Parameters win; otherwise the changes the brand declared in brand.toml; otherwise search.
+        changes = source.brand.changes
+        regional = next((c for c in changes if c.get("regions")), None)
+        wide = next((c for c in changes if not c.get("regions")), None)
+        treated = self.treated if self.treated is not None else (list(regional["regions"]) if regional else None)
+        start = self.start if self.start is not None else (str(regional["date"]) if regional else None)
+        brand_start = self.brand_start if self.brand_start is not None else (str(wide["date"]) if wide else None)
+        self.inputs_ = {"treated": treated, "start": start, "brand_start": brand_start,
+                        "source": "parameters" if self.treated or self.start or self.brand_start
+                        else ("brand.toml" if changes else "search")}
+        if treated is not None:
+            _groups(treated)  # an unknown region name is an error even when the data are too short
         weekly = _weekly_regions(source.mart("region_daily").to_pandas())
-        self.regional_ = self._regional(weekly)
+        self.regional_ = self._regional(weekly, treated, start)
         self.brand_wide_ = self._brand_wide(source.mart("channel_daily").to_pandas(),
-                                            source.mart("campaign_daily").to_pandas())
+                                            source.mart("campaign_daily").to_pandas(), brand_start)
         if not self.regional_ and not self.brand_wide_:
-            self.regional_ = {"status": "none", "detected": self.treated is None or self.start is None}
+            self.regional_ = {"status": "none", "detected": treated is None or start is None}
         return self
 
-    def _regional(self, weekly: pd.DataFrame) -> dict[str, Any]:
+    def _regional(self, weekly: pd.DataFrame, treated_names: list[str] | None, start: str | None) -> dict[str, Any]:
         if weekly.empty:
             return {}
         weeks = weekly.index.get_level_values("week").unique().sort_values()
@@ -94,16 +104,16 @@ class LiftAnalysis(Analysis):
         orders = weekly["orders"].unstack("group", fill_value=0.0).reindex(weeks, fill_value=0.0)
         groups = [g for g in orders.columns if g != "unknown"]
         detected = False
-        if self.treated is not None:
-            treated = _groups(self.treated)
+        if treated_names is not None:
+            treated = _groups(treated_names)
             missing = [g for g in treated if g not in groups]
             if missing or not treated:
-                raise AnalysisError(f"lift: treated regions {self.treated!r} not found; regions are {groups}")
+                raise AnalysisError(f"lift: treated regions {treated_names!r} not found; regions are {groups}")
         else:
             treated = []
         start_idx = None
-        if self.start is not None:
-            start_idx = int(np.searchsorted(weeks, pd.Timestamp(self.start), side="left"))
+        if start is not None:
+            start_idx = int(np.searchsorted(weeks, pd.Timestamp(start), side="left"))
         if not treated or start_idx is None:
             detected = True
             candidates = np.arange(_MIN_WEEKS * 2, len(weeks) - _MIN_WEEKS, 4)
@@ -120,7 +130,7 @@ class LiftAnalysis(Analysis):
             treated = treated or [str(best[0])]
             start_idx = best[1]
         if start_idx is None or start_idx < _MIN_WEEKS or start_idx > len(weeks) - 2:
-            raise AnalysisError(f"lift: start {self.start!r} leaves too few weeks before or after")
+            raise AnalysisError(f"lift: start {start!r} leaves too few weeks before or after")
         post = np.arange(len(weeks)) >= start_idx
         donors = [g for g in groups if g not in treated]
         rows = []
@@ -144,7 +154,7 @@ class LiftAnalysis(Analysis):
                     treated].sum(axis=1).round(2).tolist()} for m in ("orders",)},
                 "weeks": [str(pd.Timestamp(w).date()) for w in weeks]}
 
-    def _brand_wide(self, channel: pd.DataFrame, campaigns: pd.DataFrame) -> dict[str, Any]:
+    def _brand_wide(self, channel: pd.DataFrame, campaigns: pd.DataFrame, brand_start: str | None) -> dict[str, Any]:
         if channel.empty or float(channel["leads"].sum()) < 20:
             return {}
         lead_channels = channel.groupby("channel")["leads"].sum()
@@ -164,16 +174,16 @@ class LiftAnalysis(Analysis):
         if len(w) < 2 * _MIN_WEEKS:
             return {}
         weeks = w.index
-        detected = self.brand_start is None
+        detected = brand_start is None
         if detected:
             k, z = detect_break(w["leads"].to_numpy(float), w["spend"].to_numpy(float),
                                 np.arange(_MIN_WEEKS, len(w) - _MIN_WEEKS, 4))
             if k < 0 or z < self.min_z:
                 return {}
         else:
-            k = int(np.searchsorted(weeks, pd.Timestamp(self.brand_start), side="left"))
+            k = int(np.searchsorted(weeks, pd.Timestamp(brand_start), side="left"))
             if k < 2 or k > len(w) - 2:
-                raise AnalysisError(f"lift: brand_start {self.brand_start!r} leaves too few weeks before or after")
+                raise AnalysisError(f"lift: brand_start {brand_start!r} leaves too few weeks before or after")
         post = np.arange(len(w)) >= k
         r = interrupted_time_series(w["leads"].to_numpy(float), w["spend"].to_numpy(float), post)
         return {"status": "estimated", "detected": detected, "start": str(pd.Timestamp(weeks[k]).date()),
