@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations
+from itertools import combinations, pairwise
 from math import factorial
 
 import numpy as np
@@ -116,7 +116,14 @@ def markov(paths: pd.DataFrame, order: int = 1) -> tuple[pd.DataFrame, float]:
     if order not in (1, 2, 3):
         raise AnalysisError(f"Markov order must be 1, 2 or 3, got {order}")
     states, counts, start, to_conv, to_null = transition_counts(paths, order)
-    if not states:
+    return markov_solve(states, counts, start, to_conv, to_null,
+                        float(paths["conversions"].sum()), float(paths["revenue"].sum()))
+
+
+def markov_solve(states: Sequence[tuple[str, ...]], counts: sp.spmatrix, start: np.ndarray, to_conv: np.ndarray,
+                 to_null: np.ndarray, total_conv: float, total_rev: float) -> tuple[pd.DataFrame, float]:
+    """Removal effects from transition counts, by one sparse linear solve per removed channel."""
+    if not len(states):
         return pd.DataFrame(columns=["channel", "removal_effect", "conversions", "revenue"]), 0.0
     out = np.asarray(counts.sum(axis=1)).ravel() + to_conv + to_null
     inv = sp.diags(1.0 / np.where(out > 0, out, 1.0))
@@ -133,8 +140,6 @@ def markov(paths: pd.DataFrame, order: int = 1) -> tuple[pd.DataFrame, float]:
         qk = (sp.diags(keep) @ q).tocsc()
         xk = spla.spsolve((eye - qk).tocsc(), r * keep)
         effects[ch] = 1.0 - float(p0 @ xk) / base if base > 0 else 0.0
-    total_conv = float(paths["conversions"].sum())
-    total_rev = float(paths["revenue"].sum())
     s = sum(effects.values())
     frame = pd.DataFrame({
         "channel": channels,
@@ -162,13 +167,21 @@ def shapley(paths: pd.DataFrame, max_channels: int = 16) -> pd.DataFrame:
         acc[0] += float(c)
         acc[1] += float(c) + float(nl)
         acc[2] += float(r)
+    keys = list(sets)
+    values = np.array([sets[k] for k in keys]).reshape(-1, 3)
+    return shapley_from_sets(keys, values[:, 0], values[:, 1], values[:, 2], max_channels)
+
+
+def shapley_from_sets(sets: Sequence[frozenset[str]], conversions: np.ndarray, journeys: np.ndarray,
+                      revenue: np.ndarray, max_channels: int = 16) -> pd.DataFrame:
+    """Shapley credit given, per observed channel set, its conversions, journeys and revenue."""
     channels = sorted({c for s in sets for c in s})
     if len(channels) > max_channels:
         raise AnalysisError(f"Shapley over {len(channels)} channels is too many (max {max_channels})")
-    rate = {s: (v[0] / v[1] if v[1] else 0.0) for s, v in sets.items()}
+    rate = {s: (c / n if n else 0.0) for s, c, n in zip(sets, conversions, journeys, strict=True)}
     conv: Counter[str] = Counter()
     rev: Counter[str] = Counter()
-    for s, (c, _, r) in sets.items():
+    for s, c, r in zip(sets, conversions, revenue, strict=True):
         if c <= 0:
             continue
         phi = _shapley_set(sorted(s), rate)
@@ -235,14 +248,62 @@ class PathModels:
                     vals.append(w)
             self.weights[model] = sp.csr_matrix((vals, (rows, cols)), shape=(len(seqs), len(self.channels)))
         self.order = order
+        self._markov_structure(seqs, order)
+        self._set_structure(seqs)
+
+    def _markov_structure(self, seqs: list[tuple[str, ...]], order: int) -> None:
+        # Incidence matrices turn any journey weights into transition, start and exit counts
+        # with one sparse product each, so a bootstrap draw never loops over paths in Python.
+        index: dict[tuple[str, ...], int] = {}
+        pairs: dict[tuple[int, int], int] = {}
+        pr: list[int] = []
+        pc: list[int] = []
+        ends: list[tuple[int, int, int]] = []
+        for i, seq in enumerate(seqs):
+            ids = [index.setdefault(st, len(index)) for st in _states(seq, order)]
+            if not ids:
+                continue
+            ends.append((i, ids[0], ids[-1]))
+            for a, b in pairwise(ids):
+                pr.append(i)
+                pc.append(pairs.setdefault((a, b), len(pairs)))
+        n_paths, n_states = len(seqs), len(index)
+        self.states = list(index)
+        self.pair_matrix = sp.csr_matrix((np.ones(len(pr)), (pr, pc)), shape=(n_paths, len(pairs)))
+        keys = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        self.pair_rows, self.pair_cols = keys[:, 0], keys[:, 1]
+        rows = np.array([e[0] for e in ends], dtype=np.int64)
+        self.start_matrix = sp.csr_matrix((np.ones(len(ends)), (rows, [e[1] for e in ends])), shape=(n_paths, n_states))
+        self.end_matrix = sp.csr_matrix((np.ones(len(ends)), (rows, [e[2] for e in ends])), shape=(n_paths, n_states))
+
+    def _set_structure(self, seqs: list[tuple[str, ...]]) -> None:
+        index: dict[frozenset[str], int] = {}
+        rows, cols = [], []
+        for i, seq in enumerate(seqs):
+            if seq:
+                rows.append(i)
+                cols.append(index.setdefault(frozenset(seq), len(index)))
+        self.sets = list(index)
+        self.set_matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(seqs), len(index)))
+
+    def markov(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
+        total = conversions + nulls
+        n = len(self.states)
+        counts = sp.csr_matrix((self.pair_matrix.T @ total, (self.pair_rows, self.pair_cols)), shape=(n, n))
+        frame, _ = markov_solve(self.states, counts, self.start_matrix.T @ total, self.end_matrix.T @ conversions,
+                                self.end_matrix.T @ nulls, float(conversions.sum()), float(revenue.sum()))
+        return frame
+
+    def shapley(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
+        m = self.set_matrix.T
+        return shapley_from_sets(self.sets, m @ conversions, m @ (conversions + nulls), m @ revenue)
 
     def heuristics(self, conversions: np.ndarray, revenue: np.ndarray) -> dict[str, pd.DataFrame]:
         return {m: pd.DataFrame({"channel": self.channels, "conversions": w.T @ conversions,
                                  "revenue": w.T @ revenue}) for m, w in self.weights.items()}
 
     def all(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> dict[str, pd.DataFrame]:
-        frame = self.paths.assign(conversions=conversions, nulls=nulls, revenue=revenue)
         out = self.heuristics(conversions, revenue)
-        out["markov"] = markov(frame, self.order)[0][["channel", "conversions", "revenue"]]
-        out["shapley"] = shapley(frame)
+        out["markov"] = self.markov(conversions, nulls, revenue)[["channel", "conversions", "revenue"]]
+        out["shapley"] = self.shapley(conversions, nulls, revenue)
         return out
