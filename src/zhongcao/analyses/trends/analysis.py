@@ -85,7 +85,7 @@ class TrendAnalysis(Analysis):
         counts = pd.DataFrame(rows, columns=["week", "source", "item"]).value_counts().rename("count").reset_index()
         self.rising_ = self._bursts(counts)
         # Weekly series only of the 30 strongest risers: the full term × week table is large.
-        keep = set(self.rising_.nlargest(30, "z")["item"])
+        keep = set(self.rising_.sort_values("z", ascending=False).head(30)["item"])
         self.weekly_ = counts[counts["item"].isin(keep)].sort_values(["source", "item", "week"]).reset_index(drop=True)
         weeks = sorted(counts["week"].unique())
         recent = set(weeks[-self.digest_weeks:])
@@ -106,7 +106,9 @@ class TrendAnalysis(Analysis):
             frame = frame[(frame["source"] != "query") | (frame["count"] >= self.min_group_size)]
             out.append(frame.sort_values("z", ascending=False).groupby("source").head(self.top))
         cols = ["week", "source", "item", "count", "baseline", "z"]
-        return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+        if not out:
+            return pd.DataFrame({c: pd.Series(dtype=float if c in ("count", "baseline", "z") else object) for c in cols})
+        return pd.concat(out, ignore_index=True)[cols]
 
 
 __all__ = ["TrendAnalysis"]
