@@ -17,7 +17,7 @@ A = "attribution"
 def attribution_findings(fitted: AttributionAnalysis) -> list[Finding]:
     fitted.check_is_fitted()
     out = []
-    for build in (_channels, _lift, _creator_roi, _midfunnel):
+    for build in (_channels, _lift, _creator_roi, _midfunnel, _journeys):
         finding = build(fitted)
         if finding is not None:
             out.append(finding)
@@ -161,4 +161,32 @@ def _midfunnel(a: AttributionAnalysis) -> Finding | None:
                               float(best["search_rate"])),
         money_at_stake=float(worst["cost"]) * 0.5,
         chart=Chart("bar", "channel", ["cpti"], Text("新增深度兴趣用户成本（CPTI）", "Cost per new deeply interested user")),
+    )
+
+
+def _journeys(a: AttributionAnalysis) -> Finding | None:
+    flows = a.flows_
+    if flows.empty:
+        return None
+    # The Sankey shows the biggest flows; the evidence keeps every link.
+    ends = flows[flows["target"].isin(["converted", "not converted"])]
+    converted = ends[ends["target"] == "converted"].groupby("source")["journeys"].sum()
+    total = ends.groupby("source")["journeys"].sum()
+    rate = (converted / total).dropna()
+    rate = rate[total.loc[rate.index] >= 50]
+    if rate.empty:
+        return None
+    best = str(rate.idxmax())
+    v = {"best": best, "best_rate": Pct(float(rate.max()), 1), "journeys": Count(float(total.sum())),
+         "links": len(flows)}
+    cols = ["source", "target", "journeys"]
+    return Finding(
+        id="attribution.journeys", analysis=A,
+        title=_t("journeys", "title", **v), summary=_t("journeys", "summary", **v),
+        action=_t("journeys", "action", **v),
+        evidence=Evidence(numbers={"journeys": float(total.sum()), "best_end_rate": float(rate.max())},
+                          rows=_rows(flows.head(40)), columns=cols),
+        confidence=Confidence("descriptive", _t("journeys", "confidence", **v), "count"),
+        money_at_stake=0.0,
+        chart=Chart("sankey", "source", ["target", "journeys"], Text("订单前的触点路径", "Touch paths before orders")),
     )

@@ -57,7 +57,8 @@ def _incremental(a: CreatorAnalysis) -> Finding | None:
         confidence=Confidence("medium", _t("incremental", "confidence", **v), "matched comparison, EB shrinkage, 90%",
                               (float(top["incremental_low"]), float(top["incremental_high"])), float(top["incremental"])),
         money_at_stake=float(shown["paid"].sum()),
-        chart=Chart("bar", "name", ["incremental"], Text("达人读者的增量订单", "Incremental orders of creators' readers")),
+        chart=Chart("scatter", "followers", ["incremental", "name"],
+                    Text("粉丝数 vs 读者增量订单", "Followers vs incremental orders of readers")),
     )
 
 

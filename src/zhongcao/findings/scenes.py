@@ -157,7 +157,7 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
                               "delta method on log TGI, 90%",
                               (float(top["tgi_low"]), float(top["tgi_high"])) if top is not None else None,
                               float(top["tgi"]) if top is not None else None),
-        chart=Chart("table", "area", ["tgi"], Text("地区 × 场景 TGI", "Region × scene TGI")),
+        chart=Chart("heatmap", "area", ["label", "tgi"], Text("地区 × 场景 TGI", "Region × scene TGI")),
     )]
     content_cols = ["region", "rank", "label", "tgi", "tgi_low", "tgi_high", "words", "examples", "products"]
     for i, card in enumerate(cards.itertuples(), 1):

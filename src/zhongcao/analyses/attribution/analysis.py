@@ -18,6 +18,7 @@ docs/attribution.md gives every formula; the short version:
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -112,6 +113,7 @@ class AttributionAnalysis(Analysis):
                            for t in types], ignore_index=True)
         self.conversion_types_ = types
         self.journeys_ = self._journey_summary(journeys, types)
+        self.flows_ = self._flows(journeys, [t for t in types if t != "lead"] or types)
         self.channels_ = self._channel_credit(journeys, touch, types)
         self._add_cost(self.channels_, cost.groupby("channel")["cost"].sum(), "channel")
         self.creators_ = self._item_credit(touch, "creator_id", cost)
@@ -131,6 +133,28 @@ class AttributionAnalysis(Analysis):
         conv = j[j["conversion_type"] == conversion_type].assign(nulls=0)
         null = j[j["conversion_type"] == "none"].assign(nulls=lambda f: f["journeys"], conversions=0, revenue=0.0)
         return path_table(pd.concat([conv, null], ignore_index=True)[["path", "conversions", "nulls", "revenue"]])
+
+    def _flows(self, journeys: pd.DataFrame, types: list[str], steps: int = 3) -> pd.DataFrame:
+        """Journeys flowing step to step (channel at touch 1 → touch 2 → … → converted or not).
+
+        Nodes carry their step number (``1·kol``) so the flow is acyclic and can be drawn as a
+        Sankey; paths longer than ``steps`` touches jump from their ``steps``-th touch to the end.
+        """
+        paths = pd.concat([self._paths(journeys, t) for t in types], ignore_index=True)
+        paths = paths.groupby("path", as_index=False)[["conversions", "nulls"]].sum()
+        links: dict[tuple[str, str], float] = {}
+        for path, conv, null in zip(paths["path"], paths["conversions"], paths["nulls"], strict=True):
+            chans = [c.strip() for c in str(path).split(">") if c.strip()][:steps]
+            if not chans:
+                continue
+            nodes = [f"{i + 1}·{c}" for i, c in enumerate(chans)]
+            for a, b in pairwise(nodes):
+                links[(a, b)] = links.get((a, b), 0.0) + float(conv + null)
+            for end, n in (("converted", conv), ("not converted", null)):
+                if n:
+                    links[(nodes[-1], end)] = links.get((nodes[-1], end), 0.0) + float(n)
+        frame = pd.DataFrame([(a, b, v) for (a, b), v in links.items()], columns=["source", "target", "journeys"])
+        return frame.sort_values("journeys", ascending=False).reset_index(drop=True)
 
     def _journey_summary(self, journeys: pd.DataFrame, types: list[str]) -> pd.DataFrame:
         rows = []
