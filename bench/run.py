@@ -12,6 +12,7 @@ import argparse
 import math
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,30 +82,36 @@ def bench_ingest_kpi(users: int) -> dict[str, Any]:
     }
 
 
+# Every benchmark, by name: each takes the --users size (some have their own fixed sizes).
+BENCHES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
+    "ingest_kpi": lambda users: [bench_ingest_kpi(users)],
+    "text_speed": lambda users: [bench_text_speed()],
+    "audience": lambda users: [bench_audience(world("writing-course", users), users)],
+    "dashboard": lambda users: [bench_dashboard(world("hiking-shoes", users), users)],
+    "attribution": lambda users: [bench_attribution(world("clip-earbuds", users), users)],
+    "scenes": lambda users: [bench_scenes(users)],  # as many notes as users, five comments each
+    "creators": lambda users: bench_creators(),  # 5M comments, 50k creators
+    "mmm": lambda users: [bench_mmm_vs_pymc(), bench_mmm_geo_daily()],
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=1_000_000)
+    parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(BENCHES)}")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
-    entries = [bench_ingest_kpi(args.users)]
-    entries += [bench_text_speed(), bench_audience(world("writing-course", args.users), args.users)]
-    entries += [bench_dashboard(world("hiking-shoes", args.users), args.users)]
-    entries += [bench_attribution(world("clip-earbuds", args.users), args.users)]
-    entries += [bench_scenes(args.users)]  # as many notes as users, five comments each
-    creator_entries = bench_creators()  # 5M comments, 50k creators: printed as they are
-    mmm_entries = [bench_mmm_vs_pymc(), bench_mmm_geo_daily()]  # no users/pandas baseline: printed below
-    write_results(args.out, entries + creator_entries + mmm_entries)
-    for e in entries:
-        print(f"{e['name']}: {e['users']:,} users, {e['input_rows']:,} rows; "
-              f"ours {e['zhongcao']['seconds']:.1f}s / {e['zhongcao']['peak_rss_mb']:.0f} MB, "
-              f"pandas {e['baseline_pandas']['seconds']:.1f}s / {e['baseline_pandas']['peak_rss_mb']:.0f} MB; "
-              f"speed ratio {e['time_ratio_baseline_over_ours']:.2f}×, same numbers: {e['same_numbers']}")
-    for e in mmm_entries:
-        print(f"{e['name']}: ours {e['zhongcao']['seconds']:.1f}s / {e['zhongcao']['peak_rss_mb']:.0f} MB"
-              + (f", PyMC-Marketing {e['baseline_pymc_marketing']['seconds']:.1f}s, speed ratio "
-                 f"{e['time_ratio_baseline_over_ours']:.1f}×" if "time_ratio_baseline_over_ours" in e else ""))
-    for e in creator_entries:
-        print(e)
+    names = [n for n in args.only.split(",") if n] or list(BENCHES)
+    unknown = sorted(set(names) - set(BENCHES))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {', '.join(BENCHES)}")
+    entries: list[dict[str, Any]] = []
+    for name in names:
+        print(f"== {name}", flush=True)
+        for entry in BENCHES[name](args.users):
+            entries.append(entry)
+            print({k: v for k, v in entry.items() if k not in ("what", "mismatches")}, flush=True)
+        write_results(args.out, entries)  # after each, so a long run keeps what it measured
     print(f"wrote {args.out}")
 
 
