@@ -2,7 +2,6 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-WORLDS := writing-course clip-earbuds hiking-shoes
 DEMO_USERS ?= 20000
 
 .PHONY: demo test bench lint clean venv dev
@@ -37,7 +36,6 @@ bench: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info src/*.egg-info
