@@ -27,8 +27,7 @@ def _offer_of(row_terms: list[str], words: dict[str, list[str]]) -> str | None:
     return None
 
 
-def test_top_two_competitors_are_the_planted_substitutes(writing_world) -> None:  # type: ignore[no-untyped-def]
-    _, ws, truth = writing_world
+def _check_competitors(ws, truth) -> None:  # type: ignore[no-untyped-def]
     planted = truth["lost_leads"]
     lost = LostLeadAnalysis().fit(ws)
     comp = lost.competitors_
@@ -40,6 +39,24 @@ def test_top_two_competitors_are_the_planted_substitutes(writing_world) -> None:
         rows = comp[[_offer_of(list(t), {name: planted["words"][name]}) == name for t in comp["terms"]]]
         assert not rows["over_indexed"].any(), rows
     assert lost.counts_["lost"] > 0 and lost.counts_["leads_not_in_panel"] == 0
+
+
+def test_top_two_competitors_are_the_planted_substitutes(writing_world) -> None:  # type: ignore[no-untyped-def]
+    _, ws, truth = writing_world
+    _check_competitors(ws, truth)
+
+
+def test_competitors_hold_on_a_larger_world_with_another_seed(tmp_path: Path) -> None:
+    """100k users, seed 1: comparison notes name 网课 and 线下书法班 together, which once glued
+    the two offers into one group; they must stay apart (their TGIs differ)."""
+    import json
+
+    from zhongcao.simulate import simulate
+
+    simulate("writing-course", tmp_path / "in", users=100_000, seed=1)
+    pipeline.ingest(tmp_path / "in", tmp_path / "ws", marts=LostLeadAnalysis.marts)
+    truth = json.loads((tmp_path / "in" / "truth.json").read_text(encoding="utf-8"))
+    _check_competitors(Workspace(tmp_path / "ws"), truth)
 
 
 def test_grade_pain_points_recover_planted_themes(writing_world) -> None:  # type: ignore[no-untyped-def]

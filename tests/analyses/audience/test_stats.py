@@ -45,3 +45,14 @@ def test_tgi_interval() -> None:
     inf_point, lo3, _ = tgi(0.05, 100, 0.0, 100)
     assert math.isinf(inf_point) and math.isfinite(lo3)
     assert all(math.isnan(x) for x in tgi(0.1, 0, 0.1, 10))
+
+
+def test_themes_keep_terms_that_behave_differently_apart() -> None:
+    from zhongcao.analyses.audience.terms import themes
+
+    # 网课 and 线下书法班 are named in the same comparison notes, but lost leads use one far more.
+    texts = [["网课", "线下书法班"]] * 5 + [["网课"]] * 2
+    weights = [1.0] * len(texts)
+    assert themes(["网课", "线下书法班"], texts, weights) == [["网课", "线下书法班"]]
+    apart = themes(["网课", "线下书法班"], texts, weights, scores=[0.0, 1.6], max_score_gap=0.7)
+    assert apart == [["网课"], ["线下书法班"]]

@@ -63,6 +63,7 @@ class LostLeadAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "lost"
+    marts: ClassVar[tuple[str, ...]] = ("lead_outcomes", "lead_post_engagement", "note_text")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "definition": [Options(frozenset({"status", "window"}))],
         "window_days": [Interval(int, 1, 365)],
@@ -156,10 +157,15 @@ class LostLeadAnalysis(Analysis):
             # An offer mostly named next to the brand itself is the brand's own course, not a rival.
             if support <= 0 or (own_w is not None and float(own_w.get(term, 0.0)) / support > 0.5):
                 continue
-            cands.append((str(term), support, kind))
+            # Log TGI with a half-count of smoothing: how differently lost and converted leads use it.
+            log_tgi = math.log(((row["lost"] + 0.5) / n_lost) / ((row["converted"] + 0.5) / n_conv))
+            cands.append((str(term), support, kind, log_tgi))
         cands.sort(key=lambda c: -c[1])
         kinds = {c[0]: c[2] for c in cands}
-        groups = themes([c[0] for c in cands], terms, w, nest=True)
+        # Terms of one offer behave alike; a term whose TGI differs more than 2× from a group's
+        # leader is kept apart even when both are named in the same comparison notes.
+        groups = themes([c[0] for c in cands], terms, w, nest=True, scores=[c[3] for c in cands],
+                        max_score_gap=math.log(2.0))
         assigned = _assign(terms, groups)
         known = {k.lower() for k in brand.known_competitors}
         rows, suppressed = [], 0

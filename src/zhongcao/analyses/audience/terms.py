@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
@@ -49,7 +50,8 @@ def weighted_counts(terms: Sequence[Sequence[str]], weights: Iterable[float], gr
 
 
 def themes(terms: Sequence[str], term_lists: Sequence[Sequence[str]], weights: Sequence[float],
-           min_jaccard: float = 0.35, nest: bool = False) -> list[list[str]]:
+           min_jaccard: float = 0.35, nest: bool = False, scores: Sequence[float] | None = None,
+           max_score_gap: float = math.inf) -> list[list[str]]:
     """Group terms that occur in the same texts, each group led by its best term.
 
     With ``nest``, a term that contains a leader or is contained in it (书法班 / 线下书法班,
@@ -58,7 +60,9 @@ def themes(terms: Sequence[str], term_lists: Sequence[Sequence[str]], weights: S
     Terms are taken in the given order (best first); each joins the first existing leader whose
     weighted Jaccard overlap of texts is at least ``min_jaccard``, else leads a new group.
     Comparing with leaders only (not with every member) stops chains from gluing unrelated
-    groups together through one shared word.
+    groups together through one shared word. With ``scores``, a term joins a leader only when
+    their scores differ by at most ``max_score_gap``: two offers named in the same comparison
+    note (网课 vs 线下书法班) co-occur, but a term that behaves differently is a different offer.
     """
     wanted = {t: i for i, t in enumerate(terms)}
     occ: dict[int, dict[int, float]] = defaultdict(dict)
@@ -73,6 +77,8 @@ def themes(terms: Sequence[str], term_lists: Sequence[Sequence[str]], weights: S
     for i, term in enumerate(terms):
         home = None
         for lead in leaders:
+            if scores is not None and abs(scores[i] - scores[lead]) > max_score_gap:
+                continue
             nested = nest and (terms[lead].lstrip("#") in term or term.lstrip("#") in terms[lead])
             if nested or _jaccard(occ.get(i, {}), occ.get(lead, {}), mass.get(i, 0.0), mass.get(lead, 0.0)) >= min_jaccard:
                 home = lead
