@@ -63,3 +63,16 @@ def test_modules_stay_small() -> None:
     for path in MODULES:
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines <= 650, f"{path.relative_to(SRC)} has {lines} lines; split it"
+
+
+def test_every_data_file_ships_in_the_package() -> None:
+    """A wheel carries only the globs in pyproject's package-data: each non-Python file must match one."""
+    import fnmatch
+    import tomllib
+
+    pyproject = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["zhongcao"]
+    for path in SRC.rglob("*"):
+        if path.is_file() and path.suffix != ".py" and "__pycache__" not in path.parts:
+            name = "x/" + path.name  # the globs are all **/*.<ext>
+            assert any(fnmatch.fnmatch(name, g) for g in globs), f"{path.relative_to(SRC)} would not ship"
