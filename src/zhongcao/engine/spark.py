@@ -12,7 +12,16 @@ from typing import Any
 import pyarrow as pa
 
 from zhongcao.contract import TABLES
-from zhongcao.engine.sql import mart_name, marts, raw_name, staging_name, staging_sql, to_spark
+from zhongcao.engine.sql import (
+    intermediate_name,
+    intermediates,
+    mart_name,
+    marts,
+    raw_name,
+    staging_name,
+    staging_sql,
+    to_spark,
+)
 from zhongcao.errors import EngineUnavailableError
 
 
@@ -48,6 +57,8 @@ def run_models(spark: Any, raw: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         view = spark.sql(to_spark(staging_sql(table, extras)))
         view.createOrReplaceTempView(staging_name(table))
         out[staging_name(table)] = _to_arrow(view)
+    for view in intermediates().values():
+        spark.sql(to_spark(view.sql)).createOrReplaceTempView(intermediate_name(view.name))
     for mart in marts().values():
         result = spark.sql(to_spark(mart.sql))
         out[mart_name(mart.name)] = _to_arrow(result)

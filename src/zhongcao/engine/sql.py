@@ -65,6 +65,8 @@ def staging_sql(table: str, extra_columns: tuple[str, ...] = ()) -> str:
 
 @dataclass(frozen=True)
 class Mart:
+    """A model with a stated grain: a mart (``sql/marts``) or an intermediate view (``sql/intermediate``)."""
+
     name: str
     grain: str
     description: str
@@ -72,28 +74,45 @@ class Mart:
 
     @property
     def reads(self) -> tuple[str, ...]:
-        """Staging tables the mart reads (for dependency order and clean-room docs)."""
-        return tuple(sorted(set(re.findall(r"\bstg_(\w+)", self.sql))))
+        """Staging tables the model reads, through any intermediate views (clean-room docs)."""
+        direct = set(re.findall(r"\bstg_(\w+)", self.sql))
+        for name in re.findall(r"\bint_(\w+)", self.sql):
+            direct |= set(intermediates()[name].reads)
+        return tuple(sorted(direct))
 
 
-_HEADER = re.compile(r"^--\s*(mart|grain|description):\s*(.+)$", re.MULTILINE)
+_HEADER = re.compile(r"^--\s*(mart|intermediate|grain|description):\s*(.+)$", re.MULTILINE)
 
 
-@cache
-def marts() -> dict[str, Mart]:
-    """Every mart shipped with the package, by name."""
+def _load(folder_name: str, kind: str) -> dict[str, Mart]:
     found: dict[str, Mart] = {}
-    folder = resources.files("zhongcao.engine").joinpath("sql", "marts")
+    folder = resources.files("zhongcao.engine").joinpath("sql", folder_name)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".sql"):
             continue
         text = entry.read_text(encoding="utf-8")
         header = dict(_HEADER.findall(text))
         name = entry.name[: -len(".sql")]
-        if header.get("mart") != name or "grain" not in header:
-            raise RuntimeError(f"mart file {entry.name} must start with '-- mart: {name}' and '-- grain: …'")
+        if header.get(kind) != name or "grain" not in header:
+            raise RuntimeError(f"{kind} file {entry.name} must start with '-- {kind}: {name}' and '-- grain: …'")
         found[name] = Mart(name, header["grain"].strip(), header.get("description", "").strip(), text)
     return found
+
+
+@cache
+def marts() -> dict[str, Mart]:
+    """Every mart shipped with the package, by name."""
+    return _load("marts", "mart")
+
+
+@cache
+def intermediates() -> dict[str, Mart]:
+    """Views between staging and marts that several marts share (one definition, e.g. a conversion)."""
+    return _load("intermediate", "intermediate")
+
+
+def intermediate_name(name: str) -> str:
+    return f"int_{name}"
 
 
 def to_spark(sql: str) -> str:

@@ -22,7 +22,17 @@ import duckdb
 import pyarrow as pa
 
 from zhongcao.contract import TABLES, BrandConfig
-from zhongcao.engine.sql import SQL_TYPES, mart_name, marts, quote, raw_name, staging_name, staging_sql
+from zhongcao.engine.sql import (
+    SQL_TYPES,
+    intermediate_name,
+    intermediates,
+    mart_name,
+    marts,
+    quote,
+    raw_name,
+    staging_name,
+    staging_sql,
+)
 from zhongcao.errors import DuplicateKeyError, WorkspaceError
 
 if TYPE_CHECKING:
@@ -350,9 +360,11 @@ def extra_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]
 
 
 def build_models(con: duckdb.DuckDBPyConnection, names: Collection[str] | None = None) -> None:
-    """(Re)create staging views and materialise the marts (all, or the ones named)."""
+    """(Re)create staging and intermediate views and materialise the marts (all, or the ones named)."""
     for table in TABLES:
         con.execute(f"CREATE OR REPLACE VIEW {staging_name(table)} AS {staging_sql(table, extra_columns(con, table))}")
+    for view in intermediates().values():
+        con.execute(f"CREATE OR REPLACE VIEW {intermediate_name(view.name)} AS {view.sql}")
     for mart in marts().values():
         if names is None or mart.name in names:
             con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")

@@ -2,12 +2,7 @@
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × path (the channels of the last 20 touches before the conversion, oldest first, joined by ' > '; longer journeys are truncated to their last 20 touches and counted in `truncated`) × converted flag
 -- description: Journeys for multi-touch attribution. Conversions are won leads ('lead') and orders per platform ('order_<platform>'); each gets the buyer's touches within the lookback (ts <= conversion time; ties ordered by channel, action, note). Users with touches and no conversion of any type give one non-converting path each (conversion_type 'none': touches within the lookback before their last touch). A conversion with no touch has path ''.
 WITH conv AS (
-    SELECT 'lead' AS conversion_type, lead_id AS conv_id, user_id, created_at AS conv_ts, CAST(0 AS DOUBLE) AS revenue
-    FROM stg_leads
-    WHERE status = 'won'
-    UNION ALL
-    SELECT CONCAT('order_', platform), order_id, user_id, ordered_at, amount
-    FROM stg_orders
+    SELECT * FROM int_conversions
 ), lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60
 ), touched AS (

@@ -2,12 +2,7 @@
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × channel × note ('' when the touch had no note)
 -- description: Conversions and revenue credited to each channel and note by the heuristic models (first, last, linear, position 40/20/40, time decay with half-lives 3, 7 and 14 days), over the same last-20 touches as attribution_journeys; *_sq columns are sums of squared per-conversion credits, for compound-Poisson intervals.
 WITH conv AS (
-    SELECT 'lead' AS conversion_type, lead_id AS conv_id, user_id, created_at AS conv_ts, CAST(0 AS DOUBLE) AS revenue
-    FROM stg_leads
-    WHERE status = 'won'
-    UNION ALL
-    SELECT CONCAT('order_', platform), order_id, user_id, ordered_at, amount
-    FROM stg_orders
+    SELECT * FROM int_conversions
 ), lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60
 ), touched AS (

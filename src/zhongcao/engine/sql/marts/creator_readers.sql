@@ -1,14 +1,8 @@
 -- mart: creator_readers
 -- grain: one row per creator × note brand × reader gender × age band × activity band
 -- description: Readers of each creator's notes (panel users with any touch on them), split by the brand the note is about and by the cells the matched comparison uses: readers, engaged readers (like, collect, comment, share, follow), touches, the readers' orders from their first touch to 30 days after their last, and the length of those windows in seconds (integers, exact on every engine). Activity band: the user's touches in the whole period (0 none, 1 under 10, 2 under 20, 3 under 40, 4 forty or more).
-WITH activity AS (
-    SELECT user_id, COUNT(*) AS touches FROM stg_exposures GROUP BY user_id
-), cells AS (
-    SELECT u.user_id, COALESCE(u.gender, '') AS gender, COALESCE(u.age_band, '') AS age_band,
-           CASE WHEN a.touches IS NULL THEN 0 WHEN a.touches < 10 THEN 1 WHEN a.touches < 20 THEN 2
-                WHEN a.touches < 40 THEN 3 ELSE 4 END AS activity_band
-    FROM stg_users u
-    LEFT JOIN activity a ON a.user_id = u.user_id
+WITH cells AS (
+    SELECT * FROM int_user_cells
 ), reads AS (
     SELECT n.creator_id, COALESCE(n.brand, '') AS note_brand, e.user_id,
            MIN(e.ts) AS first_ts, MAX(e.ts) AS last_ts, COUNT(*) AS touches,

@@ -1,18 +1,10 @@
 -- mart: lead_outcomes
 -- grain: one row per lead status × days to first order (NULL: none; 91: over 90) × profile attribute × value, plus the platform panel as status 'platform'
 -- description: Leads by outcome and profile (channel, lead note, panel segment, whether the lead's user is in the panel), and the panel itself as the all-users baseline.
-WITH first_order AS (
-    SELECT l.lead_id, MIN(o.ordered_at) AS first_at
-    FROM stg_leads l
-    JOIN stg_orders o ON o.user_id = l.user_id AND o.ordered_at >= l.created_at
-    GROUP BY l.lead_id
-), lead AS (
-    SELECT l.lead_id, l.status, l.channel, l.note_id,
-           CASE WHEN f.first_at IS NULL THEN NULL
-                ELSE LEAST(DATE_DIFF('day', CAST(l.created_at AS DATE), CAST(f.first_at AS DATE)), 91) END AS days_to_order,
+WITH lead AS (
+    SELECT l.lead_id, l.status, l.channel, l.note_id, l.days_to_order,
            u.user_id AS panel_user, u.gender, u.age_band, CAST(u.city_tier AS VARCHAR) AS city_tier, u.region
-    FROM stg_leads l
-    LEFT JOIN first_order f ON f.lead_id = l.lead_id
+    FROM int_lead_orders l
     LEFT JOIN stg_users u ON u.user_id = l.user_id
 ), long AS (
     SELECT status, days_to_order, 'all' AS attribute, 'all' AS value FROM lead

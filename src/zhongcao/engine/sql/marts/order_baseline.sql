@@ -1,14 +1,8 @@
 -- mart: order_baseline
 -- grain: one row per panel gender × age band × activity band
 -- description: Panel users and their orders per cell, with the days the touch data spans: the baseline order rate per user-day that creator readers are matched against (activity band as in creator_readers).
-WITH activity AS (
-    SELECT user_id, COUNT(*) AS touches FROM stg_exposures GROUP BY user_id
-), cells AS (
-    SELECT u.user_id, COALESCE(u.gender, '') AS gender, COALESCE(u.age_band, '') AS age_band,
-           CASE WHEN a.touches IS NULL THEN 0 WHEN a.touches < 10 THEN 1 WHEN a.touches < 20 THEN 2
-                WHEN a.touches < 40 THEN 3 ELSE 4 END AS activity_band
-    FROM stg_users u
-    LEFT JOIN activity a ON a.user_id = u.user_id
+WITH cells AS (
+    SELECT * FROM int_user_cells
 ), bought AS (
     SELECT user_id, COUNT(*) AS orders FROM stg_orders GROUP BY user_id
 ), span AS (
