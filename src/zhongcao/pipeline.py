@@ -16,7 +16,7 @@ from zhongcao.engine import LoadSummary, Workspace
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document
 from zhongcao.ingest import read_input
-from zhongcao.report import write_report
+from zhongcao.report import messages, write_report
 
 Progress = Callable[[str], None]
 
@@ -72,6 +72,7 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``."""
+    messages(lang)  # an unknown language fails here, before any work, not after the analyses
     out_dir = Path(out_dir)
     ws_path = Path(workspace) if workspace else out_dir / "workspace"
     if progress:

@@ -47,3 +47,10 @@ def test_tables_lists_contract_and_marts() -> None:
     result = runner.invoke(app, ["tables"])
     assert result.exit_code == 0
     assert "exposures" in result.output and "channel_daily" in result.output
+
+
+def test_unknown_language_is_refused_before_any_work(tiny_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(tiny_dir), "--out", str(tmp_path / "out"), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "fr" in result.output and "zh" in result.output
+    assert not (tmp_path / "out").exists()

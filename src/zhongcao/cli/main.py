@@ -11,6 +11,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,13 @@ app = typer.Typer(help="种草决策大脑 · an offline decision brain for cont
                   no_args_is_help=True, add_completion=False)
 console = Console()
 err = Console(stderr=True)
+
+
+class Lang(StrEnum):
+    """The languages findings and reports are written in (the catalogues' two)."""
+
+    zh = "zh"
+    en = "en"
 
 
 @contextmanager
@@ -144,7 +152,7 @@ def import_(
 def run(
     input_dir: Annotated[Path, typer.Argument(help="Input folder.")],
     out: Annotated[Path, typer.Option(help="Where findings.json, report.html and the workspace go.")],
-    lang: Annotated[str, typer.Option(help="Report language: zh or en.")] = "zh",
+    lang: Annotated[Lang, typer.Option(help="Report language.")] = Lang.zh,
     quarantine: Annotated[bool, typer.Option(help="Load valid rows, quarantine the rest.")] = False,
 ) -> None:
     """Ingest + every analysis + findings.json + report.html.
@@ -162,7 +170,7 @@ def run(
 def analyze(
     name: Annotated[str, typer.Argument(help=f"One of {', '.join(REGISTRY)}.")],
     workspace: Annotated[Path, typer.Option(help="Workspace folder.")],
-    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    lang: Annotated[Lang, typer.Option(help="Language of the printed findings.")] = Lang.zh,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings document as JSON.")] = False,
 ) -> None:
     """Run one analysis on a workspace and print its findings.
