@@ -2,8 +2,12 @@
 
 rjieba (Rust port of jieba: same dictionary, same tokens, far faster; see bench/text_speed.py)
 segments in its dictionary mode (no HMM guessing of unknown words: the lexicon and the phrase
-pass supply domain terms, and it is what keeps the layer above 20 MB/s per core); a custom
-lexicon is taught to the segmenter once per lexicon and cached.
+pass supply domain terms); a custom lexicon is taught to the segmenter once per lexicon and cached.
+
+Speed comes from batching: a few thousand texts are joined with a separator character that
+jieba always emits as a token of its own, normalised and segmented in one call each, filtered
+with one C-level pass, and split back into documents with ``str.split``. Per-text Python work
+is limited to texts carrying hashtags.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from itertools import filterfalse
 
 import rjieba
 
@@ -19,6 +24,9 @@ from zhongcao.text.normalise import HASHTAG, hashtags, normalise
 
 # Lexicon words must win over the dictionary's split (握笔姿势, not 握笔 / 姿势).
 _LEXICON_FREQ = 200_000
+_DOC = "\x00"  # between texts of a batch; jieba yields it as a single token
+_TOK = "\x01"  # joins kept tokens so one split recovers the texts
+_BATCH = 20_000  # texts per segmenter call: large enough to amortise calls, small enough for memory
 
 
 @cache
@@ -27,10 +35,12 @@ def stopwords() -> frozenset[str]:
     return frozenset(text.split())
 
 
+# jieba yields whitespace one character at a time (and "\r\n" whole), so a set lookup replaces isspace().
+_SPACE = frozenset(chr(c) for c in range(0x3001) if chr(c).isspace()) | {"\r\n", "\ufeff", "\u200b"}
 _PUNCT = frozenset(
-    "，。！？、；：“”‘’（）《》【】「」『』…—～·,.!?;:'\"()[]{}<>/\\|@$%^&*+=_-`~ \t\r\n\u3000"
+    "，。！？、；：“”‘’（）《》【】「」『』…—～·,.!?;:'\"()[]{}<>/\\|@$%^&*+=_-`~"
     "\ufe0f\u200d"
-)
+) | _SPACE
 
 
 @cache
@@ -44,8 +54,9 @@ def _segmenter(lexicon: Lexicon | None) -> rjieba.Jieba:
     return seg
 
 
-def _drop() -> frozenset[str]:
-    return stopwords() | _PUNCT
+@cache
+def _drop(keep_stopwords: bool) -> frozenset[str]:
+    return _PUNCT if keep_stopwords else stopwords() | _PUNCT
 
 
 def tokenise(texts: str | Iterable[str | None], lexicon: Lexicon | None = None, *,
@@ -57,18 +68,27 @@ def tokenise(texts: str | Iterable[str | None], lexicon: Lexicon | None = None, 
     """
     items = [texts] if isinstance(texts, str) else list(texts)
     seg = _segmenter(lexicon)
-    drop = _PUNCT if keep_stopwords else _drop()
+    drop = _drop(keep_stopwords)
     out: list[list[str]] = []
-    for text in items:
-        norm = normalise(text)
-        if not norm:
-            out.append([])
-        elif "#" in norm:
-            # A hashtag is kept whole (#在线练字课) and its words are segmented like any text.
-            tags = hashtags(norm)
-            plain = HASHTAG.sub(r" \1 ", norm)
-            out.append([t for t in seg.cut(plain, False) if t not in drop and not t.isspace()] + tags)
-        else:
-            # The hot path: one C call to segment, one comprehension to filter.
-            out.append([t for t in seg.cut(norm, False) if t not in drop and not t.isspace()])
+    for start in range(0, len(items), _BATCH):
+        out += _tokenise_batch(items[start:start + _BATCH], seg, drop)
     return out
+
+
+def _tokenise_batch(items: list[str | None], seg: rjieba.Jieba, drop: frozenset[str]) -> list[list[str]]:
+    texts = [t if isinstance(t, str) else "" for t in items]
+    joined = _DOC.join(texts)
+    if joined.count(_DOC) != len(texts) - 1 or _TOK in joined:
+        # A text carries a separator character itself: blank those out so the batch still splits right.
+        texts = [t.replace(_DOC, " ").replace(_TOK, " ") for t in texts]
+        joined = _DOC.join(texts)
+    norm = normalise(joined)
+    if "#" in norm:
+        # A hashtag is kept whole (#在线练字课) and its words are segmented like any text.
+        norm = HASHTAG.sub(r" \1 ", norm)
+    kept = filterfalse(drop.__contains__, seg.cut(norm, False))
+    docs = [p.strip(_TOK).split(_TOK) if p.strip(_TOK) else [] for p in _TOK.join(kept).split(_DOC)]
+    for i, text in enumerate(texts):
+        if "#" in text:
+            docs[i] += hashtags(normalise(text))
+    return docs
