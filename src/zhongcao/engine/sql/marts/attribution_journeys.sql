@@ -1,6 +1,7 @@
 -- mart: attribution_journeys
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × path (the channels of the last 20 touches before the conversion, oldest first, joined by ' > '; longer journeys are truncated to their last 20 touches and counted in `truncated`) × converted flag
 -- description: Journeys for multi-touch attribution. Conversions are won leads ('lead') and orders per platform ('order_<platform>'); each gets the buyer's touches within the lookback (ts <= conversion time; ties ordered by channel, action, note). Users with touches and no conversion of any type give one non-converting path each (conversion_type 'none': touches within the lookback before their last touch). A conversion with no touch has path ''.
+-- How: touches are ranked once, newest first, over the longest lookback (60 days). A shorter lookback keeps a prefix of that order (a touch's age only grows down the ranking), so its path is the first min(20, touches within it) ranks; one ranking serves all four lookbacks.
 WITH conv AS (
     SELECT * FROM int_conversions
 ), lb AS (
@@ -14,24 +15,27 @@ WITH conv AS (
      AND e.ts <= c.conv_ts
      AND e.ts >= c.conv_ts - INTERVAL '60' DAY
 ), quiet AS (
-    SELECT e.user_id, e.channel, e.action, COALESCE(e.note_id, '') AS note_key, e.ts,
-           MAX(e.ts) OVER (PARTITION BY e.user_id) AS last_ts
-    FROM stg_exposures e
-    WHERE NOT EXISTS (SELECT 1 FROM conv c WHERE c.user_id = e.user_id)
+    SELECT l.user_id, l.last_ts
+    FROM (SELECT user_id, MAX(ts) AS last_ts FROM stg_exposures GROUP BY user_id) l
+    WHERE NOT EXISTS (SELECT 1 FROM conv c WHERE c.user_id = l.user_id)
 ), quiet_touched AS (
-    SELECT 'none' AS conversion_type, user_id AS conv_id, channel, action, note_key, ts,
-           date_diff('second', ts, last_ts) AS age_s
-    FROM quiet
-    WHERE ts >= last_ts - INTERVAL '60' DAY
+    SELECT 'none' AS conversion_type, q.user_id AS conv_id, e.channel, e.action, COALESCE(e.note_id, '') AS note_key,
+           e.ts, date_diff('second', e.ts, q.last_ts) AS age_s
+    FROM quiet q
+    JOIN stg_exposures e
+      ON e.user_id = q.user_id
+     AND e.ts >= q.last_ts - INTERVAL '60' DAY
 ), ranked AS (
-    SELECT t.conversion_type, t.conv_id, lb.lookback_days, t.channel,
-           ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id, lb.lookback_days
+    SELECT t.conversion_type, t.conv_id, t.channel, t.age_s,
+           ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id
                               ORDER BY t.ts DESC, t.channel DESC, t.action DESC, t.note_key DESC) AS rn_desc
     FROM (SELECT * FROM touched UNION ALL SELECT * FROM quiet_touched) t
-    JOIN lb ON t.age_s <= lb.lookback_days * 86400
 ), pivoted AS (
-    SELECT conversion_type, conv_id, lookback_days,
-           COUNT(*) AS touches,
+    SELECT conversion_type, conv_id,
+           SUM(CASE WHEN age_s <= 7 * 86400 THEN 1 ELSE 0 END) AS n7,
+           SUM(CASE WHEN age_s <= 15 * 86400 THEN 1 ELSE 0 END) AS n15,
+           SUM(CASE WHEN age_s <= 30 * 86400 THEN 1 ELSE 0 END) AS n30,
+           COUNT(*) AS n60,
            MAX(CASE WHEN rn_desc = 20 THEN channel END) AS c20,
            MAX(CASE WHEN rn_desc = 19 THEN channel END) AS c19,
            MAX(CASE WHEN rn_desc = 18 THEN channel END) AS c18,
@@ -53,32 +57,38 @@ WITH conv AS (
            MAX(CASE WHEN rn_desc = 2 THEN channel END) AS c2,
            MAX(CASE WHEN rn_desc = 1 THEN channel END) AS c1
     FROM ranked
-    GROUP BY conversion_type, conv_id, lookback_days
+    GROUP BY conversion_type, conv_id
+), per_lookback AS (
+    SELECT p.*, lb.lookback_days,
+           CASE lb.lookback_days WHEN 7 THEN p.n7 WHEN 15 THEN p.n15 WHEN 30 THEN p.n30 ELSE p.n60 END AS n
+    FROM pivoted p
+    CROSS JOIN lb
 ), paths AS (
-    SELECT conversion_type, conv_id, lookback_days, touches,
+    SELECT conversion_type, conv_id, lookback_days, n AS touches,
            SUBSTRING(
-               CASE WHEN c20 IS NULL THEN '' ELSE CONCAT(' > ', c20) END
-               || CASE WHEN c19 IS NULL THEN '' ELSE CONCAT(' > ', c19) END
-               || CASE WHEN c18 IS NULL THEN '' ELSE CONCAT(' > ', c18) END
-               || CASE WHEN c17 IS NULL THEN '' ELSE CONCAT(' > ', c17) END
-               || CASE WHEN c16 IS NULL THEN '' ELSE CONCAT(' > ', c16) END
-               || CASE WHEN c15 IS NULL THEN '' ELSE CONCAT(' > ', c15) END
-               || CASE WHEN c14 IS NULL THEN '' ELSE CONCAT(' > ', c14) END
-               || CASE WHEN c13 IS NULL THEN '' ELSE CONCAT(' > ', c13) END
-               || CASE WHEN c12 IS NULL THEN '' ELSE CONCAT(' > ', c12) END
-               || CASE WHEN c11 IS NULL THEN '' ELSE CONCAT(' > ', c11) END
-               || CASE WHEN c10 IS NULL THEN '' ELSE CONCAT(' > ', c10) END
-               || CASE WHEN c9 IS NULL THEN '' ELSE CONCAT(' > ', c9) END
-               || CASE WHEN c8 IS NULL THEN '' ELSE CONCAT(' > ', c8) END
-               || CASE WHEN c7 IS NULL THEN '' ELSE CONCAT(' > ', c7) END
-               || CASE WHEN c6 IS NULL THEN '' ELSE CONCAT(' > ', c6) END
-               || CASE WHEN c5 IS NULL THEN '' ELSE CONCAT(' > ', c5) END
-               || CASE WHEN c4 IS NULL THEN '' ELSE CONCAT(' > ', c4) END
-               || CASE WHEN c3 IS NULL THEN '' ELSE CONCAT(' > ', c3) END
-               || CASE WHEN c2 IS NULL THEN '' ELSE CONCAT(' > ', c2) END
-               || CASE WHEN c1 IS NULL THEN '' ELSE CONCAT(' > ', c1) END,
+                  CASE WHEN n >= 20 THEN CONCAT(' > ', c20) ELSE '' END
+               || CASE WHEN n >= 19 THEN CONCAT(' > ', c19) ELSE '' END
+               || CASE WHEN n >= 18 THEN CONCAT(' > ', c18) ELSE '' END
+               || CASE WHEN n >= 17 THEN CONCAT(' > ', c17) ELSE '' END
+               || CASE WHEN n >= 16 THEN CONCAT(' > ', c16) ELSE '' END
+               || CASE WHEN n >= 15 THEN CONCAT(' > ', c15) ELSE '' END
+               || CASE WHEN n >= 14 THEN CONCAT(' > ', c14) ELSE '' END
+               || CASE WHEN n >= 13 THEN CONCAT(' > ', c13) ELSE '' END
+               || CASE WHEN n >= 12 THEN CONCAT(' > ', c12) ELSE '' END
+               || CASE WHEN n >= 11 THEN CONCAT(' > ', c11) ELSE '' END
+               || CASE WHEN n >= 10 THEN CONCAT(' > ', c10) ELSE '' END
+               || CASE WHEN n >= 9 THEN CONCAT(' > ', c9) ELSE '' END
+               || CASE WHEN n >= 8 THEN CONCAT(' > ', c8) ELSE '' END
+               || CASE WHEN n >= 7 THEN CONCAT(' > ', c7) ELSE '' END
+               || CASE WHEN n >= 6 THEN CONCAT(' > ', c6) ELSE '' END
+               || CASE WHEN n >= 5 THEN CONCAT(' > ', c5) ELSE '' END
+               || CASE WHEN n >= 4 THEN CONCAT(' > ', c4) ELSE '' END
+               || CASE WHEN n >= 3 THEN CONCAT(' > ', c3) ELSE '' END
+               || CASE WHEN n >= 2 THEN CONCAT(' > ', c2) ELSE '' END
+               || CASE WHEN n >= 1 THEN CONCAT(' > ', c1) ELSE '' END,
                4) AS path
-    FROM pivoted
+    FROM per_lookback
+    WHERE n > 0
 ), journeys AS (
     SELECT c.conversion_type, lb.lookback_days, COALESCE(p.path, '') AS path, TRUE AS converted,
            c.revenue, COALESCE(p.touches, 0) AS touches

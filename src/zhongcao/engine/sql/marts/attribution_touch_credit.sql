@@ -14,17 +14,18 @@ WITH conv AS (
      AND e.ts <= c.conv_ts
      AND e.ts >= c.conv_ts - INTERVAL '60' DAY
 ), ranked AS (
-    SELECT t.conversion_type, t.conv_id, t.revenue, lb.lookback_days, t.channel, t.note_key, t.age_s,
-           ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id, lb.lookback_days
+    -- one ranking over 60 days serves every lookback: a shorter one keeps a prefix of it
+    SELECT t.conversion_type, t.conv_id, t.revenue, t.channel, t.note_key, t.age_s,
+           ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id
                               ORDER BY t.ts DESC, t.channel DESC, t.action DESC, t.note_key DESC) AS rn_desc
     FROM touched t
-    JOIN lb ON t.age_s <= lb.lookback_days * 86400
 ), kept AS (
-    SELECT conversion_type, conv_id, revenue, lookback_days, channel, note_key, rn_desc,
-           CAST(age_s AS DOUBLE) / 86400.0 AS age_days,
-           COUNT(*) OVER (PARTITION BY conversion_type, conv_id, lookback_days) AS n
-    FROM ranked
-    WHERE rn_desc <= 20
+    SELECT r.conversion_type, r.conv_id, r.revenue, lb.lookback_days, r.channel, r.note_key, r.rn_desc,
+           CAST(r.age_s AS DOUBLE) / 86400.0 AS age_days,
+           COUNT(*) OVER (PARTITION BY r.conversion_type, r.conv_id, lb.lookback_days) AS n
+    FROM ranked r
+    JOIN lb ON r.age_s <= lb.lookback_days * 86400
+    WHERE r.rn_desc <= 20
 ), weighted AS (
     SELECT conversion_type, conv_id, revenue, lookback_days, channel, note_key,
            CAST(CASE WHEN rn_desc = n THEN 1 ELSE 0 END AS DOUBLE) AS w_first,
