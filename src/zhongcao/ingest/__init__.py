@@ -5,6 +5,6 @@ workspace. This package imports only ``zhongcao.contract`` and ``zhongcao.errors
 """
 
 from zhongcao.ingest.phone import hash_phone
-from zhongcao.ingest.staging import FileInfo, StagedInput, load_brand, read_input
+from zhongcao.ingest.staging import FileInfo, SpooledTable, StagedInput, load_brand, read_input
 
-__all__ = ["FileInfo", "StagedInput", "hash_phone", "load_brand", "read_input"]
+__all__ = ["FileInfo", "SpooledTable", "StagedInput", "hash_phone", "load_brand", "read_input"]

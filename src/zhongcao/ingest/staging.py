@@ -6,27 +6,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 import tempfile
 import tomllib
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from zhongcao.contract import TABLES, BrandConfig
 from zhongcao.errors import ContractError, InputError, Problem, ValidationError, ZhongcaoError
 from zhongcao.ingest.importers import detect_file, import_files
 from zhongcao.ingest.phone import mask_phone, scrub
 from zhongcao.ingest.readers import RawFile, read_file, split_name
-from zhongcao.ingest.validate import Validated, short, validate
+from zhongcao.ingest.validate import CAP, Validated, short, validate
 
 REJECTED_SCHEMA = pa.schema([
     ("table", pa.string()), ("file", pa.string()), ("row", pa.int64()),
     ("reasons", pa.string()), ("record", pa.string()),
 ])
 REFERENCE_EXAMPLES = 5
+# A Parquet file of a keyless (append-only) table with more rows than this is validated batch by
+# batch and spooled to a Parquet file, so it is never whole in memory (a 200M-touch exposures
+# file would not fit). Smaller files, and text formats, are read whole.
+STREAM_ROWS = 2_000_000
+BATCH_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -38,14 +47,34 @@ class FileInfo:
     rows: int  # data rows in the file, including rejected ones
 
 
+@dataclass(frozen=True)
+class SpooledTable:
+    """A large table, validated batch by batch and written to a Parquet file (its good rows)."""
+
+    path: Path
+    num_rows: int
+    column_names: list[str]
+
+
 @dataclass
 class StagedInput:
     folder: Path
     brand: BrandConfig
-    tables: dict[str, pa.Table]
+    tables: dict[str, pa.Table | SpooledTable]
     rejected: pa.Table
     problems: list[Problem]
     files: dict[str, FileInfo]
+    spool: Path | None = None  # folder holding the SpooledTable files; removed with this object
+    _finalizer: weakref.finalize | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.spool is not None:
+            self._finalizer = weakref.finalize(self, shutil.rmtree, self.spool, True)
+
+    def cleanup(self) -> None:
+        """Remove spooled files now (the workspace moves the ones it loads)."""
+        if self._finalizer is not None:
+            self._finalizer()
 
     @property
     def errors(self) -> list[Problem]:
@@ -153,24 +182,137 @@ def _rejected(table: str, raw: RawFile, checked: Validated) -> pa.Table:
                      pa.array(reasons, pa.string()), pa.array(records, pa.string())], schema=REJECTED_SCHEMA)
 
 
-def _references(tables: dict[str, pa.Table], files: dict[str, FileInfo]) -> list[Problem]:
+def _references(tables: dict[str, pa.Table | SpooledTable], files: dict[str, FileInfo]) -> list[Problem]:
     """Soft foreign keys inside the folder: one warning per broken reference, with examples."""
     problems = []
     for name, table in tables.items():
+        if not isinstance(table, pa.Table):
+            continue  # spooled tables were checked batch by batch
         for ref in TABLES[name].references:
-            if ref.table not in tables or ref.table == name or ref.column not in table.column_names:
+            target_table = tables.get(ref.table)
+            if (not isinstance(target_table, pa.Table) or ref.table == name
+                    or ref.column not in table.column_names):
                 continue
             values = table.column(ref.column)
-            targets = tables[ref.table].column(ref.target)
-            broken = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=targets.unique())))
-            count = pc.sum(broken).as_py() or 0
+            count, examples = _broken(values, target_table.column(ref.target).unique())
             if count:
-                examples = pc.unique(values.filter(broken)).slice(0, REFERENCE_EXAMPLES).to_pylist()
-                problems.append(Problem(
-                    files[name].path.name, None, ref.column, short(", ".join(map(str, examples))),
-                    f"{ref.column} values present in {ref.table}.{ref.target} "
-                    f"({count} of {len(values)} rows point nowhere)", "warning"))
+                problems.append(_reference_problem(files[name].path.name, ref.column, ref.table, ref.target,
+                                                   count, len(values), examples))
     return problems
+
+
+def _broken(values: pa.Array | pa.ChunkedArray, targets: pa.Array) -> tuple[int, list[object]]:
+    broken = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=targets)))
+    count = pc.sum(broken).as_py() or 0
+    examples = pc.unique(values.filter(broken)).slice(0, REFERENCE_EXAMPLES).to_pylist() if count else []
+    return count, examples
+
+
+def _reference_problem(file: str, column: str, ref_table: str, target: str, count: int, total: int,
+                       examples: list[object]) -> Problem:
+    return Problem(file, None, column, short(", ".join(map(str, examples))),
+                   f"{column} values present in {ref_table}.{target} ({count} of {total} rows point nowhere)",
+                   "warning")
+
+
+def _streamable(name: str, path: Path) -> bool:
+    if TABLES[name].key or split_name(path.name) != (name, "parquet"):
+        return False
+    try:
+        return pq.ParquetFile(path).metadata.num_rows > STREAM_ROWS
+    except (pa.ArrowException, OSError):
+        return False  # read whole, so the reader words the problem
+
+
+_MORE = re.compile(r"^(?P<expected>.*) \(and (?P<n>\d+) more rows like this\)$")
+
+
+class _BatchProblems:
+    """Problems of one file validated in batches, capped per column as if validated whole."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.rows: dict[tuple[str | None, str], int] = {}  # (column, expected) -> rows with it
+        self.seen: set[tuple[object, ...]] = set()
+
+    def add(self, batch: list[Problem]) -> None:
+        for p in batch:
+            more = _MORE.match(p.expected) if p.row is None else None
+            if p.row is not None or more:
+                key = (p.column, more["expected"] if more else p.expected)
+                n = self.rows.get(key, 0)
+                self.rows[key] = n + (int(more["n"]) if more else 1)
+                if p.row is not None and n < CAP:
+                    self.problems.append(p)
+                continue
+            ident = (p.column, p.value, p.expected, p.severity)  # file-level: once, not once per batch
+            if ident not in self.seen:
+                self.seen.add(ident)
+                self.problems.append(p)
+
+    def finish(self, file: str) -> list[Problem]:
+        for (column, expected), n in self.rows.items():
+            if n > CAP:
+                self.problems.append(Problem(file, None, column, None, f"{expected} (and {n - CAP} more rows like this)"))
+        return self.problems
+
+
+def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], spool: Path
+            ) -> tuple[SpooledTable | None, list[Problem], list[pa.Table], int]:
+    """Validate a large Parquet file batch by batch, writing its good rows to ``spool``.
+
+    Returns (the spooled table or None when the file is unusable, problems, rejected rows, rows read).
+    References to tables already read are checked per batch.
+    """
+    spec = TABLES[name]
+    problems = _BatchProblems()
+    rejected: list[pa.Table] = []
+    refs = [(r, tables[r.table].column(r.target).unique()) for r in spec.references
+            if isinstance(tables.get(r.table), pa.Table) and r.table != name]
+    broken = {r.column: [0, []] for r, _ in refs}
+    out = spool / f"{name}.parquet"
+    writer: pq.ParquetWriter | None = None
+    offset = kept = 0
+    usable = True
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+            raw = RawFile(path=path, format="parquet", table=pa.Table.from_batches([batch]),
+                          row_numbers=np.arange(offset + 1, offset + batch.num_rows + 1, dtype=np.int64))
+            offset += batch.num_rows
+            checked = validate(raw, spec)
+            problems.add(checked.problems)
+            if checked.fatal or checked.table is None:
+                usable = False
+                break
+            good = checked.table.filter(pa.array(~checked.bad)) if checked.bad.any() else checked.table
+            if checked.bad.any():
+                rejected.append(_rejected(name, raw, checked))
+            kept += good.num_rows
+            for ref, targets in refs:
+                if ref.column in good.column_names:
+                    count, examples = _broken(good.column(ref.column), targets)
+                    acc = broken[ref.column]
+                    acc[0] += count
+                    acc[1] = (acc[1] + [e for e in examples if e not in acc[1]])[:REFERENCE_EXAMPLES]
+            if writer is None:
+                writer = pq.ParquetWriter(out, good.schema)
+            writer.write_table(good)
+    except (pa.ArrowException, OSError) as error:
+        problems.add([Problem(path.name, None, None, None,
+                              f"a readable Parquet file ({str(error).splitlines()[0]}; truncated?)")])
+        usable = False
+    finally:
+        if writer is not None:
+            writer.close()
+    found = problems.finish(path.name)
+    for ref, _ in refs:
+        count, examples = broken[ref.column]
+        if count:
+            found.append(_reference_problem(path.name, ref.column, ref.table, ref.target, count, kept, examples))
+    if not usable or writer is None:
+        return None, found, rejected, offset
+    columns = pq.ParquetFile(out).schema_arrow.names
+    return SpooledTable(out, pq.ParquetFile(out).metadata.num_rows, columns), found, rejected, offset
 
 
 def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
@@ -196,10 +338,22 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
         raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)")
     fatal = any(p.severity == "error" for p in problems)  # two files for one table
 
-    tables: dict[str, pa.Table] = {}
+    tables: dict[str, pa.Table | SpooledTable] = {}
     rejected: list[pa.Table] = []
     files: dict[str, FileInfo] = {}
+    spool: Path | None = None
     for name, path in sorted(paths.items(), key=lambda item: list(TABLES).index(item[0])):
+        if _streamable(name, path):
+            spool = spool or Path(tempfile.mkdtemp(prefix="zhongcao-spool-"))
+            spooled, found, bad, rows = _stream(name, path, tables, spool)
+            problems.extend(found)
+            rejected.extend(bad)
+            files[name] = FileInfo(path, _sha256(path), "parquet", None, rows)
+            if spooled is None:
+                fatal = True
+            else:
+                tables[name] = spooled
+            continue
         raw = read_file(path)
         checked = validate(raw, TABLES[name])
         problems.extend(checked.problems)
@@ -215,6 +369,8 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     problems.extend(_references(tables, files))
     has_errors = any(p.severity == "error" for p in problems)
     if fatal or (has_errors and not quarantine):
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
         raise ValidationError(problems)
     return StagedInput(
         folder=folder,
@@ -223,4 +379,5 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
         rejected=pa.concat_tables(rejected) if rejected else REJECTED_SCHEMA.empty_table(),
         problems=problems,
         files=files,
+        spool=spool,
     )

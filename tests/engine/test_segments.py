@@ -1,0 +1,99 @@
+"""Large append-only tables: validated batch by batch and stored as Parquet segments.
+
+The streamed path must give the same workspace as reading the file whole, report the same
+problems, and leave nothing behind when a load fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from zhongcao import pipeline
+from zhongcao.engine import Workspace
+from zhongcao.errors import DuplicateKeyError
+from zhongcao.ingest import SpooledTable, read_input, staging
+from zhongcao.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return simulate("clip-earbuds", tmp_path_factory.mktemp("seg") / "in", users=1500, seed=3)
+
+
+def _streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staging, "STREAM_ROWS", 1000)
+    monkeypatch.setattr(staging, "BATCH_ROWS", 777)  # batches that do not divide the row groups
+
+
+def _sorted(table: pa.Table) -> pd.DataFrame:
+    frame = table.to_pandas()
+    return frame.sort_values(list(frame.columns), key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def test_streamed_ingest_gives_the_same_workspace(world: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    marts = ("attribution_journeys", "attribution_touch_credit", "holdout_touches", "channel_daily")
+    pipeline.ingest(world, tmp_path / "whole", marts=marts)
+    _streamed(monkeypatch)
+    staged = read_input(world)
+    assert isinstance(staged.tables["exposures"], SpooledTable)
+    spool = staged.spool
+    assert spool is not None and spool.exists()
+    Workspace(tmp_path / "streamed").load(staged, marts_to_build=marts)
+    assert not spool.exists()  # the segment was moved in, the spool removed
+    whole, streamed = Workspace(tmp_path / "whole"), Workspace(tmp_path / "streamed")
+    assert len(list((tmp_path / "streamed" / "segments" / "exposures").glob("*.parquet"))) == 1
+    assert whole.row_counts() == streamed.row_counts()
+    pd.testing.assert_frame_equal(_sorted(whole.staged("exposures")), _sorted(streamed.staged("exposures")))
+    for name in marts:
+        pd.testing.assert_frame_equal(_sorted(whole.mart(name)), _sorted(streamed.mart(name)), obj=name)
+
+
+def test_streamed_validation_reports_what_a_whole_read_does(world: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(world, folder)
+    ex = pq.read_table(folder / "exposures.parquet").to_pandas()
+    ex["action"] = ex["action"].astype(object)
+    ex.loc[[5, 900, 2500], "action"] = "teleport"  # three bad rows in different batches
+    ex.loc[ex.index[-1], "user_id"] = "nobody"  # a reference that points nowhere
+    pq.write_table(pa.Table.from_pandas(ex, preserve_index=False), folder / "exposures.parquet")
+
+    whole = read_input(folder, quarantine=True)
+    _streamed(monkeypatch)
+    streamed = read_input(folder, quarantine=True)
+
+    def problems(staged: staging.StagedInput) -> list[tuple[object, ...]]:
+        return sorted((p.row or 0, p.column or "", p.expected, p.severity) for p in staged.problems
+                      if p.file == "exposures.parquet")
+
+    assert problems(streamed) == problems(whole)
+    assert [p[0] for p in problems(streamed) if p[1] == "action"] == [6, 901, 2501]
+    rejected = streamed.rejected.to_pandas()
+    assert sorted(rejected.loc[rejected["table"] == "exposures", "row"]) == [6, 901, 2501]
+    assert streamed.tables["exposures"].num_rows == whole.tables["exposures"].num_rows == len(ex) - 3
+    streamed.cleanup()
+
+
+def test_failed_load_removes_its_segment(world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = tmp_path / "ws"
+    pipeline.ingest(world, ws, marts=())
+    before = sorted((ws / "segments").rglob("*"))
+    db = (ws / "workspace.duckdb").read_bytes()
+    again = tmp_path / "again"
+    shutil.copytree(world, again)
+    # Different files (new hashes, so they load): exposures, and orders whose keys already exist.
+    for name in ("exposures", "orders"):
+        table = pq.read_table(again / f"{name}.parquet")
+        pq.write_table(table.slice(0, table.num_rows - 1), again / f"{name}.parquet")
+    _streamed(monkeypatch)
+    with pytest.raises(DuplicateKeyError):
+        pipeline.ingest(again, ws, marts=())
+    assert sorted((ws / "segments").rglob("*")) == before
+    assert (ws / "workspace.duckdb").read_bytes() == db
