@@ -61,7 +61,8 @@ def test_streamed_validation_reports_what_a_whole_read_does(world: Path, tmp_pat
     shutil.copytree(world, folder)
     ex = pq.read_table(folder / "exposures.parquet").to_pandas()
     ex["action"] = ex["action"].astype(object)
-    ex.loc[[5, 900, 2500], "action"] = "teleport"  # three bad rows in different batches
+    # Bad rows in the 2nd and 4th batches of 777: the 1st batch is written as read once one changes.
+    ex.loc[[900, 2500, 2501], "action"] = "teleport"
     ex.loc[ex.index[-1], "user_id"] = "nobody"  # a reference that points nowhere
     pq.write_table(pa.Table.from_pandas(ex, preserve_index=False), folder / "exposures.parquet")
 
@@ -74,11 +75,25 @@ def test_streamed_validation_reports_what_a_whole_read_does(world: Path, tmp_pat
                       if p.file == "exposures.parquet")
 
     assert problems(streamed) == problems(whole)
-    assert [p[0] for p in problems(streamed) if p[1] == "action"] == [6, 901, 2501]
+    assert [p[0] for p in problems(streamed) if p[1] == "action"] == [901, 2501, 2502]
     rejected = streamed.rejected.to_pandas()
-    assert sorted(rejected.loc[rejected["table"] == "exposures", "row"]) == [6, 901, 2501]
-    assert streamed.tables["exposures"].num_rows == whole.tables["exposures"].num_rows == len(ex) - 3
+    assert sorted(rejected.loc[rejected["table"] == "exposures", "row"]) == [901, 2501, 2502]
+    spooled = streamed.tables["exposures"]
+    assert isinstance(spooled, SpooledTable) and spooled.owned  # rewritten: validation dropped rows
+    assert spooled.num_rows == whole.tables["exposures"].num_rows == len(ex) - 3
+    written = pq.read_table(spooled.path).to_pandas()
+    pd.testing.assert_frame_equal(written, whole.tables["exposures"].to_pandas())
     streamed.cleanup()
+    assert not spooled.path.exists()
+
+
+def test_an_unchanged_file_is_loaded_as_it_is(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _streamed(monkeypatch)
+    staged = read_input(world)
+    spooled = staged.tables["exposures"]
+    assert isinstance(spooled, SpooledTable) and not spooled.owned and spooled.path == world / "exposures.parquet"
+    staged.cleanup()
+    assert spooled.path.exists()  # the input is never removed
 
 
 def test_failed_load_removes_its_segment(world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

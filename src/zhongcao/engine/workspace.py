@@ -308,8 +308,10 @@ def _write_segment(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | 
     written.append(dest)
     if isinstance(data, pa.Table):
         pq.write_table(data, dest)
-    else:
+    elif data.owned:
         shutil.move(data.path, dest)
+    else:  # the input file itself: validation changed nothing in it
+        shutil.copyfile(data.path, dest)
     con.execute(f"INSERT INTO {_SEGMENTS} VALUES (?, ?, ?)", [table, rel, data.num_rows])
     _segment_view(con, table)
     return data.num_rows

@@ -49,11 +49,16 @@ class FileInfo:
 
 @dataclass(frozen=True)
 class SpooledTable:
-    """A large table, validated batch by batch and written to a Parquet file (its good rows)."""
+    """A large table validated batch by batch: a Parquet file of its good rows, never whole in memory.
+
+    ``owned`` is False when validation changed nothing and ``path`` is the input file itself (the
+    workspace then copies it; it moves an owned, spooled file).
+    """
 
     path: Path
     num_rows: int
     column_names: list[str]
+    owned: bool = True
 
 
 @dataclass
@@ -257,22 +262,67 @@ class _BatchProblems:
         return self.problems
 
 
+class _ReferenceCounts:
+    """Rows per referenced value across batches; checked against the target table once, at the end.
+
+    (``is_in`` hashes its value set on every call: per batch against a million users it cost more
+    than reading the file.) Counts are compacted whenever they grow past a few million values.
+    """
+
+    def __init__(self, targets: pa.Array) -> None:
+        self.targets = targets
+        self.parts: list[pa.Table] = []
+        self.size = 0
+
+    def add(self, values: pa.ChunkedArray) -> None:
+        vc = pc.value_counts(values.drop_null())
+        self.parts.append(pa.table({"value": vc.field("values"), "n": vc.field("counts")}))
+        self.size += len(vc)
+        if self.size > max(4_000_000, 2 * len(self.targets)):
+            self._compact()
+
+    def _compact(self) -> None:
+        if len(self.parts) > 1:
+            merged = pa.concat_tables(self.parts).group_by("value", use_threads=False).aggregate([("n", "sum")])
+            self.parts = [merged.rename_columns(["value", "n"])]
+            self.size = merged.num_rows
+
+    def broken(self) -> tuple[int, list[object]]:
+        self._compact()
+        if not self.parts:
+            return 0, []
+        table = self.parts[0]
+        missing = pc.invert(pc.is_in(table.column("value"), value_set=self.targets))
+        count = pc.sum(table.column("n").filter(missing)).as_py() or 0
+        return count, table.column("value").filter(missing).slice(0, REFERENCE_EXAMPLES).to_pylist()
+
+
+def _unchanged(raw: RawFile, checked: Validated) -> bool:
+    """Whether validation kept every row and value of the batch as read (types included)."""
+    assert raw.table is not None and checked.table is not None
+    if checked.bad.any() or checked.table.column_names != raw.table.column_names:
+        return False
+    return all(checked.table.column(i).equals(raw.table.column(i)) for i in range(raw.table.num_columns))
+
+
 def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], spool: Path
             ) -> tuple[SpooledTable | None, list[Problem], list[pa.Table], int]:
-    """Validate a large Parquet file batch by batch, writing its good rows to ``spool``.
+    """Validate a large Parquet file batch by batch; its good rows become the table to load.
 
-    Returns (the spooled table or None when the file is unusable, problems, rejected rows, rows read).
-    References to tables already read are checked per batch.
+    When validation changes nothing (the usual case for a typed export), the file itself is what
+    gets loaded (copied into the workspace): nothing is written here. Otherwise the good rows are
+    written to ``spool``. Returns (the table or None when the file is unusable, problems, rejected
+    rows, rows read). References to tables already read are counted per batch, checked once.
     """
     spec = TABLES[name]
     problems = _BatchProblems()
     rejected: list[pa.Table] = []
-    refs = [(r, tables[r.table].column(r.target).unique()) for r in spec.references
-            if isinstance(tables.get(r.table), pa.Table) and r.table != name]
-    broken = {r.column: [0, []] for r, _ in refs}
+    refs = {r: _ReferenceCounts(tables[r.table].column(r.target).unique()) for r in spec.references
+            if isinstance(tables.get(r.table), pa.Table) and r.table != name}
     out = spool / f"{name}.parquet"
     writer: pq.ParquetWriter | None = None
-    offset = kept = 0
+    offset = kept = batches = 0
+    columns: list[str] = []
     usable = True
     try:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
@@ -288,15 +338,20 @@ def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], s
             if checked.bad.any():
                 rejected.append(_rejected(name, raw, checked))
             kept += good.num_rows
-            for ref, targets in refs:
+            columns = good.column_names
+            for ref, counts in refs.items():
                 if ref.column in good.column_names:
-                    count, examples = _broken(good.column(ref.column), targets)
-                    acc = broken[ref.column]
-                    acc[0] += count
-                    acc[1] = (acc[1] + [e for e in examples if e not in acc[1]])[:REFERENCE_EXAMPLES]
-            if writer is None:
+                    counts.add(good.column(ref.column))
+            if writer is None and _unchanged(raw, checked):
+                batches += 1
+                continue
+            if writer is None:  # the first batch validation changed: earlier ones are written as read
                 writer = pq.ParquetWriter(out, good.schema)
-            writer.write_table(good)
+                for i, earlier in enumerate(pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS)):
+                    if i == batches:
+                        break
+                    writer.write_table(pa.Table.from_batches([earlier]).cast(good.schema))
+            writer.write_table(good.cast(writer.schema))
     except (pa.ArrowException, OSError) as error:
         problems.add([Problem(path.name, None, None, None,
                               f"a readable Parquet file ({str(error).splitlines()[0]}; truncated?)")])
@@ -305,14 +360,15 @@ def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], s
         if writer is not None:
             writer.close()
     found = problems.finish(path.name)
-    for ref, _ in refs:
-        count, examples = broken[ref.column]
+    for ref, counts in refs.items():
+        count, examples = counts.broken()
         if count:
             found.append(_reference_problem(path.name, ref.column, ref.table, ref.target, count, kept, examples))
-    if not usable or writer is None:
+    if not usable or not columns:
         return None, found, rejected, offset
-    columns = pq.ParquetFile(out).schema_arrow.names
-    return SpooledTable(out, pq.ParquetFile(out).metadata.num_rows, columns), found, rejected, offset
+    if writer is None:
+        return SpooledTable(path, kept, columns, owned=False), found, rejected, offset
+    return SpooledTable(out, kept, columns), found, rejected, offset
 
 
 def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
