@@ -155,6 +155,10 @@ def _hash_phone_ids(ids: pa.Array, issues: _Issues) -> pa.Array:
 def _duplicates(typed: dict[str, pa.Array], table: Table, issues: _Issues) -> None:
     if not table.key or any(k not in typed for k in table.key):
         return
+    if len(table.key) == 1:  # the usual case: one hash pass in Arrow finds there is nothing to word
+        key = typed[table.key[0]]
+        if pc.count_distinct(key, mode="only_valid").as_py() == len(key) - key.null_count:
+            return
     frame = pd.DataFrame({k: typed[k].to_pandas() for k in table.key})
     frame = frame[frame.notna().all(axis=1)]
     dup = frame[frame.duplicated(keep=False)]
