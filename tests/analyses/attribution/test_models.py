@@ -205,3 +205,14 @@ def test_bootstrap_engine_matches_the_path_by_path_models(paths: pd.DataFrame, o
         got = fast[model].set_index("channel").loc[slow.index]
         np.testing.assert_allclose(got["conversions"], slow["conversions"], rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(got["revenue"], slow["revenue"], rtol=1e-9, atol=1e-9)
+    for model in ("first_touch", "last_touch", "linear", "position_based"):
+        slow = heuristic(reweighted, model).set_index("channel").reindex(pm.channels).fillna(0.0)
+        np.testing.assert_allclose(fast[model]["conversions"], slow["conversions"], rtol=1e-9, atol=1e-9)
+    # The array form used for bootstrap draws gives the same credit (zero for channels a frame omits).
+    arrays = pm.credit(c, nl, r)
+    assert set(arrays) == set(fast)
+    for model, frame in fast.items():
+        conv, rev = arrays[model]
+        expected = frame.set_index("channel").reindex(pm.channels).fillna(0.0)
+        np.testing.assert_allclose(conv, expected["conversions"], rtol=1e-9, atol=1e-9, err_msg=model)
+        np.testing.assert_allclose(rev, expected["revenue"], rtol=1e-9, atol=1e-9, err_msg=model)

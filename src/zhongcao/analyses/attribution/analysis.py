@@ -184,16 +184,16 @@ class AttributionAnalysis(Analysis):
                     acc = point.setdefault((group, model, row.channel), [0.0, 0.0])
                     acc[0] += row.conversions
                     acc[1] += row.revenue
-            for i in range(b):
-                c = rng.poisson(c0).astype(float)
-                nl = rng.poisson(n0).astype(float)
-                r = r0 * np.divide(c, c0, out=np.zeros_like(c), where=c0 > 0)
-                for model, frame in pm.all(c, nl, r).items():
-                    for row in frame.itertuples():
-                        key = (group, model, row.channel)
-                        arr = draws.setdefault(key, np.zeros((b, 2)))
-                        arr[i, 0] += row.conversions
-                        arr[i, 1] += row.revenue
+            cs, ns = np.empty((len(c0), b)), np.empty((len(n0), b))
+            for i in range(b):  # the same random stream, draw by draw, as one draw at a time would use
+                cs[:, i] = rng.poisson(c0)
+                ns[:, i] = rng.poisson(n0)
+            rs = r0[:, None] * np.divide(cs, c0[:, None], out=np.zeros_like(cs), where=c0[:, None] > 0)
+            for model, (conv, rev) in pm.credit_many(cs, ns, rs).items():
+                for j, channel in enumerate(pm.channels):
+                    arr = draws.setdefault((group, model, channel), np.zeros((b, 2)))
+                    arr[:, 0] += conv[j]
+                    arr[:, 1] += rev[j]
         rows = []
         for (group, model, channel), (conv, rev) in point.items():
             d = draws.get((group, model, channel), np.zeros((b, 2)))

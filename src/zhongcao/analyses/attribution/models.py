@@ -125,21 +125,9 @@ def markov_solve(states: Sequence[tuple[str, ...]], counts: sp.spmatrix, start: 
     """Removal effects from transition counts, by one sparse linear solve per removed channel."""
     if not len(states):
         return pd.DataFrame(columns=["channel", "removal_effect", "conversions", "revenue"]), 0.0
-    out = np.asarray(counts.sum(axis=1)).ravel() + to_conv + to_null
-    inv = sp.diags(1.0 / np.where(out > 0, out, 1.0))
-    q = (inv @ counts).tocsr()
-    r = to_conv / np.where(out > 0, out, 1.0)
-    p0 = start / start.sum()
-    eye = sp.identity(len(states), format="csc")
-    base = float(p0 @ spla.spsolve((eye - q).tocsc(), r))
     channels = sorted({c for s in states for c in s})
-    effects = {}
-    for ch in channels:
-        keep = np.array([ch not in s for s in states], dtype=float)
-        # A removed state absorbs into null: zero its row and its conversion exit.
-        qk = (sp.diags(keep) @ q).tocsc()
-        xk = spla.spsolve((eye - qk).tocsc(), r * keep)
-        effects[ch] = 1.0 - float(p0 @ xk) / base if base > 0 else 0.0
+    values, base = removal_effects(states, channels, counts, start, to_conv, to_null)
+    effects = dict(zip(channels, values, strict=True))
     s = sum(effects.values())
     frame = pd.DataFrame({
         "channel": channels,
@@ -148,6 +136,62 @@ def markov_solve(states: Sequence[tuple[str, ...]], counts: sp.spmatrix, start: 
         "revenue": [effects[c] / s * total_rev if s > 0 else 0.0 for c in channels],
     })
     return frame, base
+
+
+DENSE_STATES = 400  # chains up to this many states are solved densely (order 1: one state per channel)
+
+
+def _transition(counts: sp.spmatrix, to_conv: np.ndarray, to_null: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    out = np.asarray(counts.sum(axis=1)).ravel() + to_conv + to_null
+    inv = 1.0 / np.where(out > 0, out, 1.0)
+    return sp.csr_matrix(sp.diags(inv) @ counts), to_conv * inv
+
+
+def _dense_transition(counts: sp.spmatrix, to_conv: np.ndarray, to_null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    dense = counts.toarray()
+    out = dense.sum(axis=1) + to_conv + to_null
+    inv = 1.0 / np.where(out > 0, out, 1.0)
+    return dense * inv[:, None], to_conv * inv
+
+
+def removal_effects(states: Sequence[tuple[str, ...]], channels: Sequence[str], counts: sp.spmatrix,
+                    start: np.ndarray, to_conv: np.ndarray, to_null: np.ndarray,
+                    member: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Removal effect 1 − P₋c / P of each channel, and P, exactly: one linear solve per removed channel.
+
+    Removing a channel turns every state containing it into null: its row of Q and its
+    conversion exit are zeroed. Small chains are solved densely, large ones sparsely; ``member``
+    (states × channels, 1 where the state holds the channel) may be passed precomputed.
+    """
+    if member is None:
+        member = np.array([[c in st for c in channels] for st in states], dtype=bool).reshape(len(states), -1)
+    p0 = start / start.sum()
+    n = len(states)
+    effects = np.zeros(len(channels))
+    if n <= DENSE_STATES:
+        qd, r = _dense_transition(counts, to_conv, to_null)
+        a = np.eye(n) - qd
+        base = float(p0 @ np.linalg.solve(a, r))
+        if base <= 0:
+            return effects, base
+        for j in range(len(channels)):
+            keep = ~member[:, j]
+            # Solving on the kept states only is the same system: removed states have x = 0.
+            ak = a[np.ix_(keep, keep)]
+            xk = np.linalg.solve(ak, r[keep]) if keep.any() else np.zeros(0)
+            effects[j] = 1.0 - float(p0[keep] @ xk) / base
+        return effects, base
+    q, r = _transition(counts, to_conv, to_null)
+    eye = sp.identity(n, format="csc")
+    base = float(p0 @ spla.spsolve((eye - q).tocsc(), r))
+    if base <= 0:
+        return effects, base
+    for j in range(len(channels)):
+        keep = (~member[:, j]).astype(float)
+        qk = (sp.diags(keep) @ q).tocsc()
+        xk = spla.spsolve((eye - qk).tocsc(), r * keep)
+        effects[j] = 1.0 - float(p0 @ xk) / base
+    return effects, base
 
 
 # ------------------------------------------------------------------------------------ Shapley
@@ -238,15 +282,22 @@ class PathModels:
         seqs = [split(p) for p in self.paths["path"]]
         self.channels = sorted({c for s in seqs for c in s})
         col = {c: i for i, c in enumerate(self.channels)}
-        self.weights: dict[str, sp.csr_matrix] = {}
-        for model in HEURISTICS:
-            rows, cols, vals = [], [], []
-            for i, s in enumerate(seqs):
-                for c, w in zip(s, _weights(len(s), model), strict=True):
-                    rows.append(i)
-                    cols.append(col[c])
-                    vals.append(w)
-            self.weights[model] = sp.csr_matrix((vals, (rows, cols)), shape=(len(seqs), len(self.channels)))
+        # Every touch of every path as flat arrays: path row, channel column, position, path length.
+        lengths = np.fromiter((len(q) for q in seqs), dtype=np.int64, count=len(seqs))
+        cols = np.fromiter((col[c] for q in seqs for c in q), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(seqs)), lengths)
+        n = np.repeat(lengths, lengths).astype(float)
+        pos = np.arange(len(cols)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        ends = (pos == 0) | (pos == n - 1)
+        middle = np.divide(0.2, n - 2, out=np.zeros_like(n), where=n > 2)
+        weights = {  # the same weights as `_weights`, for all paths at once
+            "first_touch": (pos == 0).astype(float),
+            "last_touch": (pos == n - 1).astype(float),
+            "linear": 1.0 / np.maximum(n, 1.0),
+            "position_based": np.where(n <= 2, 1.0 / np.maximum(n, 1.0), np.where(ends, 0.4, middle)),
+        }
+        self.weights: dict[str, sp.csr_matrix] = {
+            m: sp.csr_matrix((weights[m], (rows, cols)), shape=(len(seqs), len(self.channels))) for m in HEURISTICS}
         self.order = order
         self._markov_structure(seqs, order)
         self._set_structure(seqs)
@@ -269,6 +320,10 @@ class PathModels:
                 pc.append(pairs.setdefault((a, b), len(pairs)))
         n_paths, n_states = len(seqs), len(index)
         self.states = list(index)
+        col = {c: j for j, c in enumerate(self.channels)}
+        self.member = np.zeros((n_states, len(self.channels)), dtype=bool)  # state holds channel
+        for i, st in enumerate(self.states):
+            self.member[i, [col[c] for c in st]] = True
         self.pair_matrix = sp.csr_matrix((np.ones(len(pr)), (pr, pc)), shape=(n_paths, len(pairs)))
         keys = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
         self.pair_rows, self.pair_cols = keys[:, 0], keys[:, 1]
@@ -285,6 +340,98 @@ class PathModels:
                 cols.append(index.setdefault(frozenset(seq), len(index)))
         self.sets = list(index)
         self.set_matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(seqs), len(index)))
+        self._shapley_map: tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _shapley_structure(self, max_channels: int = 16) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+        """Shapley values are linear in the rates v(T): φ = A @ v, one row per (set, member channel).
+
+        Built once; a draw then needs one sparse product, a floor at 0 and a normalisation per set.
+        """
+        if self._shapley_map is not None:
+            return self._shapley_map
+        if len(self.channels) > max_channels:
+            raise AnalysisError(f"Shapley over {len(self.channels)} channels is too many (max {max_channels})")
+        col = {c: j for j, c in enumerate(self.channels)}
+        position = {st: i for i, st in enumerate(self.sets)}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        pair_set: list[int] = []
+        pair_channel: list[int] = []
+        for si, members in enumerate(self.sets):
+            ordered = sorted(members)
+            n = len(ordered)
+            for ch in ordered:
+                pi = len(pair_set)
+                pair_set.append(si)
+                pair_channel.append(col[ch])
+                others = [m for m in ordered if m != ch]
+                for k in range(n):
+                    weight = factorial(k) * factorial(n - k - 1) / factorial(n)
+                    for t in combinations(others, k):
+                        ts = frozenset(t)
+                        for target, sign in ((position.get(ts | {ch}), 1.0), (position.get(ts), -1.0)):
+                            if target is not None:
+                                rows.append(pi)
+                                cols.append(target)
+                                vals.append(sign * weight)
+        a = sp.csr_matrix((vals, (rows, cols)), shape=(len(pair_set), len(self.sets)))  # duplicates summed
+        ps = np.asarray(pair_set, dtype=np.int64)
+        size = np.bincount(ps, minlength=len(self.sets)).astype(float)
+        self._shapley_map = (a, ps, np.asarray(pair_channel, dtype=np.int64), size)
+        return self._shapley_map
+
+    def credit(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray
+               ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Every path model's (conversions, revenue) per channel, aligned with ``self.channels``.
+
+        The array form of :meth:`all`: no DataFrames, no per-path loop.
+        """
+        many = self.credit_many(*(np.asarray(x, dtype=float)[:, None] for x in (conversions, nulls, revenue)))
+        return {m: (conv[:, 0], rev[:, 0]) for m, (conv, rev) in many.items()}
+
+    def credit_many(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray
+                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """:meth:`credit` for many weightings at once (paths × draws in, channels × draws out).
+
+        Heuristics and Shapley are a few sparse-dense products for all draws together; Markov
+        solves each draw's chain (densely when small).
+        """
+        k, draws = len(self.channels), conversions.shape[1]
+        out = {m: (np.asarray(w.T @ conversions), np.asarray(w.T @ revenue)) for m, w in self.weights.items()}
+        total = conversions + nulls
+        n = len(self.states)
+        mk_c, mk_r = np.zeros((k, draws)), np.zeros((k, draws))
+        if n:
+            pair_counts = np.asarray(self.pair_matrix.T @ total)
+            starts = np.asarray(self.start_matrix.T @ total)
+            ends_c = np.asarray(self.end_matrix.T @ conversions)
+            ends_n = np.asarray(self.end_matrix.T @ nulls)
+            for d in range(draws):
+                counts = sp.csr_matrix((pair_counts[:, d], (self.pair_rows, self.pair_cols)), shape=(n, n))
+                effects, _ = removal_effects(self.states, self.channels, counts, starts[:, d], ends_c[:, d],
+                                             ends_n[:, d], self.member)
+                s = effects.sum()
+                if s > 0:
+                    mk_c[:, d] = effects / s * conversions[:, d].sum()
+                    mk_r[:, d] = effects / s * revenue[:, d].sum()
+        out["markov"] = (mk_c, mk_r)
+        a, pair_set, pair_channel, size = self._shapley_structure()
+        m = self.set_matrix.T
+        conv_s, journeys_s, rev_s = (np.asarray(m @ x) for x in (conversions, total, revenue))
+        rate = np.divide(conv_s, journeys_s, out=np.zeros_like(conv_s), where=journeys_s > 0)
+        phi = np.maximum(np.asarray(a @ rate), 0.0)
+        by_set = sp.csr_matrix((np.ones(len(pair_set)), (pair_set, np.arange(len(pair_set)))),
+                               shape=(len(self.sets), len(pair_set)))
+        per_set = np.asarray(by_set @ phi)[pair_set]
+        share = np.divide(phi, per_set, out=np.repeat((1.0 / size[pair_set])[:, None], draws, axis=1),
+                          where=per_set > 0)
+        share = np.where(conv_s[pair_set] > 0, share, 0.0)  # sets without conversions credit nobody
+        by_channel = sp.csr_matrix((np.ones(len(pair_set)), (pair_channel, np.arange(len(pair_set)))),
+                                   shape=(k, len(pair_set)))
+        out["shapley"] = (np.asarray(by_channel @ (share * conv_s[pair_set])),
+                          np.asarray(by_channel @ (share * rev_s[pair_set])))
+        return out
 
     def markov(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
         total = conversions + nulls
