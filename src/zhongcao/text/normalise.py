@@ -5,15 +5,17 @@ lower-cased so `YYDS` and `yyds` count as one term. Traditional characters commo
 mapped to simplified ones (a full OpenCC conversion is far slower and rarely changes a marketing
 term). Emoji pass through untouched: the tokeniser keeps them as tokens.
 
-Every step maps one character to one character (or deletes a fixed marker), so normalising texts
+Every step maps one character to one character (or replaces a fixed marker), so normalising texts
 joined by a separator equals joining the normalised texts: the tokeniser normalises a whole batch
-with one call. The width fold is an explicit table, not NFKC: NFKC also rewrites ligatures,
-circled digits and the like, and it costs three times as much on the hot path.
+with one call. The fold is one array lookup over the text's code points; it is an explicit table,
+not NFKC, which also rewrites ligatures, circled digits and the like and costs far more.
 """
 
 from __future__ import annotations
 
 import re
+
+import numpy as np
 
 # The most frequent traditional characters in consumer text and their simplified forms.
 _TRAD = (
@@ -27,28 +29,27 @@ _SIMP = (
 _FOLD: dict[str, str] = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 _FOLD["\u3000"] = " "
 _FOLD.update(zip(_TRAD, _SIMP, strict=True))
-# One scan finds every character that needs folding; most of a Chinese text passes untouched.
-_FOLD_RE = re.compile("[\uff01-\uff5e\u3000" + _TRAD + "]")
+# The fold as an array over all code points (4 MB): one vectorised lookup per text (or batch of texts).
+_FOLD_ARRAY = np.arange(0x110000, dtype=np.uint32)
+for _src, _dst in _FOLD.items():
+    _FOLD_ARRAY[ord(_src)] = ord(_dst)
 
 # `#练字#`, `#练字[话题]#` and `#练字` (until a space, `#`, `[` or punctuation) are hashtags. The
-# control characters are the tokeniser's batch separators: a hashtag never runs across texts.
-HASHTAG = re.compile(r"#([^\s#\[\]，。！？,.!?\x00\x01]{1,30})(?:\[话题\])?#?")
-
-
-def _fold_char(m: re.Match[str]) -> str:
-    return _FOLD[m.group()]
+# NUL is the tokeniser's batch separator: a hashtag never runs across texts.
+HASHTAG = re.compile(r"#([^\s#\[\]，。！？,.!?\x00]{1,30})(?:\[话题\])?#?")
 
 
 def normalise(text: str | None) -> str:
     """Width-fold, lower-case and simplify one text; ``None`` and non-strings become ``""``."""
     if not isinstance(text, str) or not text:
         return ""
+    text = text.lower()  # before the fold: the folded characters have no case (Ａ → ａ → a)
     if text.isascii():
-        return text.lower()
-    text = _FOLD_RE.sub(_fold_char, text)
+        return text
+    text = _FOLD_ARRAY[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)].tobytes().decode("utf-32-le")
     if "[话题]" in text:
         text = text.replace("[话题]", " ")
-    return text.lower()
+    return text
 
 
 def hashtags(text: str) -> list[str]:

@@ -1,31 +1,29 @@
-"""The one tokenise function. The segmentation library is an implementation detail behind it.
+"""The one tokenise function. The segmentation engine is an implementation detail behind it.
 
-rjieba (Rust port of jieba: same dictionary, same tokens, far faster; see bench/text_speed.py)
-segments in its dictionary mode (no HMM guessing of unknown words: the lexicon and the phrase
-pass supply domain terms); a custom lexicon is taught to the segmenter once per lexicon and cached.
+Segmentation is jieba's accurate mode without HMM over jieba's dictionary (no HMM guessing of
+unknown words: the lexicon and the phrase pass supply domain terms), run by our compiled
+segmenter (`zhongcao.text.segment`, the same tokens as rjieba; tests compare them). A custom
+lexicon is taught to it once per lexicon and cached.
 
-Speed comes from batching: a few thousand texts are joined with a separator character that
-jieba always emits as a token of its own, normalised and segmented in one call each, filtered
-with one C-level pass, and split back into documents with ``str.split``. Per-text Python work
-is limited to texts carrying hashtags.
+Speed comes from batching: a few thousand texts are joined with a separator character, normalised
+with one array lookup, and segmented, filtered and split back into texts in one compiled pass that
+returns token ids; a token becomes a Python string once, the first time it is seen. Per-text Python
+work is limited to texts carrying hashtags.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from itertools import filterfalse
-
-import rjieba
 
 from zhongcao.text.lexicon import Lexicon
 from zhongcao.text.normalise import HASHTAG, hashtags, normalise
+from zhongcao.text.segment import Segmenter
 
 # Lexicon words must win over the dictionary's split (握笔姿势, not 握笔 / 姿势).
 _LEXICON_FREQ = 200_000
-_DOC = "\x00"  # between texts of a batch; jieba yields it as a single token
-_TOK = "\x01"  # joins kept tokens so one split recovers the texts
+_DOC = Segmenter.SEP  # between texts of a batch
 _BATCH = 20_000  # texts per segmenter call: large enough to amortise calls, small enough for memory
 
 
@@ -35,7 +33,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(text.split())
 
 
-# jieba yields whitespace one character at a time (and "\r\n" whole), so a set lookup replaces isspace().
+# Whitespace comes out one character at a time (and "\r\n" whole), so a set lookup replaces isspace().
 _SPACE = frozenset(chr(c) for c in range(0x3001) if chr(c).isspace()) | {"\r\n", "\ufeff", "\u200b"}
 _PUNCT = frozenset(
     "，。！？、；：“”‘’（）《》【】「」『』…—～·,.!?;:'\"()[]{}<>/\\|@$%^&*+=_-`~"
@@ -43,20 +41,12 @@ _PUNCT = frozenset(
 ) | _SPACE
 
 
-@cache
-def _segmenter(lexicon: Lexicon | None) -> rjieba.Jieba:
-    seg = rjieba.Jieba()
-    if lexicon is not None:
-        for word in lexicon.words():
-            # Spaces would split the word again; product names like "墨小笔 控笔训练营" enter as parts.
-            if " " not in word:
-                seg.add_word(word, _LEXICON_FREQ, None)
-    return seg
-
-
-@cache
-def _drop(keep_stopwords: bool) -> frozenset[str]:
-    return _PUNCT if keep_stopwords else stopwords() | _PUNCT
+@lru_cache(maxsize=8)  # each holds a 48 MB table; tests and the demo use a handful of lexicons
+def _segmenter(lexicon: Lexicon | None, keep_stopwords: bool) -> Segmenter:
+    # Spaces would split a word again; product names like "墨小笔 控笔训练营" enter as parts.
+    words = [w for w in lexicon.words() if " " not in w] if lexicon is not None else []
+    drop = _PUNCT if keep_stopwords else stopwords() | _PUNCT
+    return Segmenter(words, _LEXICON_FREQ, drop)
 
 
 def tokenise(texts: str | Iterable[str | None], lexicon: Lexicon | None = None, *,
@@ -67,27 +57,25 @@ def tokenise(texts: str | Iterable[str | None], lexicon: Lexicon | None = None, 
     texts give an empty list, so the output always lines up with the input.
     """
     items = [texts] if isinstance(texts, str) else list(texts)
-    seg = _segmenter(lexicon)
-    drop = _drop(keep_stopwords)
+    seg = _segmenter(lexicon, keep_stopwords)
     out: list[list[str]] = []
     for start in range(0, len(items), _BATCH):
-        out += _tokenise_batch(items[start:start + _BATCH], seg, drop)
+        out += _tokenise_batch(items[start:start + _BATCH], seg)
     return out
 
 
-def _tokenise_batch(items: list[str | None], seg: rjieba.Jieba, drop: frozenset[str]) -> list[list[str]]:
+def _tokenise_batch(items: list[str | None], seg: Segmenter) -> list[list[str]]:
     texts = [t if isinstance(t, str) else "" for t in items]
     joined = _DOC.join(texts)
-    if joined.count(_DOC) != len(texts) - 1 or _TOK in joined:
-        # A text carries a separator character itself: blank those out so the batch still splits right.
-        texts = [t.replace(_DOC, " ").replace(_TOK, " ") for t in texts]
+    if joined.count(_DOC) != len(texts) - 1:
+        # A text carries the separator itself: blank it out so the batch still splits right.
+        texts = [t.replace(_DOC, " ") for t in texts]
         joined = _DOC.join(texts)
     norm = normalise(joined)
     if "#" in norm:
         # A hashtag is kept whole (#在线练字课) and its words are segmented like any text.
         norm = HASHTAG.sub(r" \1 ", norm)
-    kept = filterfalse(drop.__contains__, seg.cut(norm, False))
-    docs = [p.strip(_TOK).split(_TOK) if p.strip(_TOK) else [] for p in _TOK.join(kept).split(_DOC)]
+    docs = seg.cut_many(norm)
     for i, text in enumerate(texts):
         if "#" in text:
             docs[i] += hashtags(normalise(text))
