@@ -10,6 +10,7 @@ run. ``--no-baseline`` (the 10M-user run) skips pandas, which would not fit in m
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from zhongcao import pipeline
 from zhongcao.analyses.attribution import AttributionAnalysis
 from zhongcao.analyses.attribution.models import PathModels, path_table
 from zhongcao.engine import Workspace
+from zhongcao.engine.workspace import memory_limit
 
 
 def pandas_journeys(folder: Path, lookback_days: int = 30, max_len: int = 20) -> pd.DataFrame:
@@ -67,7 +69,9 @@ def scan_floor(folder: Path) -> int:
 def ours_like_for_like(folder: Path, ws_dir: Path) -> dict[str, Any]:
     """The baseline's work done our way: ingest the folder (every table validated and stored), build the
     journeys mart, then heuristics + order-1 Markov for all orders pooled, 30-day lookback, no intervals."""
+    start = time.perf_counter()
     pipeline.ingest(folder, ws_dir, marts=("attribution_journeys",))
+    ingested = time.perf_counter()
     j = Workspace(ws_dir).mart("attribution_journeys").to_pandas()
     j = j[j["lookback_days"] == 30]
     conv = j[j["conversion_type"].str.startswith("order_")].assign(nulls=0)
@@ -75,13 +79,17 @@ def ours_like_for_like(folder: Path, ws_dir: Path) -> dict[str, Any]:
     paths = path_table(pd.concat([conv, null], ignore_index=True)[["path", "conversions", "nulls", "revenue"]])
     pm = PathModels(paths, order=1)
     c, n, r = (paths[k].to_numpy(float) for k in ("conversions", "nulls", "revenue"))
-    return {"paths": len(paths), "heuristic": pm.heuristics(c, r), "markov": pm.markov(c, n, r)}
+    out = {"paths": len(paths), "heuristic": pm.heuristics(c, r), "markov": pm.markov(c, n, r)}
+    return {**out, "ingest_and_journeys_s": ingested - start, "models_s": time.perf_counter() - ingested}
 
 
-def ours_full(folder: Path, ws_dir: Path) -> AttributionAnalysis:
+def ours_full(folder: Path, ws_dir: Path) -> dict[str, Any]:
     """The product run: ingest, every attribution mart, AttributionAnalysis with its defaults."""
+    start = time.perf_counter()
     pipeline.ingest(folder, ws_dir, marts=AttributionAnalysis.marts)
-    return AttributionAnalysis().fit(Workspace(ws_dir))
+    ingested = time.perf_counter()
+    fitted = AttributionAnalysis().fit(Workspace(ws_dir))
+    return {"analysis": fitted, "ingest_and_marts_s": ingested - start, "fit_s": time.perf_counter() - ingested}
 
 
 WHAT = {
@@ -111,8 +119,11 @@ def bench_attribution(folder: Path, users: int, with_baseline: bool = True) -> d
     with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
         lfl = measure(lambda: ours_like_for_like(folder, Path(tmp) / "lfl"))
         full = measure(lambda: ours_full(folder, Path(tmp) / "full"))
-    entry["zhongcao_like_for_like"] = {**as_dict(lfl), "paths": lfl.result["paths"]}
-    entry["zhongcao_full"] = as_dict(full)
+    entry["zhongcao_like_for_like"] = {**as_dict(lfl), "paths": lfl.result["paths"],
+                                       "ingest_and_journeys_s": lfl.result["ingest_and_journeys_s"],
+                                       "models_s": lfl.result["models_s"]}
+    entry["zhongcao_full"] = {**as_dict(full), "ingest_and_marts_s": full.result["ingest_and_marts_s"],
+                              "fit_s": full.result["fit_s"]}
     entry["ratio_full_over_scan_floor"] = full.seconds / max(floor.seconds, 1e-9)
     entry["ratio_like_for_like_over_scan_floor"] = lfl.seconds / max(floor.seconds, 1e-9)
     if with_baseline:
@@ -144,18 +155,22 @@ def bench_attribution_scale(folder: Path, users: int) -> dict[str, Any]:
         ws_dir = Path(tmp) / "ws"
         ingest = measure(lambda: pipeline.ingest(folder, ws_dir, marts=AttributionAnalysis.marts))
         fit = measure(lambda: AttributionAnalysis().fit(Workspace(ws_dir)))
+    after = measure(lambda: scan_floor(folder))  # again: a shared machine's load drifts over a long run
     total = ingest.seconds + fit.seconds
     return {
         "name": "attribution_scale",
         "what": {"full": WHAT["full"], "scan_floor": WHAT["scan_floor"]},
         "users": users,
         "input_rows": touches,
+        "memory_limit": memory_limit(),
         "scan_floor": as_dict(floor),
+        "scan_floor_after": as_dict(after),
         "zhongcao_ingest_and_marts": as_dict(ingest),
         "zhongcao_fit": as_dict(fit),
         "zhongcao_full_seconds": total,
         "zhongcao_full_peak_rss_mb": max(ingest.peak_rss_mb, fit.peak_rss_mb),
         "ratio_full_over_scan_floor": total / max(floor.seconds, 1e-9),
+        "ratio_full_over_scan_floor_after": total / max(after.seconds, 1e-9),
     }
 
 
