@@ -108,7 +108,7 @@ def bench_mmm_geo_daily(steps: int = 300) -> dict[str, Any]:
 
     def fit() -> BayesianMMM:
         model = BayesianMMM(default_chain("geometric", "hill", 14), spend_scale="mean", steps=steps, burn=steps // 2,
-                            draws=200)
+                            draws=200, restarts=0)
         model.fit(data["y"], data["spend"], data["dates"], data["channels"], geos=data["geos"])
         model.summary()
         return model

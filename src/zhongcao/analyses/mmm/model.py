@@ -62,13 +62,16 @@ class BayesianMMM:
         Ensemble size (0 = automatic) and sampler steps; the first ``burn`` steps are discarded.
     spend_scale:
         "max" (as PyMC-Marketing: saturation priors are on spend ÷ its largest value) or "mean".
+    restarts:
+        Random L-BFGS starts for the posterior mode besides the prior medians (each costs a few
+        hundred likelihood batches; 0 for very large panels).
     """
 
     def __init__(self, chain: Chain | Mapping[str, Chain] | None = None, roi_prior: tuple[float, float] | None = None,
                  coef_prior_sd: float = 2.0, base_prior_sd: float = 2.0, noise_prior_sd: float = 1.0,
                  trend_degree: int = 1, yearly_order: int = 2, events: bool = True, walkers: int = 0,
                  steps: int = 1500, burn: int = 700, draws: int = 1000, spend_scale: str = "max",
-                 seed: int = 0) -> None:
+                 restarts: int = 3, seed: int = 0) -> None:
         self.chain = chain if chain is not None else default_chain()
         self.roi_prior = roi_prior
         self.coef_prior_sd = coef_prior_sd
@@ -82,6 +85,7 @@ class BayesianMMM:
         self.burn = burn
         self.draws = draws
         self.spend_scale = spend_scale
+        self.restarts = restarts
         self.seed = seed
 
     # --------------------------------------------------------------------------- set-up
@@ -125,6 +129,8 @@ class BayesianMMM:
             sd = k.std(0)
             z_parts.append((k - k.mean(0)) / np.where(sd > 0, sd, 1.0))
             z_names += [f"control[{n}]" for n in (control_names or range(k.shape[1]))]
+        # Blocks of Z kept apart so Zᵀf is per-geo and per-period sums, not a dense (G·T × p) product.
+        self._blocks = (g, t, shared, None if controls is None else z_parts[-1])
         self._z = np.hstack(z_parts)
         self.base_names_ = z_names
         self._ys = (y / self.y_scale_).reshape(-1)
@@ -160,12 +166,13 @@ class BayesianMMM:
 
     def _features(self, v: np.ndarray) -> np.ndarray:
         """Media columns for each batch member: (B, n, C) in scaled spend units."""
-        cols, i = [], 0
+        out = np.empty((len(v), self._x[0].size, len(self.chains_)))
+        i = 0
         for k, ch in enumerate(self.chains_):
             m = len(ch.params)
-            cols.append(ch.apply(self._x[k], v[:, i : i + m]).reshape(len(v), -1))
+            out[..., k] = ch.apply(self._x[k], v[:, i : i + m]).reshape(len(v), -1)
             i += m
-        return np.stack(cols, axis=-1)
+        return out
 
     def _roi_factor(self, f: np.ndarray) -> np.ndarray:
         """ROI_c = factor_c · β_c: KPI (money) per unit of spend, for each batch member (B, C)."""
@@ -178,14 +185,15 @@ class BayesianMMM:
         sigma2 = v[:, -1] ** 2
         a = np.empty((bsz, p0 + c, p0 + c))
         a[:, :p0, :p0] = self._ztz
-        zf = np.einsum("np,bnc->bpc", self._z, f)
+        zf = self._zt_f(f)
         a[:, :p0, p0:] = zf
         a[:, p0:, :p0] = zf.transpose(0, 2, 1)
-        a[:, p0:, p0:] = np.einsum("bnc,bnd->bcd", f, f)
+        ft = f.transpose(0, 2, 1)
+        a[:, p0:, p0:] = ft @ f
         a /= sigma2[:, None, None]
         b = np.empty((bsz, p0 + c))
         b[:, :p0] = self._zty
-        b[:, p0:] = np.einsum("bnc,n->bc", f, self._ys)
+        b[:, p0:] = ft @ self._ys
         b /= sigma2[:, None]
         m0 = np.zeros((bsz, p0 + c))
         prec0 = np.full((bsz, p0 + c), 1.0 / self.base_prior_sd**2)
@@ -206,6 +214,16 @@ class BayesianMMM:
             b[:, p0 + k] += factor[:, k] * roi / se**2
             const += (roi / se) ** 2 + np.log(2 * np.pi * se**2)
         return a, b, prec0, const, sigma2
+
+    def _zt_f(self, f: np.ndarray) -> np.ndarray:
+        """Zᵀf for a batch (B, n, C) → (B, p, C), from Z's blocks: geo intercepts, shared columns, controls."""
+        g, t, shared, ctrl = self._blocks
+        bsz, _, c = f.shape
+        fb = f.reshape(bsz, g, t, c)
+        parts = [fb.sum(2), shared.T @ fb.sum(1)]
+        if ctrl is not None:
+            parts.append(ctrl.T @ f)
+        return np.concatenate(parts, axis=1)
 
     def _log_post(self, u: np.ndarray) -> np.ndarray:
         u = np.atleast_2d(u)
@@ -247,7 +265,7 @@ class BayesianMMM:
                 median.append(float(p.to_unconstrained(np.atleast_1d(p.prior.median()))[0]))
         median.append(float(np.log(0.3)))
         starts.append(np.array(median))
-        for _ in range(3):
+        for _ in range(self.restarts):  # extra L-BFGS starts around the prior medians
             starts.append(np.array(median) + rng.normal(0, 0.7, d))
         h = 1e-5
 
