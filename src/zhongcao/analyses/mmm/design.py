@@ -28,13 +28,15 @@ def infer_period(dates: pd.DatetimeIndex) -> str:
 
 
 def event_days(days: pd.DatetimeIndex) -> pd.DataFrame:
-    """One column per event: its pre-sale window and its peak day, plus the 春节 fortnight."""
+    """Per retail event: its pre-sale window (flat and a ramp toward the day) and the day itself; the 春节 fortnight."""
     out = {}
     years = range(days.min().year, days.max().year + 1)
     for name, month, day, pre in RETAIL_EVENTS:
         peak = pd.DatetimeIndex([pd.Timestamp(y, month, day) for y in years])
         delta = np.subtract.outer(days.values, peak.values).astype("timedelta64[D]").astype(int)
         out[f"{name}_presale"] = ((delta >= -pre) & (delta < 0)).any(1).astype(float)
+        # Demand builds toward the day: 1 on the eve, falling linearly to 0 before the pre-sale opens.
+        out[f"{name}_ramp"] = np.where((delta >= -pre) & (delta < 0), 1 + (delta + 1) / (pre + 1), 0.0).max(1)
         out[f"{name}_day"] = (np.abs(delta) == 0).any(1).astype(float)
     sf = pd.DatetimeIndex(pd.to_datetime(list(SPRING_FESTIVAL)))
     delta = np.subtract.outer(days.values, sf.values).astype("timedelta64[D]").astype(int)
