@@ -53,3 +53,14 @@ def test_phrases_join_frequent_adjacent_pairs() -> None:
     phrases = detect_phrases(docs, min_count=20, min_pmi=0.1)
     assert phrases == {("写字", "速度"): "写字速度", ("速度", "慢"): "速度慢"}  # 天气 is too rare
     assert join_phrases([["写字", "速度", "慢"]], phrases) == [["写字速度", "慢"]]
+
+
+def test_batching_changes_nothing() -> None:
+    """tokenise normalises and segments texts joined in batches: each text must come out as if alone."""
+    texts = ["ＡＢＣ好評價#練字[话题]#", "孩子握笔姿势不对，卷面分老被扣", None, "", "真的好用😂 #在线练字课", "a\x00b 乱码\ufffd",
+             "YYDS　全网最低！", "卷面分\n考试", "#标签", "　"]
+    lx = Lexicon.from_brand(BRAND)
+    together = tokenise(texts, lx)
+    assert together == [tokenise([t], lx)[0] for t in texts]
+    joined = "\x00".join(t or "" for t in texts if t is None or "\x00" not in t)
+    assert normalise(joined).split("\x00") == [normalise(t) for t in texts if t is None or "\x00" not in t]
