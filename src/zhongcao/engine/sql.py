@@ -7,6 +7,7 @@ so there is no second hand-kept copy of any model.
 
 from __future__ import annotations
 
+import graphlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -107,8 +108,13 @@ def marts() -> dict[str, Mart]:
 
 @cache
 def intermediates() -> dict[str, Mart]:
-    """Views between staging and marts that several marts share (one definition, e.g. a conversion)."""
-    return _load("intermediate", "intermediate")
+    """Views between staging and marts that several marts share (one definition, e.g. a conversion).
+
+    In dependency order (a view after the views it reads), so each engine can create them in turn.
+    """
+    views = _load("intermediate", "intermediate")
+    graph = {name: set(re.findall(r"\bint_(\w+)", view.sql)) & views.keys() for name, view in views.items()}
+    return {name: views[name] for name in graphlib.TopologicalSorter(graph).static_order()}
 
 
 def intermediate_name(name: str) -> str:
