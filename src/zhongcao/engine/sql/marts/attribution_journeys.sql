@@ -1,19 +1,11 @@
 -- mart: attribution_journeys
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × path (the channels of the last 20 touches before the conversion, oldest first, joined by ' > '; longer journeys are truncated to their last 20 touches and counted in `truncated`) × converted flag
 -- description: Journeys for multi-touch attribution. Conversions are won leads ('lead') and orders per platform ('order_<platform>'); each gets the buyer's touches within the lookback (ts <= conversion time; ties ordered by channel, action, note). Users with touches and no conversion of any type give one non-converting path each (conversion_type 'none': touches within the lookback before their last touch). A conversion with no touch has path ''.
--- How: touches are ranked once, newest first, over the longest lookback (60 days). A shorter lookback keeps a prefix of that order (a touch's age only grows down the ranking), so its path is the first min(20, touches within it) ranks; one ranking serves all four lookbacks.
+-- How: buyers' touches come ranked from int_conversion_touches (newest first over the longest lookback, 60 days); non-buyers' are ranked the same way here. A shorter lookback keeps a prefix of that order, so its path is the first min(20, touches within it) ranks; one ranking serves all four lookbacks.
 WITH conv AS (
     SELECT * FROM int_conversions
 ), lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60
-), touched AS (
-    SELECT c.conversion_type, c.conv_id, e.channel, e.action, COALESCE(e.note_id, '') AS note_key, e.ts,
-           date_diff('second', e.ts, c.conv_ts) AS age_s
-    FROM conv c
-    JOIN stg_exposures e
-      ON e.user_id = c.user_id
-     AND e.ts <= c.conv_ts
-     AND e.ts >= c.conv_ts - INTERVAL '60' DAY
 ), quiet AS (
     SELECT l.user_id, l.last_ts
     FROM (SELECT user_id, MAX(ts) AS last_ts FROM stg_exposures GROUP BY user_id) l
@@ -26,10 +18,13 @@ WITH conv AS (
       ON e.user_id = q.user_id
      AND e.ts >= q.last_ts - INTERVAL '60' DAY
 ), ranked AS (
+    SELECT conversion_type, conv_id, channel, age_s, rn_desc FROM int_conversion_touches
+    UNION ALL
+    -- non-buyers ranked by the same rule as int_conversion_touches
     SELECT t.conversion_type, t.conv_id, t.channel, t.age_s,
            ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id
                               ORDER BY t.ts DESC, t.channel DESC, t.action DESC, t.note_key DESC) AS rn_desc
-    FROM (SELECT * FROM touched UNION ALL SELECT * FROM quiet_touched) t
+    FROM quiet_touched t
 ), pivoted AS (
     SELECT conversion_type, conv_id,
            SUM(CASE WHEN age_s <= 7 * 86400 THEN 1 ELSE 0 END) AS n7,

@@ -1,29 +1,13 @@
 -- mart: attribution_touch_credit
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × channel × note ('' when the touch had no note)
 -- description: Conversions and revenue credited to each channel and note by the heuristic models (first, last, linear, position 40/20/40, time decay with half-lives 3, 7 and 14 days), over the same last-20 touches as attribution_journeys; *_sq columns are sums of squared per-conversion credits, for compound-Poisson intervals.
-WITH conv AS (
-    SELECT * FROM int_conversions
-), lb AS (
+WITH lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60
-), touched AS (
-    SELECT c.conversion_type, c.conv_id, c.revenue, e.channel, e.action, COALESCE(e.note_id, '') AS note_key, e.ts,
-           date_diff('second', e.ts, c.conv_ts) AS age_s
-    FROM conv c
-    JOIN stg_exposures e
-      ON e.user_id = c.user_id
-     AND e.ts <= c.conv_ts
-     AND e.ts >= c.conv_ts - INTERVAL '60' DAY
-), ranked AS (
-    -- one ranking over 60 days serves every lookback: a shorter one keeps a prefix of it
-    SELECT t.conversion_type, t.conv_id, t.revenue, t.channel, t.note_key, t.age_s,
-           ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id
-                              ORDER BY t.ts DESC, t.channel DESC, t.action DESC, t.note_key DESC) AS rn_desc
-    FROM touched t
 ), kept AS (
     SELECT r.conversion_type, r.conv_id, r.revenue, lb.lookback_days, r.channel, r.note_key, r.rn_desc,
            CAST(r.age_s AS DOUBLE) / 86400.0 AS age_days,
            COUNT(*) OVER (PARTITION BY r.conversion_type, r.conv_id, lb.lookback_days) AS n
-    FROM ranked r
+    FROM int_conversion_touches r
     JOIN lb ON r.age_s <= lb.lookback_days * 86400
     WHERE r.rn_desc <= 20
 ), weighted AS (
