@@ -30,12 +30,13 @@ def test_hashtags_and_emoji_are_tokens_and_stopwords_dropped() -> None:
 
 
 def test_empty_missing_and_mixed_input_line_up() -> None:
-    texts = ["", None, "   ", "ＯＫ好評價", "abc", "\ufffd\ufffd乱码", "卷面分\n考试"]
+    texts = ["", None, "   ", "ＯＫ好評價", "abc", "\ufffd\ufffd乱码", "卷面分\n考试", "坏\ud83d掉了"]
     docs = tokenise(texts, Lexicon.from_brand(BRAND))
     assert len(docs) == len(texts)
     assert docs[0] == [] and docs[1] == [] and docs[2] == []
     assert "ok" in docs[3]
     assert "卷面分" in docs[6] and "考试" in docs[6]
+    assert "\ud83d" in docs[7]  # a lone surrogate (broken emoji) is a token, not a crash
 
 
 def test_entities_from_brand_places_and_service_suffixes() -> None:

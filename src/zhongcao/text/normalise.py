@@ -46,7 +46,9 @@ def normalise(text: str | None) -> str:
     text = text.lower()  # before the fold: the folded characters have no case (Ａ → ａ → a)
     if text.isascii():
         return text
-    text = _FOLD_ARRAY[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)].tobytes().decode("utf-32-le")
+    # surrogatepass: a lone surrogate (a broken emoji from a JSON export) passes through as itself
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    text = _FOLD_ARRAY[cps].tobytes().decode("utf-32-le", "surrogatepass")
     if "[话题]" in text:
         text = text.replace("[话题]", " ")
     return text

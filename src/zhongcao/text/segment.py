@@ -239,7 +239,7 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
 
 
 def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # lone surrogates included
 
 
 def _words_array(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
