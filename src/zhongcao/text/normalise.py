@@ -34,6 +34,9 @@ _FOLD_ARRAY = np.arange(0x110000, dtype=np.uint32)
 for _src, _dst in _FOLD.items():
     _FOLD_ARRAY[ord(_src)] = ord(_dst)
 
+# Joins the texts of one tokeniser batch; jieba's rules make it a token of its own.
+BATCH_SEPARATOR = "\x00"
+
 # `#练字#`, `#练字[话题]#` and `#练字` (until a space, `#`, `[` or punctuation) are hashtags. The
 # NUL is the tokeniser's batch separator: a hashtag never runs across texts.
 HASHTAG = re.compile(r"#([^\s#\[\]，。！？,.!?\x00]{1,30})(?:\[话题\])?#?")

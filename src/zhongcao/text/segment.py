@@ -32,6 +32,8 @@ from importlib import resources
 import numba as nb
 import numpy as np
 
+from zhongcao.text.normalise import BATCH_SEPARATOR
+
 _MULT = np.uint64(0x100000001B3)  # FNV prime: a multiplier that spreads code points over 64 bits
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: a slot from the product's high bits
 # Table columns (one row per slot, so a probe touches one cache line): key, frequency, token id.
@@ -281,7 +283,7 @@ class Segmenter:
     returned. Not thread-safe: the vocabulary grows as texts are segmented.
     """
 
-    SEP = "\x00"
+    SEP = BATCH_SEPARATOR
 
     def __init__(self, extra: Iterable[str] = (), extra_freq: int = 200_000, drop: Iterable[str] = ()) -> None:
         table, direct, self.total = _base_table()

@@ -16,14 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from zhongcao.text.lexicon import Lexicon
-from zhongcao.text.normalise import HASHTAG, hashtags, normalise
-from zhongcao.text.segment import Segmenter
+from zhongcao.text.normalise import BATCH_SEPARATOR, HASHTAG, hashtags, normalise
+
+if TYPE_CHECKING:
+    from zhongcao.text.segment import Segmenter
 
 # Lexicon words must win over the dictionary's split (握笔姿势, not 握笔 / 姿势).
 _LEXICON_FREQ = 200_000
-_DOC = Segmenter.SEP  # between texts of a batch
+_DOC = BATCH_SEPARATOR
 _BATCH = 20_000  # texts per segmenter call: large enough to amortise calls, small enough for memory
 
 
@@ -43,6 +46,9 @@ _PUNCT = frozenset(
 
 @lru_cache(maxsize=8)  # each holds a 48 MB table; tests and the demo use a handful of lexicons
 def _segmenter(lexicon: Lexicon | None, keep_stopwords: bool) -> Segmenter:
+    # Imported here: numba costs ~0.1 s, which every CLI command would pay at start-up otherwise.
+    from zhongcao.text.segment import Segmenter
+
     # Spaces would split a word again; product names like "墨小笔 控笔训练营" enter as parts.
     words = [w for w in lexicon.words() if " " not in w] if lexicon is not None else []
     drop = _PUNCT if keep_stopwords else stopwords() | _PUNCT
