@@ -176,3 +176,14 @@ def test_phone_numbers_in_user_id_are_hashed(make_folder, rows) -> None:
     assert "13912345678" not in repr(staged) + repr(staged.rejected.to_pylist())
     assert staged.rejected.num_rows == 1
     assert not [p for p in staged.problems if "point nowhere" in p.expected]
+
+
+def test_references_that_point_nowhere_are_counted_with_examples_in_order(make_folder, rows) -> None:
+    o = rows["orders"][0]
+    orders = [{**o, "order_id": "o1", "user_id": "ghost2"}, {**o, "order_id": "o2", "user_id": "u1"},
+              {**o, "order_id": "o3", "user_id": "ghost1"}, {**o, "order_id": "o4", "user_id": "ghost2"}]
+    staged = read_input(make_folder({"users": rows["users"], "orders": orders}))
+    [problem] = [p for p in staged.problems if "point nowhere" in p.expected]
+    assert (problem.file, problem.column, problem.severity) == ("orders.csv", "user_id", "warning")
+    assert problem.value == "ghost2, ghost1"  # first seen first
+    assert "(3 of 4 rows point nowhere)" in problem.expected
