@@ -112,3 +112,31 @@ def test_failed_load_removes_its_segment(world: Path, tmp_path: Path, monkeypatc
         pipeline.ingest(again, ws, marts=())
     assert sorted((ws / "segments").rglob("*")) == before
     assert (ws / "workspace.duckdb").read_bytes() == db
+
+
+def test_a_workspace_with_inline_tables_keeps_loading_inline(world: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workspaces written before every table became segments hold their tables in the database."""
+    from zhongcao.engine import workspace
+
+    inline, segmented = tmp_path / "inline", tmp_path / "segmented"
+    with monkeypatch.context() as m:
+        m.setattr(workspace, "SEGMENTED", frozenset())
+        pipeline.ingest(world, inline)
+    pipeline.ingest(world, segmented)
+    assert not (inline / "segments").exists() and (segmented / "segments" / "users").is_dir()
+    orders = pq.read_table(world / "orders.parquet").slice(0, 3).to_pandas()
+    more, clash = tmp_path / "more", tmp_path / "clash"
+    more.mkdir()
+    clash.mkdir()
+    orders.assign(order_id=orders["order_id"] + "-again").to_csv(more / "orders.csv", index=False)
+    orders.assign(amount=orders["amount"] + 1).to_csv(clash / "orders.csv", index=False)  # keys already there
+    for ws in (inline, segmented):
+        assert pipeline.ingest(more, ws).loaded == {"orders": 3}
+        with pytest.raises(DuplicateKeyError):
+            pipeline.ingest(clash, ws)
+    assert not (inline / "segments").exists()
+    a, b = Workspace(inline), Workspace(segmented)
+    assert a.row_counts() == b.row_counts()
+    for name in ("attribution_journeys", "platform_daily", "order_cube"):
+        pd.testing.assert_frame_equal(_sorted(a.mart(name)), _sorted(b.mart(name)), obj=name)

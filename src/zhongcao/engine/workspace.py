@@ -4,12 +4,13 @@ A workspace is a folder holding ``workspace.duckdb``. Loading is all-or-nothing:
 state is built in a copy and swapped in with one ``os.replace``, so a failed load leaves
 the file exactly as it was (byte for byte).
 
-Large append-only tables (``SEGMENTED``: exposures) are not copied into the database file:
-each load adds a Parquet *segment* under ``segments/<table>/`` and ``raw_<table>`` is a view
-over the segments the database lists. Writing DuckDB's own storage cost more than the whole
-analysis (4.2M touches: ~2.3 s to insert against ~0.3 s to write Parquet); scans are as fast.
+Input tables are not copied into the database file: each load adds a Parquet *segment* per
+table under ``segments/<table>/`` and ``raw_<table>`` is a view over the segments the database
+lists. Writing DuckDB's own storage cost more than the whole analysis (4.2M touches: ~2.3 s to
+insert against ~0.3 s to write Parquet; a million users 0.7 s against 0.1 s); scans are as fast.
 A segment is written before the swap and deleted if the load fails, so a failed load still
 leaves the workspace as it was. Paths are relative to the workspace (``file_search_path``).
+Workspaces from before segments keep their tables inline, and loads append to them there.
 """
 
 from __future__ import annotations
@@ -52,8 +53,7 @@ _LOG = "_ingest_log"
 _META = "_meta"
 _REJECTED = "rejected_rows"
 _SEGMENTS = "_segments"
-SEGMENTED = frozenset({"exposures"})  # keyless, append-only, by far the largest
-assert all(not TABLES[t].key for t in SEGMENTED), "a segmented table cannot check keys on load"
+SEGMENTED = frozenset(TABLES)  # new workspaces keep every input table as Parquet segments
 
 
 @dataclass
@@ -304,17 +304,25 @@ def _segmented(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _segment_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """(Re)define ``raw_<table>`` over the segments the database lists, typed as the contract says."""
+    """(Re)define ``raw_<table>`` over the segments the database lists: the contract's columns typed
+    as it says, then any extra columns a segment brought (segment attributes, lost_reason, …)."""
     files = [r[0] for r in con.execute(f"SELECT file FROM {_SEGMENTS} WHERE tbl = ? ORDER BY rowid", [table]).fetchall()]
     spec = TABLES[table]
     if files:
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        cols = ", ".join(f"CAST({quote(c.name)} AS {SQL_TYPES[c.type]}) AS {quote(c.name)}" for c in spec.columns)
-        body = f"SELECT {cols} FROM read_parquet([{listed}], union_by_name = true)"
+        source = f"read_parquet([{', '.join(_literal(f) for f in files)}], union_by_name = true)"
+        present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]  # footers only
+        cols = [f"CAST({quote(c.name) if c.name in present else 'NULL'} AS {SQL_TYPES[c.type]}) AS {quote(c.name)}"
+                for c in spec.columns]
+        cols += [quote(c) for c in present if c not in spec.column_names]
+        body = f"SELECT {', '.join(cols)} FROM {source}"
     else:
         cols = ", ".join(f"CAST(NULL AS {SQL_TYPES[c.type]}) AS {quote(c.name)}" for c in spec.columns)
         body = f"SELECT {cols} WHERE FALSE"
     con.execute(f"CREATE OR REPLACE VIEW {raw_name(table)} AS {body}")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _write_segment(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | SpooledTable, digest: str,
@@ -368,6 +376,12 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
         spec = TABLES[table]
         raw = raw_name(table)
         if _segmented(con, table):
+            if spec.key and isinstance(data, pa.Table):  # keyed tables are never spooled
+                con.register("_incoming", data)
+                try:
+                    data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
+                finally:
+                    con.unregister("_incoming")
             summary.loaded[table] = _write_segment(con, table, data, digest, root, written)
             con.execute(f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
                         [table, str(info.path) if info else "", digest, data.num_rows, now])
