@@ -28,6 +28,7 @@ from scipy import optimize
 from zhongcao.analyses.mmm.design import baseline_columns, infer_period
 from zhongcao.analyses.mmm.diagnostics import Convergence, check_media, convergence, require_periods
 from zhongcao.analyses.mmm.transforms import Chain, default_chain
+from zhongcao.errors import AnalysisError
 
 LOG2PI = float(np.log(2 * np.pi))
 
@@ -61,17 +62,22 @@ class BayesianMMM:
     walkers, steps, burn:
         Ensemble size (0 = automatic) and sampler steps; the first ``burn`` steps are discarded.
     spend_scale:
-        "max" (as PyMC-Marketing: saturation priors are on spend ÷ its largest value) or "mean".
+        "max" (as PyMC-Marketing: saturation priors are on spend ÷ its largest value), "mean", or
+        "median" (as Meridian: the median of the non-zero values, per head with ``population``).
     restarts:
         Random L-BFGS starts for the posterior mode besides the prior medians (each costs a few
         hundred likelihood batches; 0 for very large panels).
+    time_effects:
+        With geos only: one baseline effect per period shared by every geo (as Meridian's geo model
+        with a knot per period) instead of trend, yearly terms and events. Media effects are then
+        identified only by how geos differ within a period, not by the national time series.
     """
 
     def __init__(self, chain: Chain | Mapping[str, Chain] | None = None, roi_prior: tuple[float, float] | None = None,
                  coef_prior_sd: float = 2.0, base_prior_sd: float = 2.0, noise_prior_sd: float = 1.0,
                  trend_degree: int = 1, yearly_order: int = 2, events: bool = True, walkers: int = 0,
                  steps: int = 1500, burn: int = 700, draws: int = 1000, spend_scale: str = "max",
-                 restarts: int = 3, seed: int = 0) -> None:
+                 restarts: int = 3, time_effects: bool = False, seed: int = 0) -> None:
         self.chain = chain if chain is not None else default_chain()
         self.roi_prior = roi_prior
         self.coef_prior_sd = coef_prior_sd
@@ -86,13 +92,20 @@ class BayesianMMM:
         self.draws = draws
         self.spend_scale = spend_scale
         self.restarts = restarts
+        self.time_effects = time_effects
         self.seed = seed
 
     # --------------------------------------------------------------------------- set-up
     def fit(self, y: np.ndarray, spend: np.ndarray, dates: Sequence[Any], channels: Sequence[str],
             controls: np.ndarray | None = None, control_names: Sequence[str] = (),
-            lift_studies: Sequence[LiftStudy] = (), geos: Sequence[str] | None = None) -> BayesianMMM:
-        """y: (T,) or (G, T); spend: (T, C) or (G, T, C); controls: (T, K) or (G, T, K)."""
+            lift_studies: Sequence[LiftStudy] = (), geos: Sequence[str] | None = None,
+            population: Sequence[float] | None = None) -> BayesianMMM:
+        """y: (T,) or (G, T); spend: (T, C) or (G, T, C); controls: (T, K) or (G, T, K).
+
+        ``population`` (G,): fit KPI and spend per head (as Meridian), so a geo ten times larger
+        spends ten times more for the same per-head effect instead of sitting further up the
+        saturation curve; reported contributions and ROI are back in totals.
+        """
         y = np.asarray(y, float)
         spend = np.asarray(spend, float)
         if y.ndim == 1:
@@ -103,21 +116,39 @@ class BayesianMMM:
         self.dates_ = pd.DatetimeIndex(pd.to_datetime(list(dates)))
         self.period_ = infer_period(self.dates_) if len(self.dates_) > 1 else "week"
         g, t, c = spend.shape
+        pop = np.ones(g) if population is None else np.asarray(population, float).reshape(-1)
+        if pop.shape != (g,) or np.any(~np.isfinite(pop)) or np.any(pop <= 0):
+            raise AnalysisError(f"population needs one positive number per geo ({g}); got {pop.shape[0]}")
+        if self.time_effects and g < 2:
+            raise AnalysisError("time_effects needs geos: with one series a per-period effect absorbs everything")
+        self.population_ = pop
         self.chains_ = [self.chain[ch] if isinstance(self.chain, Mapping) else self.chain for ch in self.channels_]
         self.theta_names_ = [f"{ch}.{n}" for ch, ch_chain in zip(self.channels_, self.chains_, strict=True)
                              for n in ch_chain.names] + ["sigma"]
         require_periods(t, len(self.theta_names_) + c, c, self.period_ if t > 1 else "period")
-        base = baseline_columns(self.dates_, self.period_, self.trend_degree, self.yearly_order, self.events)
-        n_params = len(self.theta_names_) + base.shape[1] + c + (controls.shape[-1] if controls is not None else 0)
+        if self.time_effects:  # one effect per period after the first (the geo intercepts carry the level)
+            base = pd.DataFrame(np.eye(t)[:, 1:], index=self.dates_,
+                                columns=[f"period[{d:%Y-%m-%d}]" for d in self.dates_[1:]])
+        else:
+            base = baseline_columns(self.dates_, self.period_, self.trend_degree, self.yearly_order, self.events)
+        # Per-period effects are estimated across geos, not from the periods, so they do not count here.
+        n_base = 0 if self.time_effects else base.shape[1]
+        n_params = len(self.theta_names_) + n_base + c + (controls.shape[-1] if controls is not None else 0)
         self.collinear_ = check_media(spend.sum(0), self.channels_, n_params, self.period_)
         # Scale: KPI by its mean; each channel's spend by its largest (as PyMC-Marketing, so the
         # saturation priors mean the same thing) or mean value per geo-period.
-        self.y_scale_ = float(y.mean()) or 1.0
-        ref = spend.max((0, 1)) if self.spend_scale == "max" else spend.mean((0, 1))
+        y_head, spend_head = y / pop[:, None], spend / pop[:, None, None]
+        self.y_scale_ = float(y_head.mean()) or 1.0
+        if self.spend_scale == "median":  # Meridian's: the median of the non-zero values per head
+            ref = np.array([np.median(col[col > 0]) if np.any(col > 0) else 1.0
+                            for col in spend_head.reshape(-1, c).T])
+        else:
+            ref = spend_head.max((0, 1)) if self.spend_scale == "max" else spend_head.mean((0, 1))
         self.spend_scale_ = np.where(ref > 0, ref, 1.0)
         self.spend_ = spend
         self.y_ = y
-        xs = spend / self.spend_scale_
+        self._heads = np.repeat(pop, t)  # people behind each row of the stacked (geo, period) data
+        xs = spend_head / self.spend_scale_
         self._x = [xs[..., k] for k in range(c)]  # each (G, T)
         z_parts = [np.kron(np.eye(g), np.ones((t, 1)))]  # one intercept per geo
         z_names = [f"intercept[{name}]" for name in self.geos_]
@@ -133,10 +164,21 @@ class BayesianMMM:
         self._blocks = (g, t, shared, None if controls is None else z_parts[-1])
         self._z = np.hstack(z_parts)
         self.base_names_ = z_names
-        self._ys = (y / self.y_scale_).reshape(-1)
+        self._ys = (y_head / self.y_scale_).reshape(-1)
         self._ztz = self._z.T @ self._z
         self._zty = self._z.T @ self._ys
         self._yty = float(self._ys @ self._ys)
+        # The baseline block's prior precision D does not depend on θ: whiten Zᵀ Z by it once,
+        # D^-1/2 Zᵀ Z D^-1/2 = U Λ Uᵀ, so (ZᵀZ/σ² + D)⁻¹ = Qᵀ diag(1/(1 + Λ/σ²)) Q with Q = Uᵀ D^-1/2
+        # for every σ, and each walker only factorises the media block's Schur complement (C × C).
+        p0 = self._z.shape[1]
+        self._prec_base = np.full(p0, 1.0 / self.base_prior_sd**2)
+        self._prec_base[:g] = 1.0 / (10.0 * self.base_prior_sd) ** 2  # intercepts: nearly flat
+        root = 1.0 / np.sqrt(self._prec_base)
+        lam, vec = np.linalg.eigh(self._ztz * root[:, None] * root[None, :])
+        self._eig = np.maximum(lam, 0.0)
+        self._q = vec.T * root[None, :]
+        self._qzy = self._q @ self._zty
         self._lift = [(self.channels_.index(s.channel), s.roi, s.se) for s in lift_studies
                       if s.channel in self.channels_ and s.se > 0]
         self.lift_studies_ = list(lift_studies)
@@ -165,65 +207,71 @@ class BayesianMMM:
         return lp - 0.5 * (s / self.noise_prior_sd) ** 2 + u[:, i]
 
     def _features(self, v: np.ndarray) -> np.ndarray:
-        """Media columns for each batch member: (B, n, C) in scaled spend units."""
-        out = np.empty((len(v), self._x[0].size, len(self.chains_)))
+        """Media columns for each batch member: (B, C, n) in scaled spend units (rows contiguous)."""
+        out = np.empty((len(v), len(self.chains_), self._x[0].size))
         i = 0
         for k, ch in enumerate(self.chains_):
             m = len(ch.params)
-            out[..., k] = ch.apply(self._x[k], v[:, i : i + m]).reshape(len(v), -1)
+            out[:, k] = ch.apply(self._x[k], v[:, i : i + m]).reshape(len(v), -1)
             i += m
         return out
 
     def _roi_factor(self, f: np.ndarray) -> np.ndarray:
         """ROI_c = factor_c · β_c: KPI (money) per unit of spend, for each batch member (B, C)."""
-        return f.sum(1) * self.y_scale_ / self.spend_.sum((0, 1))
+        return (f @ self._heads) * self.y_scale_ / self.spend_.sum((0, 1))
 
-    def _gaussian(self, v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Posterior precision A, vector b and prior terms of the linear coefficients, batched."""
-        bsz, _, c = f.shape
+    def _beta_prior(self, f: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Prior mean and precision of the channel β, plus lift-study terms (diagonal, vector, constant)."""
+        bsz, c, _ = f.shape
+        factor = self._roi_factor(f)
+        m0 = np.zeros((bsz, c))
+        if self.roi_prior is not None:
+            mu, sd = self.roi_prior
+            safe = np.maximum(factor, 1e-12)
+            m0[:] = mu / safe
+            prec0 = (safe / sd) ** 2
+        else:
+            prec0 = np.full((bsz, c), 1.0 / self.coef_prior_sd**2)
+        diag, vec = np.zeros((bsz, c)), np.zeros((bsz, c))
+        const = np.sum(prec0 * m0**2, 1)
+        for k, roi, se in self._lift:
+            diag[:, k] += (factor[:, k] / se) ** 2
+            vec[:, k] += factor[:, k] * roi / se**2
+            const += (roi / se) ** 2 + np.log(2 * np.pi * se**2)
+        return m0, prec0, diag, vec, const
+
+    def _gaussian(self, v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior precision A and vector b of all linear coefficients (A⁻¹b is their mean), batched."""
+        bsz, c, _ = f.shape
         p0 = self._z.shape[1]
         sigma2 = v[:, -1] ** 2
         a = np.empty((bsz, p0 + c, p0 + c))
         a[:, :p0, :p0] = self._ztz
-        zf = self._zt_f(f)
-        a[:, :p0, p0:] = zf
-        a[:, p0:, :p0] = zf.transpose(0, 2, 1)
-        ft = f.transpose(0, 2, 1)
-        a[:, p0:, p0:] = ft @ f
+        fz = self._ft_z(f)
+        a[:, :p0, p0:] = fz.transpose(0, 2, 1)
+        a[:, p0:, :p0] = fz
+        a[:, p0:, p0:] = f @ f.transpose(0, 2, 1)
         a /= sigma2[:, None, None]
         b = np.empty((bsz, p0 + c))
         b[:, :p0] = self._zty
-        b[:, p0:] = ft @ self._ys
+        b[:, p0:] = f @ self._ys
         b /= sigma2[:, None]
-        m0 = np.zeros((bsz, p0 + c))
-        prec0 = np.full((bsz, p0 + c), 1.0 / self.base_prior_sd**2)
-        prec0[:, 0 : len(self.geos_)] = 1.0 / (10.0 * self.base_prior_sd) ** 2  # intercepts: nearly flat
-        factor = self._roi_factor(f)
-        if self.roi_prior is not None:
-            mu, sd = self.roi_prior
-            safe = np.maximum(factor, 1e-12)
-            m0[:, p0:] = mu / safe
-            prec0[:, p0:] = (safe / sd) ** 2
-        else:
-            prec0[:, p0:] = 1.0 / self.coef_prior_sd**2
-        a[:, np.arange(p0 + c), np.arange(p0 + c)] += prec0
-        b += prec0 * m0
-        const = np.sum(prec0 * m0**2, 1)
-        for k, roi, se in self._lift:
-            a[:, p0 + k, p0 + k] += (factor[:, k] / se) ** 2
-            b[:, p0 + k] += factor[:, k] * roi / se**2
-            const += (roi / se) ** 2 + np.log(2 * np.pi * se**2)
-        return a, b, prec0, const, sigma2
+        m0, prec0, diag, vec, _ = self._beta_prior(f)
+        idx = np.arange(p0 + c)
+        a[:, idx[:p0], idx[:p0]] += self._prec_base
+        a[:, idx[p0:], idx[p0:]] += prec0 + diag
+        b[:, p0:] += prec0 * m0 + vec
+        return a, b
 
-    def _zt_f(self, f: np.ndarray) -> np.ndarray:
-        """Zᵀf for a batch (B, n, C) → (B, p, C), from Z's blocks: geo intercepts, shared columns, controls."""
+    def _ft_z(self, f: np.ndarray) -> np.ndarray:
+        """fᵀZ for a batch (B, C, n) → (B, C, p), from Z's blocks: geo intercepts, shared columns, controls."""
         g, t, shared, ctrl = self._blocks
-        bsz, _, c = f.shape
-        fb = f.reshape(bsz, g, t, c)
-        parts = [fb.sum(2), shared.T @ fb.sum(1)]
+        bsz, c, _ = f.shape
+        fb = f.reshape(bsz, c, g, t)
+        parts = [fb.sum(3), fb.sum(2) @ shared]
         if ctrl is not None:
-            parts.append(ctrl.T @ f)
-        return np.concatenate(parts, axis=1)
+            parts.append(f @ ctrl)
+        return np.concatenate(parts, axis=2)
 
     def _log_post(self, u: np.ndarray) -> np.ndarray:
         u = np.atleast_2d(u)
@@ -234,22 +282,35 @@ class BayesianMMM:
         u_ok = u[ok]
         v = self._natural(u_ok)
         f = self._features(v)
-        a, b, prec0, const, sigma2 = self._gaussian(v, f)
+        sigma2 = v[:, -1] ** 2
+        # Baseline block through the eigenbasis (fit): h = diag of its inverse, per walker.
+        h = 1.0 / (1.0 + self._eig[None, :] / sigma2[:, None])
+        fzq = self._ft_z(f) @ self._q.T  # (B, C, p0): fᵀZ in the eigenbasis
+        hq = fzq * h[:, None, :]
+        m0, prec0, diag, vec, const = self._beta_prior(f)
+        s2 = sigma2[:, None, None]
+        schur = f @ f.transpose(0, 2, 1) / s2 - hq @ fzq.transpose(0, 2, 1) / s2**2  # media block given the baseline
+        c = f.shape[1]
+        schur[:, np.arange(c), np.arange(c)] += prec0 + diag
+        r = (f @ self._ys - (hq @ self._qzy) / sigma2[:, None]) / sigma2[:, None]
+        r += prec0 * m0 + vec
+        quad_base = (h * self._qzy**2).sum(1) / sigma2**2
         n = len(self._ys)
-        finite = np.isfinite(a).all((1, 2)) & np.isfinite(b).all(1)
-        a[~finite] = np.eye(a.shape[1])
-        b[~finite] = 0.0
+        finite = np.isfinite(schur).all((1, 2)) & np.isfinite(r).all(1)
+        schur[~finite] = np.eye(c)
+        r[~finite] = 0.0
         try:
-            chol = np.linalg.cholesky(a)
+            chol = np.linalg.cholesky(schur)
         except np.linalg.LinAlgError:
             if len(u) == 1:
                 return out
             out[ok] = np.concatenate([self._log_post(row[None]) for row in u_ok])
             return out
-        logdet = 2 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(1)
-        w = np.linalg.solve(chol, b[..., None])[..., 0]  # L w = b  =>  bᵀA⁻¹b = |w|²
+        logdet = np.log1p(self._eig[None, :] / sigma2[:, None]).sum(1) + 2 * np.log(
+            np.diagonal(chol, axis1=1, axis2=2)).sum(1)  # log|A| − Σ log D
+        w = np.linalg.solve(chol, r[..., None])[..., 0]  # L w = r  =>  rᵀS⁻¹r = |w|²
         ll = (-0.5 * n * (LOG2PI + np.log(sigma2)) - 0.5 * self._yty / sigma2 + 0.5 * np.log(prec0).sum(1)
-              - 0.5 * logdet + 0.5 * (w**2).sum(1) - 0.5 * const)
+              - 0.5 * logdet + 0.5 * (quad_base + (w**2).sum(1)) - 0.5 * const)
         res = np.where(finite, ll + self._log_prior(u_ok), -np.inf)
         out[ok] = np.where(np.isfinite(res), res, -np.inf)
         return out
@@ -321,7 +382,7 @@ class BayesianMMM:
         for s in range(0, len(v), batch):
             vb = v[s : s + batch]
             f = self._features(vb)
-            a, b, *_ = self._gaussian(vb, f)
+            a, b = self._gaussian(vb, f)
             chol = np.linalg.cholesky(a)
             mean = np.linalg.solve(a, b[..., None])[..., 0]
             draw = np.empty_like(mean)
@@ -346,10 +407,10 @@ class BayesianMMM:
         """KPI (original units) per draw and period from channel k's spend (G, T): (B, G, T)."""
         i = sum(len(ch.params) for ch in self.chains_[:k])
         m = len(self.chains_[k].params)
-        x = spend / self.spend_scale_[k]
-        feat = self.chains_[k].apply(x, theta[:, i : i + m])
+        heads = self.population_[:, None]
+        feat = self.chains_[k].apply(spend / heads / self.spend_scale_[k], theta[:, i : i + m])
         p0 = self._z.shape[1]
-        return beta[:, p0 + k].reshape(-1, 1, 1) * feat * self.y_scale_
+        return beta[:, p0 + k].reshape(-1, 1, 1) * feat * (heads * self.y_scale_)
 
     def contribution_draws(self) -> np.ndarray:
         """Per draw, channel and period, the KPI each channel added (summed over geos): (walkers, draws, C, T)."""
@@ -389,7 +450,7 @@ class BayesianMMM:
         p0 = self._z.shape[1]
         g, t = self.y_.shape
         base = beta[:, :p0] @ self._z.T * self.y_scale_
-        return base.reshape(-1, g, t).sum(1)
+        return (base.reshape(-1, g, t) * self.population_[:, None]).sum(1)
 
     def summary(self, level: float = 0.9) -> pd.DataFrame:
         """Per channel: spend, contribution, ROI, mROI, carry-over share, media parameters — mean and interval."""

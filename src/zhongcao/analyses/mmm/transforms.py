@@ -54,10 +54,17 @@ def convolve(x: Array, weights: Array, batched: bool = False) -> Array:
     x = np.asarray(x, float)
     weights = np.asarray(weights, float)
     b, l_max = weights.shape
-    xb = x if batched else x[None, ...]
+    n_lag = min(l_max, x.shape[-1])
+    if not batched:  # one series for every batch member: lagged copies once, then one matrix product
+        lagged = np.zeros((n_lag, *x.shape))
+        lagged[0] = x
+        for lag in range(1, n_lag):
+            lagged[lag, ..., lag:] = x[..., :-lag]
+        return (weights[:, :n_lag] @ lagged.reshape(n_lag, -1)).reshape(b, *x.shape)
+    xb = x
     shape = (b,) + (1,) * (xb.ndim - 1)
     out = weights[:, 0].reshape(shape) * xb
-    for lag in range(1, min(l_max, x.shape[-1])):
+    for lag in range(1, n_lag):
         out[..., lag:] += weights[:, lag].reshape(shape) * xb[..., :-lag]
     return out
 
