@@ -127,3 +127,34 @@ def test_orders_without_any_touch_raise_a_clear_error(tmp_path: Path) -> None:
     pipeline.ingest(folder, tmp_path / "ws")
     with pytest.raises(InsufficientDataError, match="no won lead or order has a touch"):
         AttributionAnalysis(bootstrap_draws=20).fit(Workspace(tmp_path / "ws"))
+
+
+def test_each_lookback_keeps_the_tail_of_the_path_with_chinese_channel_names(tmp_path: Path) -> None:
+    """A shorter lookback's path is the tail of the 60-day one, cut by characters: names of any length."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", folder)
+    order_at = datetime(2025, 3, 1, 12, 0, 0)
+    ages = {"小红书信息流": 40, "kol": 20, "搜索": 10, "品牌专区🔍": 1}  # days before the order
+    rows = [("u1", (order_at - timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S"), ch, "view", "")
+            for ch, d in ages.items()]
+    # u2: 25 touches in the last 5 days (truncated to 20 in every lookback), one 50 days back.
+    rows += [("u2", (order_at - timedelta(hours=4 * i + 1)).strftime("%Y-%m-%d %H:%M:%S"),
+              "信息流" if i % 2 else "kol", "view", "") for i in range(25)]
+    rows.append(("u2", (order_at - timedelta(days=50)).strftime("%Y-%m-%d %H:%M:%S"), "搜索", "view", ""))
+    pd.DataFrame(rows, columns=["user_id", "ts", "channel", "action", "note_id"]).to_csv(
+        folder / "exposures.csv", index=False)
+    pd.DataFrame({"order_id": ["o1", "o2"], "user_id": ["u1", "u2"], "ordered_at": [str(order_at)] * 2,
+                  "platform": ["tmall", "jd"], "amount": ["10", "20"]}).to_csv(folder / "orders.csv", index=False)
+    (folder / "leads.csv").write_text("lead_id,user_id,created_at,channel,note_id,status\n", encoding="utf-8")
+    pipeline.ingest(folder, tmp_path / "ws", marts=("attribution_journeys",))
+    j = Workspace(tmp_path / "ws").mart("attribution_journeys").to_pandas().set_index(
+        ["conversion_type", "lookback_days"])
+    u1 = j.loc["order_tmall"]
+    assert u1.loc[60, "path"] == "小红书信息流 > kol > 搜索 > 品牌专区🔍"
+    assert u1.loc[30, "path"] == "kol > 搜索 > 品牌专区🔍"
+    assert u1.loc[15, "path"] == "搜索 > 品牌专区🔍"
+    assert u1.loc[7, "path"] == "品牌专区🔍"
+    u2 = j.loc["order_jd"]
+    last20 = " > ".join("信息流" if i % 2 else "kol" for i in reversed(range(20)))
+    assert set(u2["path"]) == {last20}
+    assert u2.loc[60, "touches"] == 26 and u2.loc[7, "touches"] == 25 and set(u2["truncated"]) == {1}

@@ -1,36 +1,19 @@
 -- mart: attribution_journeys
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × path (the channels of the last 20 touches before the conversion, oldest first, joined by ' > '; longer journeys are truncated to their last 20 touches and counted in `truncated`) × converted flag
 -- description: Journeys for multi-touch attribution. Conversions are won leads ('lead') and orders per platform ('order_<platform>'); each gets the buyer's touches within the lookback (ts <= conversion time; ties ordered by channel, action, note). Users with touches and no conversion of any type give one non-converting path each (conversion_type 'none': touches within the lookback before their last touch). A conversion with no touch has path ''.
--- How: buyers' touches come ranked from int_conversion_touches (newest first over the longest lookback, 60 days); non-buyers' are ranked the same way here. A shorter lookback keeps a prefix of that order, so its path is the first min(20, touches within it) ranks; one ranking serves all four lookbacks.
-WITH conv AS (
-    SELECT * FROM int_conversions
-), lb AS (
+-- How: every journey's touches come ranked from int_journey_touches (newest first over the longest lookback, 60 days). A shorter lookback keeps a prefix of that order, so one ranking serves all four: the 60-day path (its last 20 channels, oldest first) is built once per journey, and a shorter lookback's path is its tail, as many characters as that lookback's last min(20, touches) channels and separators take.
+WITH lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60
-), quiet AS (
-    SELECT l.user_id, l.last_ts
-    FROM (SELECT user_id, MAX(ts) AS last_ts FROM stg_exposures GROUP BY user_id) l
-    WHERE NOT EXISTS (SELECT 1 FROM conv c WHERE c.user_id = l.user_id)
-), quiet_touched AS (
-    SELECT 'none' AS conversion_type, q.user_id AS conv_id, e.channel, e.action, COALESCE(e.note_id, '') AS note_key,
-           e.ts, date_diff('second', e.ts, q.last_ts) AS age_s
-    FROM quiet q
-    JOIN stg_exposures e
-      ON e.user_id = q.user_id
-     AND e.ts >= q.last_ts - INTERVAL '60' DAY
-), ranked AS (
-    SELECT conversion_type, conv_id, channel, age_s, rn_desc FROM int_conversion_touches
-    UNION ALL
-    -- non-buyers ranked by the same rule as int_conversion_touches
-    SELECT t.conversion_type, t.conv_id, t.channel, t.age_s,
-           ROW_NUMBER() OVER (PARTITION BY t.conversion_type, t.conv_id
-                              ORDER BY t.ts DESC, t.channel DESC, t.action DESC, t.note_key DESC) AS rn_desc
-    FROM quiet_touched t
 ), pivoted AS (
-    SELECT conversion_type, conv_id,
+    SELECT conversion_type, conv_id, MAX(revenue) AS revenue,
            SUM(CASE WHEN age_s <= 7 * 86400 THEN 1 ELSE 0 END) AS n7,
            SUM(CASE WHEN age_s <= 15 * 86400 THEN 1 ELSE 0 END) AS n15,
            SUM(CASE WHEN age_s <= 30 * 86400 THEN 1 ELSE 0 END) AS n30,
            COUNT(*) AS n60,
+           -- characters of each lookback's path plus one leading ' > ' (channel names may be any length)
+           SUM(CASE WHEN age_s <= 7 * 86400 AND rn_desc <= 20 THEN LENGTH(channel) + 3 ELSE 0 END) AS len7,
+           SUM(CASE WHEN age_s <= 15 * 86400 AND rn_desc <= 20 THEN LENGTH(channel) + 3 ELSE 0 END) AS len15,
+           SUM(CASE WHEN age_s <= 30 * 86400 AND rn_desc <= 20 THEN LENGTH(channel) + 3 ELSE 0 END) AS len30,
            MAX(CASE WHEN rn_desc = 20 THEN channel END) AS c20,
            MAX(CASE WHEN rn_desc = 19 THEN channel END) AS c19,
            MAX(CASE WHEN rn_desc = 18 THEN channel END) AS c18,
@@ -51,50 +34,56 @@ WITH conv AS (
            MAX(CASE WHEN rn_desc = 3 THEN channel END) AS c3,
            MAX(CASE WHEN rn_desc = 2 THEN channel END) AS c2,
            MAX(CASE WHEN rn_desc = 1 THEN channel END) AS c1
-    FROM ranked
+    FROM int_journey_touches
     GROUP BY conversion_type, conv_id
-), per_lookback AS (
-    SELECT p.*, lb.lookback_days,
-           CASE lb.lookback_days WHEN 7 THEN p.n7 WHEN 15 THEN p.n15 WHEN 30 THEN p.n30 ELSE p.n60 END AS n
-    FROM pivoted p
-    CROSS JOIN lb
 ), paths AS (
-    SELECT conversion_type, conv_id, lookback_days, n AS touches,
+    SELECT conversion_type, conv_id, revenue, n7, n15, n30, n60, len7, len15, len30,
            SUBSTRING(
-                  CASE WHEN n >= 20 THEN CONCAT(' > ', c20) ELSE '' END
-               || CASE WHEN n >= 19 THEN CONCAT(' > ', c19) ELSE '' END
-               || CASE WHEN n >= 18 THEN CONCAT(' > ', c18) ELSE '' END
-               || CASE WHEN n >= 17 THEN CONCAT(' > ', c17) ELSE '' END
-               || CASE WHEN n >= 16 THEN CONCAT(' > ', c16) ELSE '' END
-               || CASE WHEN n >= 15 THEN CONCAT(' > ', c15) ELSE '' END
-               || CASE WHEN n >= 14 THEN CONCAT(' > ', c14) ELSE '' END
-               || CASE WHEN n >= 13 THEN CONCAT(' > ', c13) ELSE '' END
-               || CASE WHEN n >= 12 THEN CONCAT(' > ', c12) ELSE '' END
-               || CASE WHEN n >= 11 THEN CONCAT(' > ', c11) ELSE '' END
-               || CASE WHEN n >= 10 THEN CONCAT(' > ', c10) ELSE '' END
-               || CASE WHEN n >= 9 THEN CONCAT(' > ', c9) ELSE '' END
-               || CASE WHEN n >= 8 THEN CONCAT(' > ', c8) ELSE '' END
-               || CASE WHEN n >= 7 THEN CONCAT(' > ', c7) ELSE '' END
-               || CASE WHEN n >= 6 THEN CONCAT(' > ', c6) ELSE '' END
-               || CASE WHEN n >= 5 THEN CONCAT(' > ', c5) ELSE '' END
-               || CASE WHEN n >= 4 THEN CONCAT(' > ', c4) ELSE '' END
-               || CASE WHEN n >= 3 THEN CONCAT(' > ', c3) ELSE '' END
-               || CASE WHEN n >= 2 THEN CONCAT(' > ', c2) ELSE '' END
-               || CASE WHEN n >= 1 THEN CONCAT(' > ', c1) ELSE '' END,
-               4) AS path
-    FROM per_lookback
-    WHERE n > 0
-), journeys AS (
-    SELECT c.conversion_type, lb.lookback_days, COALESCE(p.path, '') AS path, TRUE AS converted,
-           c.revenue, COALESCE(p.touches, 0) AS touches
-    FROM conv c
+                  CASE WHEN n60 >= 20 THEN CONCAT(' > ', c20) ELSE '' END
+               || CASE WHEN n60 >= 19 THEN CONCAT(' > ', c19) ELSE '' END
+               || CASE WHEN n60 >= 18 THEN CONCAT(' > ', c18) ELSE '' END
+               || CASE WHEN n60 >= 17 THEN CONCAT(' > ', c17) ELSE '' END
+               || CASE WHEN n60 >= 16 THEN CONCAT(' > ', c16) ELSE '' END
+               || CASE WHEN n60 >= 15 THEN CONCAT(' > ', c15) ELSE '' END
+               || CASE WHEN n60 >= 14 THEN CONCAT(' > ', c14) ELSE '' END
+               || CASE WHEN n60 >= 13 THEN CONCAT(' > ', c13) ELSE '' END
+               || CASE WHEN n60 >= 12 THEN CONCAT(' > ', c12) ELSE '' END
+               || CASE WHEN n60 >= 11 THEN CONCAT(' > ', c11) ELSE '' END
+               || CASE WHEN n60 >= 10 THEN CONCAT(' > ', c10) ELSE '' END
+               || CASE WHEN n60 >= 9 THEN CONCAT(' > ', c9) ELSE '' END
+               || CASE WHEN n60 >= 8 THEN CONCAT(' > ', c8) ELSE '' END
+               || CASE WHEN n60 >= 7 THEN CONCAT(' > ', c7) ELSE '' END
+               || CASE WHEN n60 >= 6 THEN CONCAT(' > ', c6) ELSE '' END
+               || CASE WHEN n60 >= 5 THEN CONCAT(' > ', c5) ELSE '' END
+               || CASE WHEN n60 >= 4 THEN CONCAT(' > ', c4) ELSE '' END
+               || CASE WHEN n60 >= 3 THEN CONCAT(' > ', c3) ELSE '' END
+               || CASE WHEN n60 >= 2 THEN CONCAT(' > ', c2) ELSE '' END
+               || CASE WHEN n60 >= 1 THEN CONCAT(' > ', c1) ELSE '' END,
+               4) AS path60  -- not CONCAT_WS: SQLGlot turns its NULLs into '' for Spark
+    FROM pivoted
+), per_lookback AS (
+    SELECT p.conversion_type, p.revenue, lb.lookback_days,
+           CASE lb.lookback_days WHEN 7 THEN p.n7 WHEN 15 THEN p.n15 WHEN 30 THEN p.n30 ELSE p.n60 END AS touches,
+           CASE lb.lookback_days
+                WHEN 7 THEN RIGHT(p.path60, CAST(GREATEST(p.len7 - 3, 0) AS BIGINT))
+                WHEN 15 THEN RIGHT(p.path60, CAST(GREATEST(p.len15 - 3, 0) AS BIGINT))
+                WHEN 30 THEN RIGHT(p.path60, CAST(GREATEST(p.len30 - 3, 0) AS BIGINT))
+                ELSE p.path60 END AS path
+    FROM paths p
     CROSS JOIN lb
-    LEFT JOIN paths p
-      ON p.conversion_type = c.conversion_type AND p.conv_id = c.conv_id AND p.lookback_days = lb.lookback_days
+), journeys AS (
+    -- a conversion with no touch within a lookback has path ''; a non-converting user's last touch
+    -- is within every lookback, so their rows always have one
+    SELECT conversion_type, lookback_days, CASE WHEN touches > 0 THEN path ELSE '' END AS path,
+           conversion_type <> 'none' AS converted, revenue, touches
+    FROM per_lookback
+    WHERE touches > 0 OR conversion_type <> 'none'
     UNION ALL
-    SELECT conversion_type, lookback_days, path, FALSE AS converted, CAST(0 AS DOUBLE) AS revenue, touches
-    FROM paths
-    WHERE conversion_type = 'none'
+    -- conversions without a single touch in 60 days
+    SELECT c.conversion_type, lb.lookback_days, '' AS path, TRUE AS converted, c.revenue, 0 AS touches
+    FROM int_conversions c
+    CROSS JOIN lb
+    WHERE NOT EXISTS (SELECT 1 FROM paths p WHERE p.conversion_type = c.conversion_type AND p.conv_id = c.conv_id)
 )
 SELECT conversion_type, lookback_days, path, converted,
        COUNT(*) AS journeys,

@@ -7,9 +7,9 @@ WITH lb AS (
     SELECT r.conversion_type, r.conv_id, r.revenue, lb.lookback_days, r.channel, r.note_key, r.rn_desc,
            CAST(r.age_s AS DOUBLE) / 86400.0 AS age_days,
            COUNT(*) OVER (PARTITION BY r.conversion_type, r.conv_id, lb.lookback_days) AS n
-    FROM int_conversion_touches r
+    FROM int_journey_touches r
     JOIN lb ON r.age_s <= lb.lookback_days * 86400
-    WHERE r.rn_desc <= 20
+    WHERE r.rn_desc <= 20 AND r.conversion_type <> 'none'
 ), weighted AS (
     SELECT conversion_type, conv_id, revenue, lookback_days, channel, note_key,
            CAST(CASE WHEN rn_desc = n THEN 1 ELSE 0 END AS DOUBLE) AS w_first,
