@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from zhongcao import pipeline
@@ -164,3 +165,21 @@ def test_marts_not_built_at_load_are_built_on_first_use(tiny_dir: Path, tmp_path
     assert not workspace._has_mart("channel_daily")
     assert workspace.mart("channel_daily").num_rows > 0
     assert workspace._has_mart("channel_daily")
+
+
+def test_marts_built_together_equal_marts_built_one_by_one(tiny_dir: Path, tmp_path: Path) -> None:
+    """Marts built together read shared intermediates from temporary tables; alone, from the views."""
+    from zhongcao.engine.sql import marts
+
+    together, alone = Workspace(tmp_path / "together"), Workspace(tmp_path / "alone")
+    pipeline.ingest(tiny_dir, together.path)
+    pipeline.ingest(tiny_dir, alone.path, marts=())
+    for name in marts():
+        a, b = together.mart(name).to_pandas(), alone.mart(name).to_pandas()
+        key = list(a.columns)
+        pd.testing.assert_frame_equal(a.sort_values(key, key=lambda s: s.astype(str)).reset_index(drop=True),
+                                      b.sort_values(key, key=lambda s: s.astype(str)).reset_index(drop=True),
+                                      obj=name)
+    assert together.mart("attribution_journeys").num_rows and together.mart("attribution_touch_credit").num_rows
+    with together.connect() as con:  # nothing temporary was left behind in the file
+        assert not con.execute("SELECT * FROM duckdb_tables() WHERE temporary").fetchall()

@@ -81,6 +81,14 @@ class Mart:
             direct |= set(intermediates()[name].reads)
         return tuple(sorted(direct))
 
+    @property
+    def uses(self) -> frozenset[str]:
+        """Intermediate views the model reads, directly or through other intermediate views."""
+        found: set[str] = set()
+        for name in re.findall(r"\bint_(\w+)", self.sql):
+            found |= {name, *intermediates()[name].uses}
+        return frozenset(found)
+
 
 _HEADER = re.compile(r"^--\s*(mart|intermediate|grain|description):\s*(.+)$", re.MULTILINE)
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -480,11 +481,24 @@ def build_models(con: duckdb.DuckDBPyConnection, names: Collection[str] | None =
         con.execute(f"CREATE OR REPLACE VIEW {staging_name(table)} AS {staging_sql(table, extra_columns(con, table))}")
     for view in intermediates().values():
         con.execute(f"CREATE OR REPLACE VIEW {intermediate_name(view.name)} AS {view.sql}")
-    for mart in marts().values():
-        if names is None or mart.name in names:
-            con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")
-        else:
-            con.execute(f"DROP TABLE IF EXISTS {mart_name(mart.name)}")
+    building = [m for m in marts().values() if names is None or m.name in names]
+    readers = Counter(name for mart in building for name in mart.uses)
+    # An intermediate that several of these marts read is computed once: a temporary table of the
+    # same name shadows the view on this connection while they are built (int_journey_touches,
+    # read by the journeys and touch-credit marts, is a join and a window over every touch).
+    # Marts built later, on first use, read the view.
+    shared = [intermediate_name(v) for v in intermediates() if readers[v] > 1]
+    try:
+        for name in shared:  # in dependency order, so one can read another's table
+            con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}")
+        for mart in marts().values():
+            if mart in building:
+                con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")
+            else:
+                con.execute(f"DROP TABLE IF EXISTS {mart_name(mart.name)}")
+    finally:
+        for name in reversed(shared):
+            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def describe_marts() -> list[dict[str, Any]]:
