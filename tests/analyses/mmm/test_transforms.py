@@ -73,5 +73,18 @@ def test_fast_prior_densities_match_scipy() -> None:
 
     v = np.array([0.05, 0.3, 0.9])
     for dist in (stats.beta(1, 3), stats.beta(2.5, 1.5), stats.gamma(3, scale=1.0), stats.gamma(2, scale=1.5),
-                 stats.lognorm(1.0, scale=1.5), stats.lognorm(0.4, scale=1.0), stats.norm(0, 1)):
+                 stats.lognorm(1.0, scale=1.5), stats.lognorm(0.4, scale=1.0), stats.norm(0, 1),
+                 stats.uniform(0, 1), stats.truncnorm((0.1 - 0.8) / 0.8, (10 - 0.8) / 0.8, loc=0.8, scale=0.8)):
         np.testing.assert_allclose(_logpdf(dist, v), dist.logpdf(v), rtol=1e-10)
+
+
+def test_hill_with_a_fixed_slope_samples_only_the_half_point() -> None:
+    from zhongcao.analyses.mmm.transforms import meridian_chain
+
+    x = np.array([0.0, 0.5, 1.0, 3.0])
+    fixed = HillSaturation(fixed_shape=1.0)
+    assert [p.name for p in fixed.params] == ["half"]
+    np.testing.assert_allclose(fixed.apply(x, np.array([[1.5]]), False)[0], x / (x + 1.5))
+    np.testing.assert_allclose(HillSaturation(fixed_shape=2.0).apply(x, np.array([[1.5]]), False)[0],
+                               x**2 / (x**2 + 1.5**2))
+    assert meridian_chain().names == ("adstock.alpha", "saturation.half")
