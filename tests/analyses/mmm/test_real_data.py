@@ -64,3 +64,15 @@ def test_meridian_roi_inside_googles_90pct_interval() -> None:
     s = model.summary().set_index("channel")
     for ch in channels:
         assert ref.loc[ch, "ci_lo"] <= s.loc[ch, "roi"] <= ref.loc[ch, "ci_hi"], (ch, s.loc[ch, "roi"], ref.loc[ch])
+
+
+@pytest.mark.slow
+def test_meridian_geo_fit_with_meridians_specification_puts_roi_inside_googles_90pct_interval() -> None:
+    from tests.analyses.mmm.meridian import meridian_geo_fit
+
+    ref = pd.read_csv(shared_data("meridian", "reference_results", "roi_by_channel_ci90.csv")).set_index("channel")
+    model = meridian_geo_fit()
+    assert model.convergence_.max_rhat < 1.1 and model.convergence_.min_ess > 100
+    s = model.summary().set_index("channel")
+    for ch in s.index:
+        assert ref.loc[ch, "ci_lo"] <= s.loc[ch, "roi"] <= ref.loc[ch, "ci_hi"], (ch, s.loc[ch, "roi"], ref.loc[ch])
