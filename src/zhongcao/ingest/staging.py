@@ -281,40 +281,28 @@ class _BatchProblems:
 
 
 class _ReferenceCounts:
-    """Rows per referenced value across batches; checked against the target table once, at the end.
+    """Rows whose reference points nowhere, counted batch by batch.
 
-    (``is_in`` hashes its value set on every call: per batch against a million users it cost more
-    than reading the file.) Counts are compacted whenever they grow past a few million values.
+    Each batch's distinct values are checked with :func:`_missing` (the target column scanned
+    against them, nothing large hashed), and only a batch with a missing value has its rows
+    counted. Examples are the first missing values met, in file order.
     """
 
     def __init__(self, targets: pa.Array | pa.ChunkedArray) -> None:
         self.targets = targets
-        self.parts: list[pa.Table] = []
-        self.size = 0
+        self.count = 0
+        self.examples: list[object] = []
 
     def add(self, values: pa.ChunkedArray) -> None:
-        vc = pc.value_counts(values.drop_null())
-        self.parts.append(pa.table({"value": vc.field("values"), "n": vc.field("counts")}))
-        self.size += len(vc)
-        if self.size > max(4_000_000, 2 * len(self.targets)):
-            self._compact()
-
-    def _compact(self) -> None:
-        if len(self.parts) > 1:
-            merged = pa.concat_tables(self.parts).group_by("value", use_threads=False).aggregate([("n", "sum")])
-            self.parts = [merged.rename_columns(["value", "n"])]
-            self.size = merged.num_rows
+        missing = _missing(pc.unique(values.drop_null()), self.targets)
+        if not len(missing):
+            return
+        self.count += pc.sum(pc.is_in(values, value_set=missing)).as_py() or 0
+        seen = set(self.examples)
+        self.examples += [v for v in missing.to_pylist() if v not in seen][: REFERENCE_EXAMPLES - len(self.examples)]
 
     def broken(self) -> tuple[int, list[object]]:
-        self._compact()
-        if not self.parts:
-            return 0, []
-        table = self.parts[0]
-        missing = _missing(table.column("value").combine_chunks(), self.targets)
-        if not len(missing):
-            return 0, []
-        count = pc.sum(table.column("n").filter(pc.is_in(table.column("value"), value_set=missing))).as_py() or 0
-        return count, missing.slice(0, REFERENCE_EXAMPLES).to_pylist()
+        return self.count, self.examples
 
 
 def _unchanged(raw: RawFile, checked: Validated) -> bool:
