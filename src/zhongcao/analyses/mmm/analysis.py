@@ -91,9 +91,12 @@ class MmmAnalysis(Analysis):
                             roi_prior=self.roi_prior if self.kpi == "gmv" else None, spend_scale="mean",
                             steps=self.steps, burn=self.steps // 2, draws=800, seed=self.seed)
         lifts = [LiftStudy(ch, float(r), float(se)) for ch, (r, se) in (self.lift_studies or {}).items()]
+        steps, step_names = change_steps(source, spend.index, 7 if self.period == "week" else 1)
+        self.controls_ = step_names
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model.fit(kpi.to_numpy(float), spend.to_numpy(float), spend.index, channels, lift_studies=lifts)
+            model.fit(kpi.to_numpy(float), spend.to_numpy(float), spend.index, channels, lift_studies=lifts,
+                      controls=steps, control_names=step_names)
         self.warnings_ = [str(w.message) for w in caught]
         self._model = model
         self.collinear_ = [{"a": a, "b": b, "correlation": c} for a, b, c in model.collinear_]
@@ -161,6 +164,25 @@ def weekly_inputs(source: MartSource, kpi: str, platform: str, period: str) -> t
         spend.index = y.index = days[:full:7]
     spend.columns = [str(c) for c in spend.columns]
     return spend, y
+
+
+def change_steps(source: MartSource, periods: pd.DatetimeIndex, days: int) -> tuple[np.ndarray | None, list[str]]:
+    """A step control per content-strategy change declared in brand.toml (0 before its date, 1 after).
+
+    A declared change (a new content strategy, brand-wide or in some regions) moves sales from its
+    date on for reasons other than spend; without a control the model would credit the step to
+    whichever channels happened to spend more afterwards. A period holding the date gets the
+    share of its days on or after it; changes outside the data have no column.
+    """
+    cols, names = [], []
+    for change in source.brand.changes:
+        date = pd.Timestamp(str(change["date"]))
+        after = ((periods + pd.Timedelta(days=days) - date) / pd.Timedelta(days=days)).to_numpy(float).clip(0.0, 1.0)
+        if 0 < after.sum() < len(after):
+            regions = change.get("regions")
+            names.append(f"change {date.date()}" + (f" ({', '.join(map(str, regions))})" if regions else ""))
+            cols.append(after)
+    return (np.stack(cols, axis=1) if cols else None), names
 
 
 def _repeat_value_per_gmv(source: MartSource, horizon: int) -> tuple[float, dict[str, float]]:
