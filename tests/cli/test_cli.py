@@ -54,3 +54,11 @@ def test_unknown_language_is_refused_before_any_work(tiny_dir: Path, tmp_path: P
     assert result.exit_code == 2
     assert "fr" in result.output and "zh" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_ingest_shows_the_warnings_it_loaded_despite(tiny_dir: Path, tmp_path: Path) -> None:
+    with (tiny_dir / "orders.csv").open("a", encoding="utf-8") as f:
+        f.write("o-ghost,ghost,2025-01-02 10:00:00,jd,,,1,10.00,北京\n")
+    result = runner.invoke(app, ["ingest", str(tiny_dir), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output and "ghost" in result.output and "point nowhere" in result.output

@@ -24,7 +24,7 @@ from zhongcao import pipeline
 from zhongcao.analyses import REGISTRY
 from zhongcao.contract import TABLES
 from zhongcao.engine import Workspace, describe_marts
-from zhongcao.errors import ValidationError, ZhongcaoError
+from zhongcao.errors import Problem, ValidationError, ZhongcaoError
 from zhongcao.simulate import WORLDS
 from zhongcao.simulate import simulate as simulate_world
 
@@ -108,6 +108,15 @@ def ingest(
         console.print(f"already ingested, skipped: {', '.join(summary.skipped_files)}")
     if summary.rejected:
         console.print(f"[yellow]{summary.rejected} row(s) quarantined in rejected_rows[/]")
+    print_warnings(summary.warnings)
+
+
+def print_warnings(warnings: list[Problem], limit: int = 20) -> None:
+    """Warnings the input was loaded despite; a load with warnings still succeeds."""
+    for p in warnings[:limit]:
+        console.print(f"  [yellow]warning[/] {p}")
+    if len(warnings) > limit:
+        console.print(f"  … and {len(warnings) - limit} more warnings")
 
 
 @app.command("import")
@@ -162,6 +171,7 @@ def run(
     with user_errors(), progress_bar("run") as update:
         result = pipeline.run(input_dir, out, lang=lang, quarantine=quarantine,
                               progress=lambda step: update(step, 0.5))
+    print_warnings(result.load.warnings)
     print_findings(result.document, lang, top=5)
     console.print(f"findings: {result.findings_path}\nreport:   {result.report_path}")
 

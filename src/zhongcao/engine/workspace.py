@@ -44,7 +44,7 @@ from zhongcao.engine.sql import (
     staging_name,
     staging_sql,
 )
-from zhongcao.errors import DuplicateKeyError, WorkspaceError
+from zhongcao.errors import DuplicateKeyError, Problem, WorkspaceError
 
 if TYPE_CHECKING:
     from zhongcao.ingest import SpooledTable, StagedInput
@@ -64,6 +64,9 @@ class LoadSummary:
     loaded: dict[str, int] = field(default_factory=dict)  # table -> rows appended
     skipped_files: list[str] = field(default_factory=list)  # already ingested (same content hash)
     rejected: int = 0
+    # Problems the input was loaded despite (a reference pointing nowhere, an unknown province, a
+    # dropped column): the caller shows them, since nothing else will.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -107,6 +110,7 @@ class Workspace:
             con = self._open(tmp)
             try:
                 summary = _load_into(con, staged, quarantine, self.path, written)
+                summary.warnings = [p for p in staged.problems if p.severity == "warning"]
                 if summary.changed or not _has_table(con, _META):
                     _write_meta(con, staged.brand)
                     build_models(con, marts_to_build)
