@@ -57,7 +57,10 @@ def test_meridian_optimiser_moves_budget_like_google_for_its_biggest_moves() -> 
     ref = pd.read_csv(shared_data("meridian", "reference_results", "optimizer_spend_change.csv")).set_index("channel")
     model = meridian_geo_fit()
     assert model.convergence_.max_rhat < 1.1
-    plan = optimise(response_curves(model), lower=0.7, upper=1.3)  # Google: fixed budget, ±30%
+    curves = response_curves(model)
+    mult = curves.grid[0] / curves.current[0]
+    assert np.diff(mult[(mult >= 0.5) & (mult <= 1.5)]).max() <= 0.025 + 1e-9  # plans move in 2.5% steps, not 10%
+    plan = optimise(curves, lower=0.7, upper=1.3)  # Google: fixed budget, ±30%
     ours = dict(zip(plan.channels, plan.optimal - plan.current, strict=True))
     biggest = ref["spend"].abs().sort_values(ascending=False).index[:3]
     for ch in biggest:

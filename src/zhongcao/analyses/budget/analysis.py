@@ -24,15 +24,20 @@ DEFAULT_SCENARIOS: tuple[tuple[str, dict[str, float]], ...] = (
 
 
 def response_curves(model: BayesianMMM, draws: int = 200, max_multiplier: float = 3.0, points: int = 31,
-                    seed: int = 0) -> CurveResponse:
-    """Incremental KPI over the fitted window if each channel's spend pattern were scaled (0…max×)."""
+                    fine: int = 41, seed: int = 0) -> CurveResponse:
+    """Incremental KPI over the fitted window if each channel's spend pattern were scaled (0…max×).
+
+    ``points`` span 0…max×; ``fine`` more lie between 0.5× and 1.5×, where plans usually move.
+    The optimiser interpolates linearly between grid points, so all channels but one end on a
+    grid point: with 31 points alone budgets moved in steps of 10% of a channel's spend.
+    """
     theta, beta = model._flat()
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(theta), size=min(draws, len(theta)), replace=False)
     theta, beta = theta[pick], beta[pick]
-    mult = np.linspace(0.0, max_multiplier, points)
+    mult = np.unique(np.concatenate([np.linspace(0.0, max_multiplier, points), np.linspace(0.5, 1.5, fine)]))
     current = model.spend_.sum((0, 1))
-    curves = np.empty((len(pick), len(model.channels_), points))
+    curves = np.empty((len(pick), len(model.channels_), len(mult)))
     for k in range(len(model.channels_)):
         pattern = model.spend_[..., k]
         for j, m in enumerate(mult):
