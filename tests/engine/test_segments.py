@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from zhongcao import pipeline
+from zhongcao.contract.tables import ACTIONS
 from zhongcao.engine import Workspace
 from zhongcao.errors import DuplicateKeyError
 from zhongcao.ingest import SpooledTable, read_input, staging
@@ -140,3 +141,31 @@ def test_a_workspace_with_inline_tables_keeps_loading_inline(world: Path, tmp_pa
     assert a.row_counts() == b.row_counts()
     for name in ("attribution_journeys", "platform_daily", "order_cube"):
         pd.testing.assert_frame_equal(_sorted(a.mart(name)), _sorted(b.mart(name)), obj=name)
+
+
+def test_dictionary_encoded_text_is_checked_per_value_like_a_whole_read(world: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamed text columns stay Arrow dictionaries: other spellings, phone-number ids and
+    unknown values must come out as they do from a whole read."""
+    folder = tmp_path / "in"
+    shutil.copytree(world, folder)
+    ex = pq.read_table(folder / "exposures.parquet").to_pandas()
+    ex["action"] = ex["action"].astype(object)
+    ex.loc[ex.index[::7], "action"] = "VIEW"  # another spelling of a choice: mapped, not rejected
+    ex.loc[[10, 3000], "action"] = "teleport"
+    phones = {u: f"138{i:08d}" for i, u in enumerate(ex["user_id"].unique())}  # a CRM keyed by mobile
+    ex["user_id"] = ex["user_id"].map(phones)
+    pq.write_table(pa.Table.from_pandas(ex, preserve_index=False), folder / "exposures.parquet")
+    assert "action" in staging._dictionary_columns(folder / "exposures.parquet")
+
+    whole = read_input(folder, quarantine=True)
+    _streamed(monkeypatch)
+    streamed = read_input(folder, quarantine=True)
+    assert isinstance(streamed.tables["exposures"], SpooledTable)
+    written = pq.read_table(streamed.tables["exposures"].path).to_pandas()
+    pd.testing.assert_frame_equal(written, whole.tables["exposures"].to_pandas())
+    assert "13800000000" not in set(written["user_id"]) and set(written["action"]) <= set(ACTIONS)
+    assert sorted(p.row for p in streamed.problems if p.column == "action" and p.row) == [11, 3001]
+    warned = {p.expected for p in streamed.problems if p.column == "user_id"}
+    assert warned == {p.expected for p in whole.problems if p.column == "user_id"} and any(
+        "hashed" in w for w in warned)

@@ -281,28 +281,39 @@ class _BatchProblems:
 
 
 class _ReferenceCounts:
-    """Rows whose reference points nowhere, counted batch by batch.
+    """Rows per referenced value across batches, checked against the target table once, at the end.
 
-    Each batch's distinct values are checked with :func:`_missing` (the target column scanned
-    against them, nothing large hashed), and only a batch with a missing value has its rows
-    counted. Examples are the first missing values met, in file order.
+    A dictionary-encoded batch is counted per dictionary entry (a bincount of its indices, no
+    string hashed); a plain one with ``value_counts``. The distinct values are hashed once at
+    the end, and the target column is scanned against them (:func:`_missing`).
     """
 
     def __init__(self, targets: pa.Array | pa.ChunkedArray) -> None:
         self.targets = targets
-        self.count = 0
-        self.examples: list[object] = []
+        self.values: list[pa.Array] = []
+        self.counts: list[np.ndarray] = []
 
     def add(self, values: pa.ChunkedArray) -> None:
-        missing = _missing(pc.unique(values.drop_null()), self.targets)
-        if not len(missing):
-            return
-        self.count += pc.sum(pc.is_in(values, value_set=missing)).as_py() or 0
-        seen = set(self.examples)
-        self.examples += [v for v in missing.to_pylist() if v not in seen][: REFERENCE_EXAMPLES - len(self.examples)]
+        for chunk in values.chunks:
+            if pa.types.is_dictionary(chunk.type):
+                n = np.bincount(chunk.indices.drop_null().to_numpy(), minlength=len(chunk.dictionary))
+                used = np.flatnonzero(n)
+                self.values.append(chunk.dictionary.take(pa.array(used)))
+                self.counts.append(n[used])
+            else:
+                vc = pc.value_counts(chunk.drop_null())
+                self.values.append(vc.field("values"))
+                self.counts.append(vc.field("counts").to_numpy())
 
     def broken(self) -> tuple[int, list[object]]:
-        return self.count, self.examples
+        if not self.values:
+            return 0, []
+        values = pa.chunked_array(self.values, type=self.values[0].type)
+        missing = _missing(pc.unique(values), self.targets)
+        if not len(missing):
+            return 0, []
+        hit = pc.is_in(values, value_set=missing).to_numpy(zero_copy_only=False)
+        return int(np.concatenate(self.counts)[hit].sum()), missing.slice(0, REFERENCE_EXAMPLES).to_pylist()
 
 
 def _unchanged(raw: RawFile, checked: Validated) -> bool:
@@ -311,6 +322,25 @@ def _unchanged(raw: RawFile, checked: Validated) -> bool:
     if checked.bad.any() or checked.table.column_names != raw.table.column_names:
         return False
     return all(checked.table.column(i).equals(raw.table.column(i)) for i in range(raw.table.num_columns))
+
+
+def _plain_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema])
+
+
+def _dictionary_columns(path: Path) -> list[str]:
+    """Text columns the file stores dictionary-encoded in every row group: read as Arrow
+    dictionaries, they are neither decoded row by row nor checked more than once per value."""
+    meta = pq.ParquetFile(path).metadata
+    found = []
+    for i in range(meta.num_columns):
+        column = meta.schema.column(i)
+        if column.physical_type != "BYTE_ARRAY" or column.max_repetition_level > 0:
+            continue
+        if all(any("DICTIONARY" in e for e in meta.row_group(g).column(i).encodings)
+               for g in range(meta.num_row_groups)):
+            found.append(column.path)
+    return found
 
 
 def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -347,7 +377,9 @@ def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], s
     columns: list[str] = []
     usable = True
     try:
-        for batch in _read_ahead(pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS)):
+        dictionaries = _dictionary_columns(path)
+        for batch in _read_ahead(pq.ParquetFile(path, read_dictionary=dictionaries).iter_batches(
+                batch_size=BATCH_ROWS)):
             raw = RawFile(path=path, format="parquet", table=pa.Table.from_batches([batch]),
                           row_numbers=np.arange(offset + 1, offset + batch.num_rows + 1, dtype=np.int64))
             offset += batch.num_rows
@@ -368,11 +400,11 @@ def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], s
                 batches += 1
                 continue
             if writer is None:  # the first batch validation changed: earlier ones are written as read
-                writer = pq.ParquetWriter(out, good.schema)
+                writer = pq.ParquetWriter(out, _plain_schema(good.schema))  # batches' dictionaries differ
                 for i, earlier in enumerate(pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS)):
                     if i == batches:
                         break
-                    writer.write_table(pa.Table.from_batches([earlier]).cast(good.schema))
+                    writer.write_table(pa.Table.from_batches([earlier]).cast(writer.schema))
             writer.write_table(good.cast(writer.schema))
     except (pa.ArrowException, OSError) as error:
         problems.add([Problem(path.name, None, None, None,

@@ -146,6 +146,7 @@ def _hash_phone_ids(ids: pa.Array, issues: _Issues) -> pa.Array:
     sample = ids.slice(0, 200).drop_null().to_pylist()
     if not sample or sum(normalise_phone(v) is not None for v in sample) < 0.8 * len(sample):
         return ids
+    ids = as_text(ids)  # a dictionary-encoded column is decoded: hashing changes every value
     hashed, _ = hash_phone_series(ids.to_pandas())
     issues.file_level("pseudonymous user ids (user_id held phone numbers; they were hashed)", "user_id",
                       "warning")
@@ -196,6 +197,44 @@ def _phones_by_content(source: pa.Table, found: HeaderMap) -> None:
                 found.phone = index
 
 
+Failures = list[tuple[np.ndarray, str]]  # (rows that fail, what was expected); the first: unparseable
+
+
+def _checked(raw_values: pa.Array, column: Column, from_text: bool, issues: _Issues) -> tuple[pa.Array, Failures]:
+    """One column typed as the contract says, and the rows failing each of its checks."""
+    values, bad = coerce(raw_values, column, from_text=from_text)
+    failures = [(bad, EXPECTED[column.type])]
+    if column.name == "region" and column.type == "str":
+        values = _regions(values, issues, column.name)
+    if column.choices:
+        values = _choices(values, column)
+        outside = _present(values) & ~pc.is_in(values, pa.array(column.choices)).to_numpy(zero_copy_only=False)
+        failures.append((outside, f"one of {'|'.join(column.choices)}"))
+    if column.minimum is not None or column.maximum is not None:
+        outside, expected = _bounds(values, column)
+        failures.append((outside & ~bad, expected))
+    return values, failures
+
+
+def _checked_dictionary(raw_values: pa.DictionaryArray, column: Column, from_text: bool, issues: _Issues
+                        ) -> tuple[pa.Array, Failures]:
+    """A dictionary-encoded text column checked once per distinct value, not once per row.
+
+    Large Parquet files are read with their dictionaries kept (21M touches: 1.6 s of decoding
+    down to 0.6 s), so a channel or user id is parsed, mapped and judged once. The column stays
+    dictionary-encoded; it is decoded only when checking turned a value into a null.
+    """
+    values, failures = _checked(raw_values.dictionary, column, from_text, issues)
+    indices = raw_values.indices
+    valid = indices.is_valid().to_numpy(zero_copy_only=False)
+    rows = indices.fill_null(0).to_numpy(zero_copy_only=False)
+    failures = [(mask[rows] & valid, expected) for mask, expected in failures]
+    if values is raw_values.dictionary:
+        return raw_values, failures
+    typed = pa.DictionaryArray.from_arrays(indices, values)
+    return (typed.dictionary_decode() if values.null_count else typed), failures
+
+
 def validate(raw: RawFile, table: Table) -> Validated:
     file = raw.path.name
     issues = _Issues(file, raw.row_numbers)
@@ -232,26 +271,20 @@ def validate(raw: RawFile, table: Table) -> Validated:
             typed[column.name] = pa.nulls(source.num_rows, ARROW_TYPES[column.type])
             continue
         raw_values = source.column(found.columns[column.name]).combine_chunks()
-        values, bad = coerce(raw_values, column, from_text=from_text)
-        issues.rows_bad(bad, column.name, raw_values, EXPECTED[column.type])
-        unparsed[column.name] = bad
-        if column.name == "region" and column.type == "str":
-            values = _regions(values, issues, column.name)
-        if column.choices:
-            values = _choices(values, column)
-            outside = _present(values) & ~pc.is_in(values, pa.array(column.choices)).to_numpy(
-                zero_copy_only=False)
-            issues.rows_bad(outside, column.name, raw_values, f"one of {'|'.join(column.choices)}")
-        if column.minimum is not None or column.maximum is not None:
-            outside, expected = _bounds(values, column)
-            issues.rows_bad(outside & ~bad, column.name, raw_values, expected)
+        if column.type == "str" and pa.types.is_dictionary(raw_values.type):
+            values, failures = _checked_dictionary(raw_values, column, from_text, issues)
+        else:
+            values, failures = _checked(raw_values, column, from_text, issues)
+        for mask, expected in failures:
+            issues.rows_bad(mask, column.name, raw_values, expected)
+        unparsed[column.name] = failures[0][0]
         typed[column.name] = values
     if table.accepts_phone and "user_id" in found.columns:
         typed["user_id"] = _hash_phone_ids(typed["user_id"], issues)
     if use_phone:
         assert found.phone is not None
         hashed, phone_bad = _phone(source.column(found.phone).combine_chunks(), issues)
-        typed["user_id"] = pc.coalesce(typed["user_id"], hashed)
+        typed["user_id"] = pc.coalesce(as_text(typed["user_id"]), hashed)
         unparsed["user_id"] = unparsed.get("user_id", np.zeros(len(phone_bad), dtype=bool)) | phone_bad
     for column in table.columns:
         if column.required:
