@@ -11,8 +11,8 @@ import shutil
 import tempfile
 import tomllib
 import weakref
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,15 +281,15 @@ class _BatchProblems:
 
 
 class _ReferenceCounts:
-    """Rows per referenced value across batches, checked against the target table once, at the end.
+    """Rows per referenced value across batches, checked against the target table once, at the end
+    (the target may still be being read when the stream starts).
 
     A dictionary-encoded batch is counted per dictionary entry (a bincount of its indices, no
     string hashed); a plain one with ``value_counts``. The distinct values are hashed once at
     the end, and the target column is scanned against them (:func:`_missing`).
     """
 
-    def __init__(self, targets: pa.Array | pa.ChunkedArray) -> None:
-        self.targets = targets
+    def __init__(self) -> None:
         self.values: list[pa.Array] = []
         self.counts: list[np.ndarray] = []
 
@@ -305,11 +305,11 @@ class _ReferenceCounts:
                 self.values.append(vc.field("values"))
                 self.counts.append(vc.field("counts").to_numpy())
 
-    def broken(self) -> tuple[int, list[object]]:
+    def broken(self, targets: pa.Array | pa.ChunkedArray) -> tuple[int, list[object]]:
         if not self.values:
             return 0, []
         values = pa.chunked_array(self.values, type=self.values[0].type)
-        missing = _missing(pc.unique(values), self.targets)
+        missing = _missing(pc.unique(values), targets)
         if not len(missing):
             return 0, []
         hit = pc.is_in(values, value_set=missing).to_numpy(zero_copy_only=False)
@@ -357,20 +357,20 @@ def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             yield batch
 
 
-def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], spool: Path
+def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spool: Path
             ) -> tuple[SpooledTable | None, list[Problem], list[pa.Table], int]:
     """Validate a large Parquet file batch by batch; its good rows become the table to load.
 
     When validation changes nothing (the usual case for a typed export), the file itself is what
     gets loaded (copied into the workspace): nothing is written here. Otherwise the good rows are
     written to ``spool``. Returns (the table or None when the file is unusable, problems, rejected
-    rows, rows read). References to tables already read are counted per batch, checked once.
+    rows, rows read). References are counted per batch and checked once, at the end, against the
+    tables of the folder read whole (``whole``: being read in another thread meanwhile).
     """
     spec = TABLES[name]
     problems = _BatchProblems()
     rejected: list[pa.Table] = []
-    refs = {r: _ReferenceCounts(tables[r.table].column(r.target)) for r in spec.references
-            if isinstance(tables.get(r.table), pa.Table) and r.table != name}
+    refs = {r: _ReferenceCounts() for r in spec.references if r.table != name and r.table in whole}
     out = spool / f"{name}.parquet"
     writer: pq.ParquetWriter | None = None
     offset = kept = batches = 0
@@ -415,7 +415,10 @@ def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], s
             writer.close()
     found = problems.finish(path.name)
     for ref, counts in refs.items():
-        count, examples = counts.broken()
+        table = whole[ref.table].result().table
+        if table is None or ref.target not in table.column_names:
+            continue
+        count, examples = counts.broken(table.column(ref.target))
         if count:
             found.append(_reference_problem(path.name, ref.column, ref.table, ref.target, count, kept, examples))
     if not usable or not columns:
@@ -423,6 +426,26 @@ def _stream(name: str, path: Path, tables: dict[str, pa.Table | SpooledTable], s
     if writer is None:
         return SpooledTable(path, kept, columns, owned=False), found, rejected, offset
     return SpooledTable(out, kept, columns), found, rejected, offset
+
+
+@dataclass(frozen=True)
+class _WholeRead:
+    table: pa.Table | None  # the good rows; None when the file cannot be used
+    problems: list[Problem]
+    rejected: list[pa.Table]
+    info: FileInfo
+
+
+def _read_whole(name: str, path: Path) -> _WholeRead:
+    raw = read_file(path)
+    checked = validate(raw, TABLES[name])
+    rows = (raw.table.num_rows if raw.table is not None else 0) + len(raw.bad_rows)
+    info = FileInfo(path, _sha256(path), raw.format, raw.encoding, rows)
+    if checked.fatal or checked.table is None:
+        return _WholeRead(None, checked.problems, [], info)
+    table = checked.table.filter(pa.array(~checked.bad)) if checked.bad.any() else checked.table
+    bad = [_rejected(name, raw, checked)] if checked.bad.any() or raw.bad_rows else []
+    return _WholeRead(table, checked.problems, bad, info)
 
 
 def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
@@ -448,33 +471,37 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
         raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)")
     fatal = any(p.severity == "error" for p in problems)  # two files for one table
 
+    ordered = sorted(paths.items(), key=lambda item: list(TABLES).index(item[0]))
+    streamed = {name for name, path in ordered if _streamable(name, path)}
     tables: dict[str, pa.Table | SpooledTable] = {}
     rejected: list[pa.Table] = []
     files: dict[str, FileInfo] = {}
-    spool: Path | None = None
-    for name, path in sorted(paths.items(), key=lambda item: list(TABLES).index(item[0])):
-        if _streamable(name, path):
-            spool = spool or Path(tempfile.mkdtemp(prefix="zhongcao-spool-"))
-            spooled, found, bad, rows = _stream(name, path, tables, spool)
-            problems.extend(found)
-            rejected.extend(bad)
-            files[name] = FileInfo(path, _sha256(path), "parquet", None, rows)
-            if spooled is None:
+    spool = Path(tempfile.mkdtemp(prefix="zhongcao-spool-")) if streamed else None
+    # Files read whole are read in a second thread while the large ones stream in this one
+    # (Arrow and Parquet release the GIL); a stream checks its references against them at its end.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-whole") as pool:
+        whole = {name: pool.submit(_read_whole, name, path) for name, path in ordered if name not in streamed}
+        digests = {name: pool.submit(_sha256, path) for name, path in ordered if name in streamed}
+        streams = {name: _stream(name, path, whole, spool) for name, path in ordered if name in streamed}
+        for name, path in ordered:
+            if name in streamed:
+                spooled, found, bad, rows = streams[name]
+                problems.extend(found)
+                rejected.extend(bad)
+                files[name] = FileInfo(path, digests[name].result(), "parquet", None, rows)
+                if spooled is None:
+                    fatal = True
+                else:
+                    tables[name] = spooled
+                continue
+            read = whole[name].result()
+            problems.extend(read.problems)
+            files[name] = read.info
+            rejected.extend(read.rejected)
+            if read.table is None:
                 fatal = True
             else:
-                tables[name] = spooled
-            continue
-        raw = read_file(path)
-        checked = validate(raw, TABLES[name])
-        problems.extend(checked.problems)
-        rows = (raw.table.num_rows if raw.table is not None else 0) + len(raw.bad_rows)
-        files[name] = FileInfo(path, _sha256(path), raw.format, raw.encoding, rows)
-        if checked.fatal or checked.table is None:
-            fatal = True
-            continue
-        tables[name] = checked.table.filter(pa.array(~checked.bad)) if checked.bad.any() else checked.table
-        if checked.bad.any() or raw.bad_rows:
-            rejected.append(_rejected(name, raw, checked))
+                tables[name] = read.table
 
     problems.extend(_references(tables, files))
     has_errors = any(p.severity == "error" for p in problems)
