@@ -137,7 +137,8 @@ class BayesianMMM:
         n_params = len(self.theta_names_) + n_base + c + (controls.shape[-1] if controls is not None else 0)
         self.collinear_ = check_media(spend.sum(0), self.channels_, n_params, self.period_)
         # Scale: KPI by its mean; each channel's spend by its largest (as PyMC-Marketing, so the
-        # saturation priors mean the same thing) or mean value per geo-period.
+        # saturation priors mean the same thing), mean or non-zero median value per geo-period,
+        # all per head when a population is given.
         y_head, spend_head = y / pop[:, None], spend / pop[:, None, None]
         self.y_scale_ = float(y_head.mean()) or 1.0
         if self.spend_scale == "median":  # Meridian's: the median of the non-zero values per head
