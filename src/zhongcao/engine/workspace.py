@@ -22,6 +22,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -330,8 +331,8 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _write_segment(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | SpooledTable, digest: str,
-                   root: Path, written: list[Path]) -> int:
+def _write_segment(table: str, data: pa.Table | SpooledTable, digest: str, root: Path, written: list[Path]) -> str:
+    """Write one segment file; run in a thread (Parquet writing and file copies release the GIL)."""
     rel = f"segments/{table}/{(digest or 'input')[:16]}-{uuid.uuid4().hex[:8]}.parquet"
     dest = root / rel
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -342,9 +343,12 @@ def _write_segment(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | 
         shutil.move(data.path, dest)
     else:  # the input file itself: validation changed nothing in it
         shutil.copyfile(data.path, dest)
-    con.execute(f"INSERT INTO {_SEGMENTS} VALUES (?, ?, ?)", [table, rel, data.num_rows])
+    return rel
+
+
+def _register_segment(con: duckdb.DuckDBPyConnection, table: str, rel: str, rows: int) -> None:
+    con.execute(f"INSERT INTO {_SEGMENTS} VALUES (?, ?, ?)", [table, rel, rows])
     _segment_view(con, table)
-    return data.num_rows
 
 
 def _ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -372,50 +376,60 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
     seen = {(r[0], r[1]) for r in con.execute(f"SELECT tbl, sha256 FROM {_LOG}").fetchall()}
     now = datetime.now(UTC).replace(tzinfo=None)
     rejected_batches: list[pa.Table] = []
-    for table, data in staged.tables.items():
-        info = staged.files.get(table)
-        digest = info.sha256 if info else ""
-        if (table, digest) in seen:
-            summary.skipped_files.append(str(info.path) if info else table)
-            continue
-        spec = TABLES[table]
-        raw = raw_name(table)
-        if _segmented(con, table):
-            if spec.key and isinstance(data, pa.Table):  # keyed tables are never spooled
-                con.register("_incoming", data)
-                try:
-                    data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
-                finally:
-                    con.unregister("_incoming")
-            summary.loaded[table] = _write_segment(con, table, data, digest, root, written)
-            con.execute(f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
-                        [table, str(info.path) if info else "", digest, data.num_rows, now])
-            continue
-        if not isinstance(data, pa.Table):  # spooled, into an older workspace that holds the table inline
-            data = pq.read_table(data.path)
-        existing = set(_columns(con, raw))
-        new_columns = [n for n in data.column_names if n not in existing]
-        if new_columns:
-            # Extra columns (segment attributes, lost_reason, …) arrive with the file that has them.
-            con.register("_incoming", data.slice(0, 0))
-            types = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM _incoming").fetchall()}
-            con.unregister("_incoming")
-            for name in new_columns:
-                con.execute(f"ALTER TABLE {raw} ADD COLUMN {quote(name)} {types[name]}")
-        con.register("_incoming", data)
-        try:
-            if spec.key:
-                data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
+    # Segment files are written by two threads while the loop goes on; they are registered in the
+    # database once written, and a failure waits for the writes before the files are removed.
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="zhongcao-segment")
+    pending: list[tuple[str, Future[str], int]] = []
+    try:
+        for table, data in staged.tables.items():
+            info = staged.files.get(table)
+            digest = info.sha256 if info else ""
+            if (table, digest) in seen:
+                summary.skipped_files.append(str(info.path) if info else table)
+                continue
+            spec = TABLES[table]
+            raw = raw_name(table)
+            if _segmented(con, table):
+                if spec.key and isinstance(data, pa.Table):  # keyed tables are never spooled
+                    con.register("_incoming", data)
+                    try:
+                        data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
+                    finally:
+                        con.unregister("_incoming")
+                pending.append((table, pool.submit(_write_segment, table, data, digest, root, written), data.num_rows))
+                summary.loaded[table] = data.num_rows
+                con.execute(f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
+                            [table, str(info.path) if info else "", digest, data.num_rows, now])
+                continue
+            if not isinstance(data, pa.Table):  # spooled, into an older workspace that holds the table inline
+                data = pq.read_table(data.path)
+            existing = set(_columns(con, raw))
+            new_columns = [n for n in data.column_names if n not in existing]
+            if new_columns:
+                # Extra columns (segment attributes, lost_reason, …) arrive with the file that has them.
+                con.register("_incoming", data.slice(0, 0))
+                types = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM _incoming").fetchall()}
                 con.unregister("_incoming")
-                con.register("_incoming", data)
-            con.execute(f"INSERT INTO {raw} BY NAME SELECT * FROM _incoming")
-        finally:
-            con.unregister("_incoming")
-        summary.loaded[table] = data.num_rows
-        con.execute(
-            f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
-            [table, str(info.path) if info else "", digest, data.num_rows, now],
-        )
+                for name in new_columns:
+                    con.execute(f"ALTER TABLE {raw} ADD COLUMN {quote(name)} {types[name]}")
+            con.register("_incoming", data)
+            try:
+                if spec.key:
+                    data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
+                    con.unregister("_incoming")
+                    con.register("_incoming", data)
+                con.execute(f"INSERT INTO {raw} BY NAME SELECT * FROM _incoming")
+            finally:
+                con.unregister("_incoming")
+            summary.loaded[table] = data.num_rows
+            con.execute(
+                f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
+                [table, str(info.path) if info else "", digest, data.num_rows, now],
+            )
+        for table, written_rel, rows in pending:
+            _register_segment(con, table, written_rel.result(), rows)
+    finally:
+        pool.shutdown(wait=True)
     if staged.rejected is not None and staged.rejected.num_rows:
         # Rows rejected while reading a file that was skipped were recorded the first time.
         skipped = [t for t in staged.tables if t not in summary.loaded]
