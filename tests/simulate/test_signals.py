@@ -100,8 +100,8 @@ def test_regional_scenes(worlds: dict[str, World]) -> None:
     assert city[south].mean() > 1.5 * city[sw].mean()
 
 
-def test_southern_orders_rise_after_strategy(worlds: dict[str, World]) -> None:
-    w = worlds["hiking-shoes"]
+def test_southern_orders_rise_after_strategy(hiking_50k: World) -> None:
+    w = hiking_50k
     o = w["orders"].merge(w["users"][["user_id", "region"]].rename(columns={"region": "home"}), on="user_id")
     south = o.home.isin(["广东", "广西", "海南"])
     start = pd.Timestamp("2025-06-01")

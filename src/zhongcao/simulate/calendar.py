@@ -39,30 +39,50 @@ def events() -> dict[str, list[str]]:
 
 
 def event_boost() -> np.ndarray:
-    """Multiplier per day for 618, 双11, 双12 (ramps to the day) and the 春节 logistics dip."""
+    """Multiplier per day for 618, 双11, 双12 (pre-sales ramping linearly to the day) and the 春节 dip.
+
+    Pre-sale windows (14, 20 and 3 days) and the 春节 fortnight (7 days either side) are those
+    the marketing-mix baseline describes (analyses/mmm/design.py).
+    """
     boost = np.ones(N_DAYS)
     for year in (2024, 2025):
-        for peak, ramp, height in ((f"{year}-06-18", 17, 1.6), (f"{year}-11-11", 20, 2.6),
-                                   (f"{year}-12-12", 4, 0.8)):
+        for peak, ramp, height in ((f"{year}-06-18", 14, 1.6), (f"{year}-11-11", 20, 2.6),
+                                   (f"{year}-12-12", 3, 0.8)):
             d = day_of(peak)
             for k in range(ramp + 1):
                 if 0 <= d - k < N_DAYS:
-                    boost[d - k] += height * (1 - k / (ramp + 1)) ** 2
+                    boost[d - k] += height * (1 - k / (ramp + 1))
     for date in SPRING_FESTIVAL:
         d = day_of(date)
-        boost[max(d - 6, 0): d + 6] *= 0.55
+        boost[max(d - 7, 0): d + 8] *= 0.55
     return boost
 
 
 def demand_profile(monthly: tuple[float, ...], trend: float = 0.35) -> np.ndarray:
-    """Baseline demand per day: linear trend, weekday, month of year and events (mean 1)."""
+    """Baseline demand per day (mean 1): linear trend + smooth yearly season + weekday + events.
+
+    The parts add up rather than multiply, so a retail event lifts demand by the same amount
+    in both years; what a marketing-mix baseline (trend, yearly harmonics, event windows)
+    cannot describe is then noise and the channels, not a misfit of the demand curve.
+    """
     t = np.arange(N_DAYS) / (N_DAYS - 1)
     weekday = (DATES.astype("datetime64[D]").view("int64") + 3) % 7  # 0 = Monday
-    week = np.where(weekday >= 5, 1.15, 0.95)
-    months = DATES.astype("datetime64[M]").astype(int) % 12
-    season = np.asarray(monthly)[months]
-    p = (1 + trend * t) * week * season * event_boost()
+    week = np.where(weekday >= 5, 0.15, -0.05)
+    p = 1 + trend * t + (smooth_season(monthly) - 1) + week + (event_boost() - 1)
     return p / p.mean()
+
+
+def smooth_season(monthly: tuple[float, ...], order: int = 2) -> np.ndarray:
+    """Yearly seasonality per day: the 12 monthly multipliers' first ``order`` harmonics (smooth, periodic)."""
+    def basis(phase: np.ndarray) -> np.ndarray:
+        cols = [np.ones_like(phase)]
+        for k in range(1, order + 1):
+            cols += [np.sin(2 * np.pi * k * phase), np.cos(2 * np.pi * k * phase)]
+        return np.stack(cols, axis=1)
+
+    coef = np.linalg.lstsq(basis((np.arange(12) + 0.5) / 12), np.asarray(monthly, float), rcond=None)[0]
+    doy = (DATES - DATES.astype("datetime64[Y]")).astype(int)
+    return basis(doy / 365.25) @ coef
 
 
 def cdf(weights: np.ndarray) -> np.ndarray:

@@ -17,7 +17,15 @@ from zhongcao.simulate.media import build
 from zhongcao.simulate.population import AGES, GENDERS, PROVINCE_NAMES, id_width, make_users
 from zhongcao.simulate.spec import CHANNELS, WorldSpec
 from zhongcao.simulate.text import TextMaker
-from zhongcao.simulate.touches import ACTIONS, LEAD_STATUS, Acc, TextPools, run_chunk, topic_tables
+from zhongcao.simulate.touches import (
+    ACTIONS,
+    LEAD_STATUS,
+    Acc,
+    TextPools,
+    calibrate_kol,
+    run_chunk,
+    topic_tables,
+)
 from zhongcao.simulate.writer import Writers, ids, schema, take, ts
 
 CHUNK = 100_000
@@ -80,6 +88,7 @@ def run(spec: WorldSpec, world_index: int, out: Path, users: int, seed: int,
     media = build(rng, spec, tm, users)
     pools = _pools(spec, tm)
     tables = topic_tables(spec)
+    calibrate_kol(np.random.default_rng([seed, world_index, 500]), spec, media, tables)
     n_notes = len(media.note_ids)
     acc = Acc(np.zeros(len(media.creator_ids)))
     acc.comment_touches = np.zeros(n_notes)

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate import specials
-from zhongcao.simulate.media import CAMPAIGN, DECAY, Media
+from zhongcao.simulate.media import CAMPAIGN, DECAY, KOL_REACH_DECAY, ROI, Media
 from zhongcao.simulate.population import PROVINCE_NAMES, id_width
 from zhongcao.simulate.spec import CHANNELS, PERIOD_END, PERIOD_START, WorldSpec
 from zhongcao.simulate.text import TextMaker
@@ -210,19 +210,28 @@ def truth(spec: WorldSpec, media: Media, acc: Acc, users: int, seed: int, parts:
     price = media.price
     spend_total = parts["spend_total"]
     assert isinstance(spend_total, np.ndarray)
+    campaign_spend = float(acc.campaign_touch_days.sum()) * CAMPAIGN["effect"] * price / CAMPAIGN["roi"]
     channels = {}
     for c, name in enumerate(CHANNELS):
-        sp = float(spend_total[c]) - (float(acc.campaign_touch_days.sum()) * CAMPAIGN["effect"] * price / CAMPAIGN["roi"]
-                                      if name == "feeds" else 0.0)
+        # Counterfactual ROI: expected in-period GMV lost were the channel's spend (its campaigns
+        # included) zero, divided by that spend. Repeat purchases are not counted (docs/mmm.md).
+        sp = float(spend_total[c])
+        gmv = float(acc.channel_value[c] + acc.lead_value[c]) + (acc.campaign_value if name == "feeds" else 0.0)
         channels[name] = {
             "spend": round(sp, 2),
-            "roi": round(float(acc.channel_expected[c]) * price / sp, 3) if sp else None,
+            "roi": round(gmv / sp, 4) if sp else None,
+            "incremental_gmv_expected": round(gmv, 2),
+            "incremental_gmv_from_leads": round(float(acc.lead_value[c]), 2),
+            "planted_roi": float(ROI[c]),
             "adstock_decay": float(DECAY[c]),
             "half_saturation_daily_spend": round(float(media.saturation_k[c]), 2),
             "incremental_orders_expected": round(float(acc.channel_expected[c]), 1),
             "incremental_orders_realized": int(acc.channel_orders[c]),
             "incremental_revenue_realized": round(float(acc.channel_revenue[c]), 2),
         }
+    channels["kol"]["reach_adstock_decay"] = KOL_REACH_DECAY
+    channels["feeds"]["campaign_spend"] = round(campaign_spend, 2)
+    channels["feeds"]["campaign_gmv_expected"] = round(acc.campaign_value, 2)
     p = media.planted
     cid = media.creator_ids
     nid = media.note_ids

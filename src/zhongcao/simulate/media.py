@@ -19,9 +19,12 @@ from zhongcao.simulate.text import TextMaker
 
 # Share of a user's touches by channel, and the true response parameters per channel.
 CHANNEL_SHARE = np.array([0.42, 0.20, 0.10, 0.06, 0.12, 0.10])
-ROI = np.array([2.4, 1.3, 3.0, 1.8, 0.8, 1.6])
-DECAY = np.array([0.70, 0.35, 0.10, 0.30, 0.50, 0.20])
-SPEND_PER_USER = np.array([0.0, 6.0, 3.0, 1.5, 3.0, 3.0])  # CNY per panel user over the period
+ROI = np.array([2.4, 1.3, 3.0, 1.8, 0.8, 1.6])  # planted ROI (orders × mean price ÷ spend), before truncation
+DECAY = np.array([0.70, 0.35, 0.10, 0.30, 0.50, 0.20])  # daily geometric lag from touch to order
+KOL_REACH_DECAY = 0.85  # daily geometric carry-over of sponsored notes' reach (kol spend's adstock)
+KOL_ORGANIC = 1.0  # organic kol reads, as a multiple of the mean paid reads
+SATURATION = 2.0  # half-saturation K = SATURATION × the channel's mean daily drive (spend or reach) when on
+SPEND_PER_USER = np.array([0.0, 24.0, 12.0, 6.0, 12.0, 12.0])  # CNY per panel user over the period
 CAMPAIGN = {"eligible_share": 0.3, "holdout_share": 0.2, "touches": 3.0, "effect": 0.012, "roi": 1.5}
 KOL_PER_USER = 10.0  # CNY of sponsored-note fees per panel user over the period
 MAX_AGE_DAYS = 120  # a touched note is at most this old (recency of the feed)
@@ -45,6 +48,9 @@ class Media:
     base_cdf: np.ndarray = field(default_factory=lambda: np.zeros(0))  # baseline demand by day
     boost: np.ndarray = field(default_factory=lambda: np.zeros(0))  # retail-event multiplier by day
     planted: dict[str, object] = field(default_factory=dict)
+    paid_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (channels, days) touches bought by spend
+    lag_value: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (2, channels, days) GMV per expected order
+    lead_value: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (2, days) expected won-lead GMV per lead
 
 
 def scale_counts(users: int) -> tuple[int, int]:
@@ -83,6 +89,9 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
         "registered": registered, "activity": activity,
     }
     names = _names(tm, n_creators)
+    # Spend flighting comes from its own stream (spawning does not advance ``rng``), so every other
+    # draw of the world is the same whatever the flighting.
+    flights = flighting(rng.spawn(1)[0], spec)
 
     # --- ordinary notes -----------------------------------------------------------------
     t_days = cal.draw_days(rng, cal.cdf(np.linspace(1.0, 1.8, cal.N_DAYS)), n_notes)
@@ -176,29 +185,61 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
         idx = np.flatnonzero((n["topic"] == ti) & ~n["negative"])
         idx = idx[np.argsort(n["pub"][idx], kind="stable")]
         media.pools.append((idx, n["pub"][idx], np.cumsum(n["popularity"][idx])))
-    _plan_spend(rng, spec, media, users)
+    _plan_spend(spec, media, users, flights)
     return media
 
 
-def _plan_spend(rng: np.random.Generator, spec: WorldSpec, media: Media, users: int) -> None:
-    """Daily spend per channel and the per-touch effect it buys (ROI, adstock, saturation)."""
+def flighting(rng: np.random.Generator, spec: WorldSpec) -> np.ndarray:
+    """Relative spend level per paid-media channel and day (mean 1): flights of 1–4 weeks on, 1–3 weeks off.
+
+    Levels vary from flight to flight and are drawn independently per channel, and every quarter
+    gets the same budget, so spend follows neither baseline demand, retail events, the trend nor
+    the other channels: the planted returns can be told apart from the baseline (docs/mmm.md).
+    Regular feeds stay on around the holdout campaign. The kol row stays zero: kol spend is the
+    fees of the sponsored notes, published when creators post (sponsoring in flights would make
+    ordinary creators look like genuine users who posted long before being paid).
+    """
+    days = cal.N_DAYS
+    n_weeks = days // 7 + 1
+    weeks = np.arange(days) // 7
+    quarter = np.minimum(np.arange(days) // 91, 7)
+    out = np.zeros((len(CHANNELS), days))
+    h0, h1 = cal.day_of(spec.holdout.start), cal.day_of(spec.holdout.end)
+    for c in range(1, len(CHANNELS)):
+        level = np.zeros(n_weeks)
+        w, on = -int(rng.integers(0, 3)), bool(rng.random() < 0.6)
+        while w < n_weeks:
+            span = int(rng.integers(1, 5)) if on else int(rng.integers(1, 4))
+            level[max(w, 0): w + span] = rng.lognormal(0.0, 0.4) if on else 0.0
+            w += span
+            on = not on
+        if c == 1:
+            hw = np.arange(h0 // 7, h1 // 7 + 1)
+            level[hw] = np.where(level[hw] > 0, level[hw], 1.0)
+        x = level[weeks] * rng.lognormal(0.0, 0.08, days)
+        for q in range(8):
+            m = quarter == q
+            total = x[m].sum()
+            x[m] = x[m] / total * m.sum() if total > 0 else 1.0
+        out[c] = x / x.mean()
+    return out
+
+
+def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray) -> None:
+    """Daily spend per channel and the per-touch effect it buys.
+
+    Each channel's expected incremental orders on a touch day are a planted response of its own
+    spend only: ``κ_c · d / (1 + d / K_c)`` with d the day's spend (kol: the reach of sponsored
+    notes, their fees adstocked at ``KOL_REACH_DECAY``). Touch volume follows d (kol: plus organic
+    reads), and the per-touch effect is the response divided by the day's expected touches, so
+    the response holds whatever the touch volume. Orders land after a geometric lag (``DECAY``).
+    """
     days = cal.N_DAYS
     boost = cal.event_boost()
     demand = cal.demand_profile(spec.monthly_season)
-    weeks = np.arange(days) // 7
     spend = np.zeros((len(CHANNELS), days))
-    week_level = rng.lognormal(0, 0.55, weeks.max() + 1)
-    on = rng.random(weeks.max() + 1) < 0.75
-    spend[1] = week_level[weeks] * np.where(on[weeks], 1.0, 0.15) * (1 + 0.8 * (boost - 1))
-    spend[2] = demand * rng.lognormal(0, 0.2, weeks.max() + 1)[weeks]
-    spend[3] = 1 + 0.6 * (boost - 1)
-    bursts = np.full(days, 0.15)
-    for s in rng.choice(days - 25, size=7, replace=False):
-        bursts[s: s + int(rng.integers(12, 24))] = 2.0
-    spend[4] = bursts
-    spend[5] = boost**1.5 * rng.lognormal(0, 0.15, days)
     for c in range(1, len(CHANNELS)):
-        spend[c] *= SPEND_PER_USER[c] * users / spend[c].sum()
+        spend[c] = flights[c] * SPEND_PER_USER[c] * users / days
     n = media.note
     own_sponsored = n["sponsored"] & (n["cost"] > 0)
     kol_days = cal.day_index(n["pub"][own_sponsored])
@@ -206,30 +247,61 @@ def _plan_spend(rng: np.random.Generator, spec: WorldSpec, media: Media, users: 
     media.spend = np.round(spend, 2)
     media.base_cdf = cal.cdf(demand)
     media.boost = boost
-
     price = float(np.average([p.price for p in spec.products], weights=[p.weight for p in spec.products]))
     media.price = price
-    # Touch volume follows spend; kol touches follow the adstocked flow of notes plus organic reach.
-    profiles = spend.copy()
-    kol = np.zeros(days)
+
+    drive = media.spend.copy()
+    reach = np.zeros(days)
     acc = 0.0
     for d in range(days):
-        acc = acc * 0.85 + spend[0, d]
-        kol[d] = acc
-    profiles[0] = kol / max(kol.mean(), 1e-9) + 1.0
-    profiles[1:] = profiles[1:] + 1e-6
-    media.touch_cdf = [cal.cdf(p) for p in profiles]
-    k = np.maximum(spend.mean(1) * 2, 1e-6)
+        acc = acc * KOL_REACH_DECAY + (1 - KOL_REACH_DECAY) * media.spend[0, d]
+        reach[d] = acc
+    drive[0] = reach
+    on = drive > 1e-9 * drive.max(1, keepdims=True)
+    k = np.array([SATURATION * drive[c][on[c]].mean() for c in range(len(CHANNELS))])
     media.saturation_k = k
-    sat = 1 / (1 + spend / k[:, None])
-    effect = np.zeros_like(spend)
+    response = drive / (1 + drive / k[:, None])
+    profiles = drive.copy()
+    profiles[0] = reach + KOL_ORGANIC * reach.mean()
+    profiles = profiles + 1e-9 * profiles.max(1, keepdims=True)
+    media.touch_cdf = [cal.cdf(p) for p in profiles]
+    media.paid_share = drive / profiles  # share of a day's touches bought by spend (kol: < 1)
     expected = users * 20 * CHANNEL_SHARE
-    own_share = sum(t.share * (1 + t.growth) / 2 for t in spec.topics if t.kind == "own")
-    mean_eff = float(np.average(media.creator["eff"][n["creator"]], weights=n["popularity"]))
+    _value_tables(spec, media)
+    effect = np.zeros_like(spend)
     for c in range(len(CHANNELS)):
-        touches_d = expected[c] * (profiles[c] / profiles[c].sum())
-        denom = (touches_d * sat[c]).sum() * price
-        if c == 0:
-            denom *= own_share * mean_eff
-        effect[c] = ROI[c] * spend[c].sum() / max(denom, 1e-9) * sat[c]
+        touches_d = expected[c] * profiles[c] / profiles[c].sum()
+        kappa = ROI[c] * media.spend[c].sum() / (response[c].sum() * price)
+        effect[c] = kappa * response[c] / touches_d  # kol: divided by the mean creator multiplier later
     media.effect = effect
+
+
+ORDER_VALUE = 1.1  # expected quantity per order (10% buy two)
+WON_P = 0.24  # share of leads won (touches.STATUS_P); leads in the last 12 days are still open
+
+
+def _value_tables(spec: WorldSpec, media: Media) -> None:
+    """Expected in-period GMV per expected order of a touch on each day, for truth.json.
+
+    Row 0: users outside a regional-lift region; row 1: inside (from its start their orders are
+    duplicated with probability ``lift``). An order is worth the mean price × quantity, less the
+    promotion discount of the day it lands; orders landing after the period are not counted.
+    """
+    days = cal.N_DAYS
+    value = media.price * ORDER_VALUE * np.where(media.boost > 1.3, 0.83, 0.96)
+    rows = np.stack([value, value.copy()])
+    if spec.regional_lift:
+        _groups, date, lift = spec.regional_lift
+        rows[1, cal.day_of(date):] *= 1 + lift
+    tail = 400
+    ext = np.concatenate([rows, np.zeros((2, tail))], axis=1)
+    lags = np.arange(tail)
+    lag_value = np.zeros((2, len(CHANNELS), days))
+    for c in range(len(CHANNELS)):
+        pmf = (1 - DECAY[c]) * DECAY[c] ** lags
+        for r in range(2):
+            lag_value[r, c] = np.lib.stride_tricks.sliding_window_view(ext[r], tail)[:days] @ pmf
+    media.lag_value = lag_value
+    lead = np.lib.stride_tricks.sliding_window_view(ext, 10, axis=1)[:, 1: days + 1].mean(-1) * WON_P
+    lead[:, days - 12:] = 0.0
+    media.lead_value = lead

@@ -16,7 +16,7 @@ import pyarrow as pa
 from zhongcao.contract.geo import REGION_GROUPS
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate.media import CAMPAIGN, CHANNEL_SHARE, DECAY, MAX_AGE_DAYS, Media
-from zhongcao.simulate.population import PROVINCE_NAMES, user_ids
+from zhongcao.simulate.population import PROVINCE_NAMES, make_users, user_ids
 from zhongcao.simulate.spec import CHANNELS, Population, WorldSpec
 from zhongcao.simulate.writer import take
 
@@ -57,6 +57,9 @@ class Acc:
     channel_expected: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))
     channel_orders: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))
     channel_revenue: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))
+    channel_value: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))  # expected in-period GMV
+    lead_value: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))  # expected won-lead GMV
+    campaign_value: float = 0.0
     campaign_touch_days: np.ndarray = field(default_factory=lambda: np.zeros(cal.N_DAYS))
     eligible: int = 0
     holdout: int = 0
@@ -124,6 +127,41 @@ def _choose(rng: np.random.Generator, cum: np.ndarray) -> np.ndarray:
     return (rng.random(len(cum), dtype=np.float32)[:, None] > cum).sum(1).clip(0, cum.shape[1] - 1)
 
 
+def kol_multiplier(spec: WorldSpec, media: Media, note: np.ndarray) -> np.ndarray:
+    """Per kol touch: the read note's creator effect × topic conversion multiplier × is-own-brand."""
+    nt = media.note
+    own_topic = np.array([tp.kind == "own" for tp in spec.topics] + [False])
+    conv = np.array([tp.conv_mult for tp in spec.topics] + [0.0])
+    out = np.zeros(len(note))
+    m = np.flatnonzero(note >= 0)
+    tp = nt["topic"][note[m]]
+    out[m] = media.creator["eff"][nt["creator"][note[m]]] * conv[tp] * own_topic[tp]
+    return out
+
+
+def calibrate_kol(rng: np.random.Generator, spec: WorldSpec, media: Media, tables: tuple[np.ndarray, np.ndarray],
+                  n: int = 400_000) -> np.ndarray:
+    """Divide the kol per-touch effect by the month's mean creator × topic multiplier.
+
+    The multiplier of a read depends on which notes are read (creators, topics growing over time);
+    a pilot draw of reads through the same machinery estimates its monthly mean, so expected kol
+    orders follow the planted response of kol spend while readers of effective creators still buy more.
+    """
+    pop = make_users(rng, spec, 0, 20_000)
+    user = rng.integers(0, len(pop), n)
+    t = cal.draw_seconds(rng, cal.draw_days(rng, media.touch_cdf[0], n))
+    month = ((t - cal.START) // (cal.DAY * 30.5)).astype(np.int64).clip(0, 23)
+    topic = _choose(rng, tables[0][pop.segment[user], month])
+    note, t = pick_notes(rng, media, topic, t)
+    mult = kol_multiplier(spec, media, note)
+    month = ((t - cal.START) // (cal.DAY * 30.5)).astype(np.int64).clip(0, 23)
+    mean = np.bincount(month, mult, 24) / np.maximum(np.bincount(month, minlength=24), 1)
+    mean = np.where(mean > 0, mean, mult.mean())
+    day_month = (np.arange(cal.N_DAYS) // 30.5).astype(np.int64).clip(0, 23)
+    media.effect[0] = media.effect[0] / mean[day_month]
+    return mean
+
+
 def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: TextPools, pop: Population,
               acc: Acc, width: int, tables: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, object]]:
     n = len(pop)
@@ -168,20 +206,24 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     nt = media.note
     kol = ch == 0
     own_topic = np.array([tp.kind == "own" for tp in spec.topics] + [False])
-    conv = np.array([tp.conv_mult for tp in spec.topics] + [0.0])
     has = note >= 0
-    kol_mult = np.zeros(total)
     km = np.flatnonzero(kol & has)
-    kol_mult[km] = (media.creator["eff"][nt["creator"][note[km]]] * conv[nt["topic"][note[km]]]
-                    * own_topic[nt["topic"][note[km]]])
-    lam = np.where(kol, lam * kol_mult, lam)
+    lam = np.where(kol, lam * kol_multiplier(spec, media, note), lam)
     acc.creator_expected += np.bincount(nt["creator"][note[km]], weights=lam[km], minlength=len(acc.creator_expected))
     acc.channel_expected += np.bincount(ch, weights=lam, minlength=len(CHANNELS))
-    n_inc = rng.poisson(lam)
+    # Users in a regional-lift region see their orders duplicated from its start (value row 1).
+    lifted = np.zeros(n, dtype=np.int64)
+    if spec.regional_lift:
+        lifted = np.isin(pop.group, [REGION_GROUPS.index(g) for g in spec.regional_lift[0]]).astype(np.int64)
+    acc.channel_value += np.bincount(ch, weights=lam * media.lag_value[lifted[user], ch, day], minlength=len(CHANNELS))
+    # Media orders are drawn from their own stream (spawning leaves ``rng`` where it is), so the
+    # planted media response can change without re-drawing baseline orders, the campaign or leads.
+    orng = rng.spawn(1)[0]
+    n_inc = orng.poisson(lam)
     src_touch = np.repeat(np.arange(total), n_inc)
-    lag = rng.geometric(1 - DECAY[ch[src_touch]]) - 1
+    lag = orng.geometric(1 - DECAY[ch[src_touch]]) - 1
     o_user = [user[src_touch]]
-    o_t = [t[src_touch] + lag * cal.DAY + rng.integers(0, 6 * 3600, len(src_touch))]
+    o_t = [t[src_touch] + lag * cal.DAY + orng.integers(0, 6 * 3600, len(src_touch))]
     o_src = [ch[src_touch].astype(np.int64) + 1]  # 1..6 = channel; 0 base; 7 campaign; 8 lead; 9 regional; 10 repeat
 
     # --- baseline orders --------------------------------------------------------------------
@@ -211,6 +253,7 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     acc.campaign_touch_days += np.bincount(cal.day_index(ct), minlength=cal.N_DAYS)[: cal.N_DAYS]
     clam = np.full(len(cu), CAMPAIGN["effect"])
     acc.campaign_expected += float(clam.sum())
+    acc.campaign_value += float((clam * media.lag_value[lifted[cu], 1, cal.day_index(ct)]).sum())
     cn = rng.poisson(clam)
     cs = np.repeat(np.arange(len(cu)), cn)
     o_user.append(cu[cs])
@@ -236,6 +279,9 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     recent = l_t > cal.END_EXCL - 12 * cal.DAY
     status = np.where(recent, rng.integers(0, 2, len(first)), status)
     acc.lead_days += np.bincount(cal.day_index(l_t), minlength=cal.N_DAYS)[: cal.N_DAYS]
+    # Expected GMV of won leads, credited to the lead touch's channel for the share of touches bought by spend.
+    acc.lead_value += np.bincount(ch[first], weights=media.paid_share[ch[first], day[first]]
+                                  * media.lead_value[lifted[l_user], cal.day_index(l_t)], minlength=len(CHANNELS))
     won = np.flatnonzero(status == 3)
     o_user.append(l_user[won])
     o_t.append(l_t[won] + rng.integers(cal.DAY, 10 * cal.DAY, len(won)))
