@@ -217,6 +217,8 @@ def _missing(distinct: pa.Array, targets: pa.Array | pa.ChunkedArray) -> pa.Arra
     """
     if not len(distinct):
         return distinct
+    if 2 * len(distinct) > len(targets):  # as many values as targets: hashing the targets is cheaper
+        return distinct.filter(pc.invert(pc.is_in(distinct, value_set=targets)))
     present = targets.filter(pc.is_in(targets, value_set=distinct))
     if len(pc.unique(present)) == len(distinct):
         return distinct.slice(0, 0)
@@ -436,6 +438,12 @@ class _WholeRead:
     info: FileInfo
 
 
+def _whole_references(whole: Mapping[str, Future[_WholeRead]]) -> list[Problem]:
+    reads = {name: future.result() for name, future in whole.items()}
+    return _references({n: r.table for n, r in reads.items() if r.table is not None},
+                       {n: r.info for n, r in reads.items()})
+
+
 def _read_whole(name: str, path: Path) -> _WholeRead:
     raw = read_file(path)
     checked = validate(raw, TABLES[name])
@@ -482,6 +490,9 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-whole") as pool:
         whole = {name: pool.submit(_read_whole, name, path) for name, path in ordered if name not in streamed}
         digests = {name: pool.submit(_sha256, path) for name, path in ordered if name in streamed}
+        # References between the tables read whole are checked there too, once they are read
+        # (the worker takes tasks in order, so they are done by the time this one runs).
+        references = pool.submit(_whole_references, whole)
         streams = {name: _stream(name, path, whole, spool) for name, path in ordered if name in streamed}
         for name, path in ordered:
             if name in streamed:
@@ -502,8 +513,7 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
                 fatal = True
             else:
                 tables[name] = read.table
-
-    problems.extend(_references(tables, files))
+        problems.extend(references.result())
     has_errors = any(p.severity == "error" for p in problems)
     if fatal or (has_errors and not quarantine):
         if spool is not None:
