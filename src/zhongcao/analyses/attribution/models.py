@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations, pairwise
+from itertools import combinations
 from math import factorial
 
 import numpy as np
@@ -34,7 +34,7 @@ def split(path: str) -> tuple[str, ...]:
 def path_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Group a mart/CSV frame with path, conversions, nulls, revenue into one row per path."""
     g = frame.groupby("path", as_index=False)[["conversions", "nulls", "revenue"]].sum()
-    return g[g["path"].map(lambda p: len(split(p)) > 0)].reset_index(drop=True)
+    return g[g["path"].fillna("").str.replace(">", "", regex=False).str.strip() != ""].reset_index(drop=True)
 
 
 def _weights(n: int, model: str) -> np.ndarray:
@@ -78,6 +78,15 @@ def _frame(conv: Counter[str] | dict[str, float], rev: Counter[str] | dict[str, 
 
 
 # ------------------------------------------------------------------------------------ Markov
+def _first_seen(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Number ``keys`` by first appearance: (the number of each, the distinct keys in that order)."""
+    distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.ravel()], distinct[order]
+
+
 def _states(chans: Sequence[str], order: int) -> list[tuple[str, ...]]:
     return [tuple(chans[max(0, i - order + 1): i + 1]) for i in range(len(chans))]
 
@@ -299,37 +308,39 @@ class PathModels:
         self.weights: dict[str, sp.csr_matrix] = {
             m: sp.csr_matrix((weights[m], (rows, cols)), shape=(len(seqs), len(self.channels))) for m in HEURISTICS}
         self.order = order
-        self._markov_structure(seqs, order)
+        self._markov_structure(rows, cols, lengths, pos, order)
         self._set_structure(seqs)
 
-    def _markov_structure(self, seqs: list[tuple[str, ...]], order: int) -> None:
+    def _markov_structure(self, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray, pos: np.ndarray,
+                          order: int) -> None:
         # Incidence matrices turn any journey weights into transition, start and exit counts
         # with one sparse product each, so a bootstrap draw never loops over paths in Python.
-        index: dict[tuple[str, ...], int] = {}
-        pairs: dict[tuple[int, int], int] = {}
-        pr: list[int] = []
-        pc: list[int] = []
-        ends: list[tuple[int, int, int]] = []
-        for i, seq in enumerate(seqs):
-            ids = [index.setdefault(st, len(index)) for st in _states(seq, order)]
-            if not ids:
-                continue
-            ends.append((i, ids[0], ids[-1]))
-            for a, b in pairwise(ids):
-                pr.append(i)
-                pc.append(pairs.setdefault((a, b), len(pairs)))
-        n_paths, n_states = len(seqs), len(index)
-        self.states = list(index)
-        col = {c: j for j, c in enumerate(self.channels)}
-        self.member = np.zeros((n_states, len(self.channels)), dtype=bool)  # state holds channel
-        for i, st in enumerate(self.states):
-            self.member[i, [col[c] for c in st]] = True
-        self.pair_matrix = sp.csr_matrix((np.ones(len(pr)), (pr, pc)), shape=(n_paths, len(pairs)))
-        keys = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
-        self.pair_rows, self.pair_cols = keys[:, 0], keys[:, 1]
-        rows = np.array([e[0] for e in ends], dtype=np.int64)
-        self.start_matrix = sp.csr_matrix((np.ones(len(ends)), (rows, [e[1] for e in ends])), shape=(n_paths, n_states))
-        self.end_matrix = sp.csr_matrix((np.ones(len(ends)), (rows, [e[2] for e in ends])), shape=(n_paths, n_states))
+        # Built from the flat touch arrays: a touch's state (its channel and the order - 1 before
+        # it in its path) is one integer, numbered in order of first appearance.
+        n_paths, k = len(lengths), len(self.channels)
+        base = k + 1  # digit 0: no channel (a state near the start of its path is shorter)
+        touch = np.arange(len(cols))
+        key = np.zeros(len(cols), dtype=np.int64)
+        for lag in range(order - 1, -1, -1):  # oldest channel first, as in `_states`
+            key = key * base + np.where(pos >= lag, cols[np.maximum(touch - lag, 0)] + 1, 0)
+        state, keys = _first_seen(key)
+        digits = (keys[:, None] // base ** np.arange(order - 1, -1, -1)) % base
+        self.states = [tuple(self.channels[d - 1] for d in row if d) for row in digits]
+        self.member = np.zeros((len(keys), k), dtype=bool)  # state holds channel
+        for lag in range(order):
+            held = digits[:, lag] > 0
+            self.member[np.flatnonzero(held), digits[held, lag] - 1] = True
+        follows = pos[1:] > 0  # the next touch is in the same path
+        pair, pair_keys = _first_seen(state[:-1][follows] * len(keys) + state[1:][follows])
+        self.pair_matrix = sp.csr_matrix((np.ones(len(pair)), (rows[1:][follows], pair)),
+                                         shape=(n_paths, len(pair_keys)))
+        self.pair_rows, self.pair_cols = pair_keys // len(keys), pair_keys % len(keys)
+        touched = np.flatnonzero(lengths)
+        last = np.cumsum(lengths)[touched] - 1
+        first = last - lengths[touched] + 1
+        ones = np.ones(len(touched))
+        self.start_matrix = sp.csr_matrix((ones, (touched, state[first])), shape=(n_paths, len(keys)))
+        self.end_matrix = sp.csr_matrix((ones, (touched, state[last])), shape=(n_paths, len(keys)))
 
     def _set_structure(self, seqs: list[tuple[str, ...]]) -> None:
         index: dict[frozenset[str], int] = {}
