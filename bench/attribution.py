@@ -97,8 +97,8 @@ WHAT = {
                 "last 20 per order, joins paths; non-buyers' last-20 paths within 30 days of their last touch; "
                 "ChannelAttribution heuristic_models + markov_model(order=1, default conv_par) on all orders pooled; "
                 "no validation, nothing stored, no intervals",
-    "like_for_like": "pipeline.ingest of the same folder (all 9 tables read and validated, stored in the workspace; "
-                     "exposures as a Parquet segment), the attribution_journeys mart (all conversion types x 4 "
+    "like_for_like": "pipeline.ingest of the same folder (all 9 tables read and validated, stored in the workspace "
+                     "as Parquet segments), the attribution_journeys mart (all conversion types x 4 "
                      "lookbacks), then PathModels heuristics (first/last/linear/position) + exact order-1 Markov "
                      "on all orders pooled at 30 days, no intervals",
     "full": "pipeline.ingest of the same folder with every attribution mart (journeys, touch credit, cost, "
