@@ -30,6 +30,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _streamed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(staging, "STREAM_ROWS", 1000)
     monkeypatch.setattr(staging, "BATCH_ROWS", 777)  # batches that do not divide the row groups
+    monkeypatch.setattr(staging, "REFERENCE_COMPACT", 500)  # referenced values merged along the way
 
 
 def _sorted(table: pa.Table) -> pd.DataFrame:

@@ -38,6 +38,9 @@ REFERENCE_EXAMPLES = 5
 # file would not fit). Smaller files, and text formats, are read whole.
 STREAM_ROWS = 2_000_000
 BATCH_ROWS = 1 << 20
+# Referenced values counted across batches are merged (summed per value) past this many entries,
+# so a file whose every batch holds a million distinct users stays bounded in memory.
+REFERENCE_COMPACT = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,8 @@ class _ReferenceCounts:
     def __init__(self) -> None:
         self.values: list[pa.Array] = []
         self.counts: list[np.ndarray] = []
+        self.size = 0
+        self.limit = REFERENCE_COMPACT
 
     def add(self, values: pa.ChunkedArray) -> None:
         for chunk in values.chunks:
@@ -306,6 +311,20 @@ class _ReferenceCounts:
                 vc = pc.value_counts(chunk.drop_null())
                 self.values.append(vc.field("values"))
                 self.counts.append(vc.field("counts").to_numpy())
+            self.size += len(self.values[-1])
+        if self.size > self.limit:
+            self._compact()
+
+    def _compact(self) -> None:
+        """One entry per value; the next merge waits until the entries have doubled."""
+        if len(self.values) > 1:
+            table = pa.table({"value": pa.chunked_array(self.values, type=self.values[0].type),
+                              "n": np.concatenate(self.counts)})
+            merged = table.group_by("value", use_threads=False).aggregate([("n", "sum")])
+            self.values = [merged.column("value").combine_chunks()]
+            self.counts = [merged.column("n_sum").to_numpy()]
+            self.size = len(self.values[0])
+        self.limit = max(REFERENCE_COMPACT, 2 * self.size)
 
     def broken(self, targets: pa.Array | pa.ChunkedArray) -> tuple[int, list[object]]:
         if not self.values:
