@@ -170,3 +170,23 @@ def test_dictionary_encoded_text_is_checked_per_value_like_a_whole_read(world: P
     warned = {p.expected for p in streamed.problems if p.column == "user_id"}
     assert warned == {p.expected for p in whole.problems if p.column == "user_id"} and any(
         "hashed" in w for w in warned)
+
+
+def test_an_exception_while_reading_leaves_no_spool_behind(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _streamed(monkeypatch)
+    made: list[str] = []
+    real_mkdtemp = staging.tempfile.mkdtemp
+
+    def mkdtemp(*args: object, **kwargs: object) -> str:
+        made.append(real_mkdtemp(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    def broken(name: str, path: Path) -> staging._WholeRead:
+        raise RuntimeError(f"disk gone while reading {name}")
+
+    monkeypatch.setattr(staging.tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(staging, "_read_whole", broken)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        read_input(world)
+    spools = [d for d in made if "zhongcao-spool-" in d]
+    assert spools and not any(Path(d).exists() for d in spools)

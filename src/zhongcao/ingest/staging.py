@@ -506,33 +506,38 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     spool = Path(tempfile.mkdtemp(prefix="zhongcao-spool-")) if streamed else None
     # Files read whole are read in a second thread while the large ones stream in this one
     # (Arrow and Parquet release the GIL); a stream checks its references against them at its end.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-whole") as pool:
-        whole = {name: pool.submit(_read_whole, name, path) for name, path in ordered if name not in streamed}
-        digests = {name: pool.submit(_sha256, path) for name, path in ordered if name in streamed}
-        # References between the tables read whole are checked there too, once they are read
-        # (the worker takes tasks in order, so they are done by the time this one runs).
-        references = pool.submit(_whole_references, whole)
-        streams = {name: _stream(name, path, whole, spool) for name, path in ordered if name in streamed}
-        for name, path in ordered:
-            if name in streamed:
-                spooled, found, bad, rows = streams[name]
-                problems.extend(found)
-                rejected.extend(bad)
-                files[name] = FileInfo(path, digests[name].result(), "parquet", None, rows)
-                if spooled is None:
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-whole") as pool:
+            whole = {name: pool.submit(_read_whole, name, path) for name, path in ordered if name not in streamed}
+            digests = {name: pool.submit(_sha256, path) for name, path in ordered if name in streamed}
+            # References between the tables read whole are checked there too, once they are read
+            # (the worker takes tasks in order, so they are done by the time this one runs).
+            references = pool.submit(_whole_references, whole)
+            streams = {name: _stream(name, path, whole, spool) for name, path in ordered if name in streamed}
+            for name, path in ordered:
+                if name in streamed:
+                    spooled, found, bad, rows = streams[name]
+                    problems.extend(found)
+                    rejected.extend(bad)
+                    files[name] = FileInfo(path, digests[name].result(), "parquet", None, rows)
+                    if spooled is None:
+                        fatal = True
+                    else:
+                        tables[name] = spooled
+                    continue
+                read = whole[name].result()
+                problems.extend(read.problems)
+                files[name] = read.info
+                rejected.extend(read.rejected)
+                if read.table is None:
                     fatal = True
                 else:
-                    tables[name] = spooled
-                continue
-            read = whole[name].result()
-            problems.extend(read.problems)
-            files[name] = read.info
-            rejected.extend(read.rejected)
-            if read.table is None:
-                fatal = True
-            else:
-                tables[name] = read.table
-        problems.extend(references.result())
+                    tables[name] = read.table
+            problems.extend(references.result())
+    except BaseException:
+        if spool is not None:  # a reader's exception: nothing of this input survives
+            shutil.rmtree(spool, ignore_errors=True)
+        raise
     has_errors = any(p.severity == "error" for p in problems)
     if fatal or (has_errors and not quarantine):
         if spool is not None:
