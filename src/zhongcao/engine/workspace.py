@@ -48,7 +48,7 @@ from zhongcao.engine.sql import (
 from zhongcao.errors import DuplicateKeyError, Problem, WorkspaceError
 
 if TYPE_CHECKING:
-    from zhongcao.ingest import SpooledTable, StagedInput
+    from zhongcao.ingest import FileInfo, SpooledTable, StagedInput
 
 DB_FILE = "workspace.duckdb"
 _LOG = "_ingest_log"
@@ -111,7 +111,7 @@ class Workspace:
             con = self._open(tmp)
             try:
                 summary = _load_into(con, staged, quarantine, self.path, written)
-                summary.warnings = [p for p in staged.problems if p.severity == "warning"]
+                summary.warnings = staged.warnings
                 if summary.changed or not _has_table(con, _META):
                     _write_meta(con, staged.brand)
                     build_models(con, marts_to_build)
@@ -351,6 +351,12 @@ def _register_segment(con: duckdb.DuckDBPyConnection, table: str, rel: str, rows
     _segment_view(con, table)
 
 
+def _log_file(con: duckdb.DuckDBPyConnection, table: str, info: FileInfo | None, digest: str, rows: int,
+              now: datetime) -> None:
+    """Record a loaded file by content hash, so loading it again is skipped."""
+    con.execute(f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)", [table, str(info.path) if info else "", digest, rows, now])
+
+
 def _ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {_SEGMENTS} (tbl VARCHAR, file VARCHAR, rows BIGINT)")
     for spec in TABLES.values():
@@ -398,8 +404,7 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
                         con.unregister("_incoming")
                 pending.append((table, pool.submit(_write_segment, table, data, digest, root, written), data.num_rows))
                 summary.loaded[table] = data.num_rows
-                con.execute(f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
-                            [table, str(info.path) if info else "", digest, data.num_rows, now])
+                _log_file(con, table, info, digest, data.num_rows, now)
                 continue
             if not isinstance(data, pa.Table):  # spooled, into an older workspace that holds the table inline
                 data = pq.read_table(data.path)
@@ -422,10 +427,7 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
             finally:
                 con.unregister("_incoming")
             summary.loaded[table] = data.num_rows
-            con.execute(
-                f"INSERT INTO {_LOG} VALUES (?, ?, ?, ?, ?)",
-                [table, str(info.path) if info else "", digest, data.num_rows, now],
-            )
+            _log_file(con, table, info, digest, data.num_rows, now)
         for table, written_rel, rows in pending:
             _register_segment(con, table, written_rel.result(), rows)
     finally:
