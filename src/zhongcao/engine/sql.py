@@ -77,7 +77,7 @@ class Mart:
     def reads(self) -> tuple[str, ...]:
         """Staging tables the model reads, through any intermediate views (clean-room docs)."""
         direct = set(re.findall(r"\bstg_(\w+)", self.sql))
-        for name in re.findall(r"\bint_(\w+)", self.sql):
+        for name in _intermediates_in(self.sql):
             direct |= set(intermediates()[name].reads)
         return tuple(sorted(direct))
 
@@ -85,9 +85,14 @@ class Mart:
     def uses(self) -> frozenset[str]:
         """Intermediate views the model reads, directly or through other intermediate views."""
         found: set[str] = set()
-        for name in re.findall(r"\bint_(\w+)", self.sql):
+        for name in _intermediates_in(self.sql):
             found |= {name, *intermediates()[name].uses}
         return frozenset(found)
+
+
+def _intermediates_in(sql: str) -> set[str]:
+    """Names of the intermediate views (``int_<name>``) a model's SQL reads."""
+    return set(re.findall(r"\bint_(\w+)", sql))
 
 
 _HEADER = re.compile(r"^--\s*(mart|intermediate|grain|description):\s*(.+)$", re.MULTILINE)
@@ -121,7 +126,7 @@ def intermediates() -> dict[str, Mart]:
     In dependency order (a view after the views it reads), so each engine can create them in turn.
     """
     views = _load("intermediate", "intermediate")
-    graph = {name: set(re.findall(r"\bint_(\w+)", view.sql)) & views.keys() for name, view in views.items()}
+    graph = {name: _intermediates_in(view.sql) & views.keys() for name, view in views.items()}
     return {name: views[name] for name in graphlib.TopologicalSorter(graph).static_order()}
 
 
