@@ -368,7 +368,7 @@ def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Yield ``batches``, decoding the next one in a thread while the caller validates this one.
 
     Parquet decoding and Arrow compute release the GIL, so on two cores reading and validating
-    overlap (at 21M touches: 3.0 s -> 1.9 s). A read error is raised where the batch is consumed.
+    overlap. A read error is raised where the batch is consumed.
     """
     done = object()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-read") as pool:
