@@ -74,7 +74,9 @@ def test_fast_prior_densities_match_scipy() -> None:
     v = np.array([0.05, 0.3, 0.9])
     for dist in (stats.beta(1, 3), stats.beta(2.5, 1.5), stats.gamma(3, scale=1.0), stats.gamma(2, scale=1.5),
                  stats.lognorm(1.0, scale=1.5), stats.lognorm(0.4, scale=1.0), stats.norm(0, 1),
-                 stats.uniform(0, 1), stats.truncnorm((0.1 - 0.8) / 0.8, (10 - 0.8) / 0.8, loc=0.8, scale=0.8)):
+                 stats.uniform(0, 1), stats.uniform(0.2, 0.5),
+                 stats.truncnorm((0.1 - 0.8) / 0.8, (10 - 0.8) / 0.8, loc=0.8, scale=0.8),
+                 stats.truncnorm((0.1 - 0.8) / 0.8, (10 - 0.8) / 0.8, 0.8, 0.8)):  # loc, scale by position
         np.testing.assert_allclose(_logpdf(dist, v), dist.logpdf(v), rtol=1e-10)
 
 

@@ -110,9 +110,10 @@ def _logpdf(dist: stats.rv_continuous, v: Array) -> Array:
     """Closed forms for the priors used here; scipy's frozen logpdf costs ~0.25 ms a call in the sampler loop."""
     name = getattr(getattr(dist, "dist", None), "name", "")
     args, kw = getattr(dist, "args", ()), getattr(dist, "kwds", {})
-    if name in ("uniform", "truncnorm"):  # Meridian's media priors
+    # Meridian's media priors; a truncnorm given loc and scale by position takes scipy's path
+    if name == "uniform" or (name == "truncnorm" and len(args) == 2):
         lo, hi = dist.support()
-        loc, scale = dist.kwds.get("loc", 0.0), dist.kwds.get("scale", 1.0)
+        loc, scale = kw.get("loc", 0.0), kw.get("scale", 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             inside = np.where((v >= lo) & (v <= hi), 0.0, -np.inf)
             if name == "uniform":
