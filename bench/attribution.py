@@ -4,7 +4,7 @@ against the practical floor (one DuckDB scan-aggregate of the exposures file).
 
 Two figures for ours, both from the same raw folder as the baseline (``WHAT`` states each side):
 like-for-like (the baseline's models, conversion and lookback, no intervals) and the full product
-run. ``--no-baseline`` (the 10M-user run) skips pandas, which would not fit in memory there.
+run. ``--scale`` (the 10M-user run) skips pandas, which would not fit in memory there.
 """
 
 from __future__ import annotations
