@@ -42,6 +42,11 @@ BATCH_SEPARATOR = "\x00"
 HASHTAG = re.compile(r"#([^\s#\[\]，。！？,.!?\x00]{1,30})(?:\[话题\])?#?")
 
 
+def code_points(text: str) -> np.ndarray:
+    """A text's code points as uint32; a lone surrogate (a broken emoji from a JSON export) is kept."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def normalise(text: str | None) -> str:
     """Width-fold, lower-case and simplify one text; ``None`` and non-strings become ``""``."""
     if not isinstance(text, str) or not text:
@@ -49,9 +54,7 @@ def normalise(text: str | None) -> str:
     text = text.lower()  # before the fold: the folded characters have no case (Ａ → ａ → a)
     if text.isascii():
         return text
-    # surrogatepass: a lone surrogate (a broken emoji from a JSON export) passes through as itself
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    text = _FOLD_ARRAY[cps].tobytes().decode("utf-32-le", "surrogatepass")
+    text = _FOLD_ARRAY[code_points(text)].tobytes().decode("utf-32-le", "surrogatepass")
     if "[话题]" in text:
         text = text.replace("[话题]", " ")
     return text

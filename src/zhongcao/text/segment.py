@@ -32,7 +32,7 @@ from importlib import resources
 import numba as nb
 import numpy as np
 
-from zhongcao.text.normalise import BATCH_SEPARATOR
+from zhongcao.text.normalise import BATCH_SEPARATOR, code_points
 
 _MULT = np.uint64(0x100000001B3)  # FNV prime: a multiplier that spreads code points over 64 bits
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: a slot from the product's high bits
@@ -240,15 +240,11 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
     return out[:n_out], ends[:n_docs], new_spans[:n_new], i
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # lone surrogates included
-
-
 def _words_array(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
     offsets = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    return _code_points("".join(words)), offsets
+    return code_points("".join(words)), offsets
 
 
 @cache
@@ -315,7 +311,7 @@ class Segmenter:
             return self._cut_many(text)
 
     def _cut_many(self, text: str) -> list[list[str]]:
-        cps = _code_points(text)
+        cps = code_points(text)
         outs, all_ends, start, n_out, need = [], [], 0, 0, 1 << 16
         while True:
             self._grow(need)
