@@ -102,3 +102,11 @@ def draw_seconds(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
 
 def day_index(seconds: np.ndarray) -> np.ndarray:
     return ((seconds - START) // DAY).astype(np.int64)
+
+
+N_MONTHS = 24  # topic and multiplier tables hold one row per 30.5-day "month" of the period
+
+
+def month_index(seconds: np.ndarray) -> np.ndarray:
+    """The 30.5-day month a moment falls in (0 … 23), as the per-month tables index it."""
+    return ((seconds - START) // (DAY * 30.5)).astype(np.int64).clip(0, N_MONTHS - 1)
