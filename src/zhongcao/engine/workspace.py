@@ -397,11 +397,7 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
             raw = raw_name(table)
             if _segmented(con, table):
                 if spec.key and isinstance(data, pa.Table):  # keyed tables are never spooled
-                    con.register("_incoming", data)
-                    try:
-                        data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
-                    finally:
-                        con.unregister("_incoming")
+                    data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
                 pending.append((table, pool.submit(_write_segment, table, data, digest, root, written), data.num_rows))
                 summary.loaded[table] = data.num_rows
                 _log_file(con, table, info, digest, data.num_rows, now)
@@ -417,12 +413,10 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
                 con.unregister("_incoming")
                 for name in new_columns:
                     con.execute(f"ALTER TABLE {raw} ADD COLUMN {quote(name)} {types[name]}")
+            if spec.key:
+                data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
             con.register("_incoming", data)
             try:
-                if spec.key:
-                    data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
-                    con.unregister("_incoming")
-                    con.register("_incoming", data)
                 con.execute(f"INSERT INTO {raw} BY NAME SELECT * FROM _incoming")
             finally:
                 con.unregister("_incoming")
@@ -454,12 +448,17 @@ def _drop_existing_keys(
     rejected: list[pa.Table],
     quarantine: bool,
 ) -> pa.Table:
+    """``data`` without the rows whose key the table already holds (quarantined), or DuplicateKeyError."""
     spec = TABLES[table]
     on = " AND ".join(f"r.{quote(k)} = i.{quote(k)}" for k in spec.key)
-    dup = con.execute(
-        f"SELECT i.{quote(spec.key[0])} FROM _incoming i WHERE EXISTS "
-        f"(SELECT 1 FROM {raw_name(table)} r WHERE {on})"
-    ).fetchall()
+    con.register("_keys_incoming", data)
+    try:
+        dup = con.execute(
+            f"SELECT i.{quote(spec.key[0])} FROM _keys_incoming i WHERE EXISTS "
+            f"(SELECT 1 FROM {raw_name(table)} r WHERE {on})"
+        ).fetchall()
+    finally:
+        con.unregister("_keys_incoming")
     if not dup:
         return data
     keys = [str(r[0]) for r in dup]
@@ -501,8 +500,8 @@ def build_models(con: duckdb.DuckDBPyConnection, names: Collection[str] | None =
         con.execute(f"CREATE OR REPLACE VIEW {staging_name(table)} AS {staging_sql(table, extra_columns(con, table))}")
     for view in intermediates().values():
         con.execute(f"CREATE OR REPLACE VIEW {intermediate_name(view.name)} AS {view.sql}")
-    building = [m for m in marts().values() if names is None or m.name in names]
-    readers = Counter(name for mart in building for name in mart.uses)
+    building = {m.name for m in marts().values() if names is None or m.name in names}
+    readers = Counter(name for mart in marts().values() if mart.name in building for name in mart.uses)
     # An intermediate that several of these marts read is computed once: a temporary table of the
     # same name shadows the view on this connection while they are built (int_journey_touches,
     # read by the journeys and touch-credit marts, is a join and a window over every touch).
@@ -512,7 +511,7 @@ def build_models(con: duckdb.DuckDBPyConnection, names: Collection[str] | None =
         for name in shared:  # in dependency order, so one can read another's table
             con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}")
         for mart in marts().values():
-            if mart in building:
+            if mart.name in building:
                 con.execute(f"CREATE OR REPLACE TABLE {mart_name(mart.name)} AS {mart.sql}")
             else:
                 con.execute(f"DROP TABLE IF EXISTS {mart_name(mart.name)}")
