@@ -19,7 +19,7 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
 
 @pytest.fixture(scope="session")
 def hiking_50k(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """hiking-shoes at 50k users (about 1 s): for planted effects that 10k users measure too noisily.
+    """hiking-shoes at 50k users (a few seconds): for planted effects that 10k users measure too noisily.
 
     The 华南 lift is planted at +25% of orders; at 10k users (about 1,200 southern orders a year)
     the measured ratio has a standard error near 0.1, so a +10% threshold failed on some seeds
