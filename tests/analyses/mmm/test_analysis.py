@@ -78,7 +78,8 @@ def test_budget_reuses_the_mmm_fit(world) -> None:
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'Demo worlds': weekly data do not pin down the "
                    "carry-over of fast, weak channels (douyin, brand_zone) and their ROI rises with it (+101%/+52% on "
-                   "hiking-shoes at 200k users); kol's reach-driven response is not one geometric adstock; at 20k users "
+                   "hiking-shoes at 200k users); kol's spend follows the growth of posting and repeat buying ramps up from "
+                   "zero, two ramps the trend competes for; at 20k users "
                    "(this world) the 90% intervals span tens to hundreds of percent")
 def test_demo_world_planted_rois_recovered_within_15pct_and_in_90pct_interval(world) -> None:
     ws, truth = world
