@@ -22,11 +22,13 @@ CHANNEL_SHARE = np.array([0.42, 0.20, 0.10, 0.06, 0.12, 0.10])
 ROI = np.array([2.4, 1.3, 3.0, 1.8, 0.8, 1.6])  # planted ROI (orders × mean price ÷ spend), before truncation
 DECAY = np.array([0.70, 0.35, 0.10, 0.30, 0.50, 0.20])  # daily geometric lag from touch to order
 KOL_REACH_DECAY = 0.85  # daily geometric carry-over of sponsored notes' reach (kol spend's adstock)
+KOL_SPONSORED = 0.35  # mean share of the brand's own notes that are sponsored (kol waves move it, at most 0.95)
+KOL_OFF_WAVE = 0.05  # kol level between campaign waves, relative to an average wave
 KOL_ORGANIC = 1.0  # organic kol reads, as a multiple of the mean paid reads
 SATURATION = 2.0  # half-saturation K = SATURATION × the channel's mean daily drive (spend or reach) when on
-SPEND_PER_USER = np.array([0.0, 24.0, 12.0, 6.0, 12.0, 12.0])  # CNY per panel user over the period
+SPEND_PER_USER = np.array([0.0, 48.0, 12.0, 12.0, 24.0, 12.0])  # CNY per panel user over the period
 CAMPAIGN = {"eligible_share": 0.3, "holdout_share": 0.2, "touches": 3.0, "effect": 0.012, "roi": 1.5}
-KOL_PER_USER = 10.0  # CNY of sponsored-note fees per panel user over the period
+KOL_PER_USER = 20.0  # CNY of sponsored-note fees per panel user over the period
 MAX_AGE_DAYS = 120  # a touched note is at most this old (recency of the feed)
 
 
@@ -94,7 +96,8 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
     flights = flighting(rng.spawn(1)[0], spec)
 
     # --- ordinary notes -----------------------------------------------------------------
-    t_days = cal.draw_days(rng, cal.cdf(np.linspace(1.0, 1.8, cal.N_DAYS)), n_notes)
+    posting = np.linspace(1.0, 1.8, cal.N_DAYS)  # notes per day grow over the period
+    t_days = cal.draw_days(rng, cal.cdf(posting), n_notes)
     frac = t_days / (cal.N_DAYS - 1)
     shares = np.array([t.share for t in spec.topics])
     growth = np.array([t.growth for t in spec.topics])
@@ -117,7 +120,11 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
         author[idx] = rng.choice(cand, size=len(idx), p=w)
     pub = cal.draw_seconds(rng, t_days)
     kind = np.array([t.kind for t in spec.topics])[topic]
-    sponsored = np.where(kind == "own", rng.random(n_notes) < 0.55,
+    # Own-brand notes are sponsored in the brand's creator campaigns (kol waves from ``flights``).
+    # The share sponsored falls as posting grows, so every quarter gets about the same kol budget
+    # like the other channels (a kol budget growing with the trend could not be told from it).
+    p_own = np.minimum(KOL_SPONSORED * flights[0][t_days] * posting.mean() / posting[t_days], 0.95)
+    sponsored = np.where(kind == "own", rng.random(n_notes) < p_own,
                          np.where(kind == "competitor", rng.random(n_notes) < 0.35, rng.random(n_notes) < 0.02))
     quote = np.round(followers * rng.uniform(0.06, 0.12, n_creators) + 300, -1)
     creator["quote"] = quote
@@ -190,39 +197,47 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
 
 
 def flighting(rng: np.random.Generator, spec: WorldSpec) -> np.ndarray:
-    """Relative spend level per paid-media channel and day (mean 1): flights of 1–4 weeks on, 1–3 weeks off.
+    """Relative spend level per channel and day (mean 1): flights of 1–4 weeks on, 1–3 weeks off.
 
     Levels vary from flight to flight and are drawn independently per channel, and every quarter
     gets the same budget, so spend follows neither baseline demand, retail events, the trend nor
     the other channels: the planted returns can be told apart from the baseline (docs/mmm.md).
-    Regular feeds stay on around the holdout campaign. The kol row stays zero: kol spend is the
-    fees of the sponsored notes, published when creators post (sponsoring in flights would make
-    ordinary creators look like genuine users who posted long before being paid).
+    Regular feeds stay on around the holdout campaign. The kol row is the brand's creator
+    campaigns: how many of the brand's notes are sponsored, never quite zero between waves
+    (creators who post about the brand between waves still get paid now and then). Without waves
+    kol spend would follow the growth of posting and no model could tell it from the trend.
     """
     days = cal.N_DAYS
-    n_weeks = days // 7 + 1
     weeks = np.arange(days) // 7
-    quarter = np.minimum(np.arange(days) // 91, 7)
     out = np.zeros((len(CHANNELS), days))
     h0, h1 = cal.day_of(spec.holdout.start), cal.day_of(spec.holdout.end)
     for c in range(1, len(CHANNELS)):
-        level = np.zeros(n_weeks)
-        w, on = -int(rng.integers(0, 3)), bool(rng.random() < 0.6)
-        while w < n_weeks:
-            span = int(rng.integers(1, 5)) if on else int(rng.integers(1, 4))
-            level[max(w, 0): w + span] = rng.lognormal(0.0, 0.4) if on else 0.0
-            w += span
-            on = not on
-        if c == 1:
-            hw = np.arange(h0 // 7, h1 // 7 + 1)
-            level[hw] = np.where(level[hw] > 0, level[hw], 1.0)
-        x = level[weeks] * rng.lognormal(0.0, 0.08, days)
-        for q in range(8):
-            m = quarter == q
-            total = x[m].sum()
-            x[m] = x[m] / total * m.sum() if total > 0 else 1.0
-        out[c] = x / x.mean()
+        hold = np.arange(h0 // 7, h1 // 7 + 1) if c == 1 else None
+        out[c] = _flights(rng, weeks, off=0.0, keep_on=hold)
+    out[0] = _flights(rng, weeks, off=KOL_OFF_WAVE)  # drawn last: the other channels' flights stay as they were
     return out
+
+
+def _flights(rng: np.random.Generator, weeks: np.ndarray, off: float, keep_on: np.ndarray | None = None) -> np.ndarray:
+    """One channel's daily level: weekly on/off flights, daily jitter, the same total every quarter, mean 1."""
+    days = len(weeks)
+    n_weeks = days // 7 + 1
+    quarter = np.minimum(np.arange(days) // 91, 7)
+    level = np.zeros(n_weeks)
+    w, on = -int(rng.integers(0, 3)), bool(rng.random() < 0.6)
+    while w < n_weeks:
+        span = int(rng.integers(1, 5)) if on else int(rng.integers(1, 4))
+        level[max(w, 0): w + span] = rng.lognormal(0.0, 0.4) if on else off
+        w += span
+        on = not on
+    if keep_on is not None:
+        level[keep_on] = np.where(level[keep_on] > 0, level[keep_on], 1.0)
+    x = level[weeks] * rng.lognormal(0.0, 0.08, days)
+    for q in range(8):
+        m = quarter == q
+        total = x[m].sum()
+        x[m] = x[m] / total * m.sum() if total > 0 else 1.0
+    return x / x.mean()
 
 
 def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray) -> None:

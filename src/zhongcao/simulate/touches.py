@@ -310,8 +310,11 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     ou, ot, osrc = ou[keep], ot[keep], osrc[keep]
     rep = np.flatnonzero(rng.random(len(ou)) < REPURCHASE_P)
     rt = ot[rep] + rng.integers(20, 150, len(rep)) * cal.DAY
-    ok = rt < cal.END_EXCL
-    ou, ot, osrc = np.r_[ou, ou[rep[ok]]], np.r_[ot, rt[ok]], np.r_[osrc, np.full(ok.sum(), 10)]
+    # A repeat due after the period lands as far into its start instead: the brand had customers
+    # before the data begin, so repeat buying runs at a steady level rather than rising from zero
+    # over the first months (a ramp any trending channel would be credited with).
+    rt = np.where(rt < cal.END_EXCL, rt, rt - (cal.END_EXCL - cal.START))
+    ou, ot, osrc = np.r_[ou, ou[rep]], np.r_[ot, rt], np.r_[osrc, np.full(len(rep), 10)]
     order = np.lexsort((ot, ou))
     ou, ot, osrc = ou[order], ot[order], osrc[order]
     prices = np.array([p.price for p in spec.products])
