@@ -37,7 +37,8 @@ class MmmAnalysis(Analysis):
     platform:
         "all" sums every platform (red, tmall, jd, offline …); or one platform's sales.
     period:
-        "week" (default; robust) or "day".
+        "day" (default: a channel acting within days has its lag seen, not guessed; docs/mmm.md
+        "Demo worlds") or "week" (faster; for data kept by week).
     adstock, saturation, order:
         Response components: geometric | weibull, hill | logistic, adstock_first | saturation_first.
     roi_prior:
@@ -63,7 +64,7 @@ class MmmAnalysis(Analysis):
         "seed": [int],
     }
 
-    def __init__(self, kpi: str = "gmv", platform: str = "all", period: str = "week", adstock: str = "geometric",
+    def __init__(self, kpi: str = "gmv", platform: str = "all", period: str = "day", adstock: str = "geometric",
                  saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | None = (2.0, 2.0),
                  lift_studies: Mapping[str, tuple[float, float]] | None = None, repeat_horizon_weeks: int = 52,
                  steps: int = 1200, seed: int = 0) -> None:

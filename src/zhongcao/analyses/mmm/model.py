@@ -430,12 +430,16 @@ class BayesianMMM:
         return self.contribution_draws().sum(-1) / self.spend_.sum((0, 1))
 
     def carry_share_draws(self) -> np.ndarray:
-        """Share of each channel's effect that arrives after the period of spend: (walkers, draws, C)."""
+        """Share of each channel's effect that arrives after the week of spend: (walkers, draws, C).
+
+        The week, not the period: on daily data "short term" would otherwise mean the same day.
+        """
         theta, _ = self._flat()
+        within = 7 if self.period_ == "day" else 1
         out, i = [], 0
         for ch in self.chains_:
             m = len(ch.params)
-            out.append(ch.carry_share(theta[:, i : i + m]))
+            out.append(ch.carry_share(theta[:, i : i + m], within))
             i += m
         return np.stack(out, -1).reshape(*self.posterior_.theta.shape[:2], -1)
 

@@ -265,14 +265,14 @@ class Chain:
     def adstock(self) -> Transform | None:
         return next((s for s in self.steps if s.kind == "adstock"), None)
 
-    def carry_share(self, values: Array) -> Array:
-        """Share of the effect that lands after the period of spend (1 - lag-0 weight), shape (B,)."""
+    def carry_share(self, values: Array, within: int = 1) -> Array:
+        """Share of the effect that lands ``within`` periods or more after the spend, shape (B,)."""
         i = 0
         for step in self.steps:
             k = len(step.params)
             if step.kind == "adstock":
                 w = step.weights(values[:, i : i + k])  # type: ignore[attr-defined]
-                return 1.0 - w[:, 0]
+                return 1.0 - w[:, :within].sum(1)
             i += k
         return np.zeros(len(values))
 
