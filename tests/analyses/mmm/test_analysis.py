@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from zhongcao import pipeline
@@ -16,8 +18,10 @@ from zhongcao.findings import validate_document
 
 
 def test_too_few_periods_is_a_clear_error(tiny_ws: Path) -> None:
-    with pytest.raises(InsufficientDataError, match=r"needs at least \d+ weeks"):
+    with pytest.raises(InsufficientDataError, match=r"needs at least \d+ days"):
         MmmAnalysis().fit(Workspace(tiny_ws))
+    with pytest.raises(InsufficientDataError, match=r"needs at least \d+ weeks"):
+        MmmAnalysis(period="week").fit(Workspace(tiny_ws))
 
 
 def test_parameters_are_validated(tiny_ws: Path) -> None:
@@ -75,17 +79,63 @@ def test_budget_reuses_the_mmm_fit(world) -> None:
     assert set(budget.plan_["channel"]) == set(mmm.channels_["channel"])
 
 
+DEMO_USERS = 200_000  # 13 s to simulate and ingest each; at 20k the 90% intervals span tens of percent
+
+
+@pytest.fixture(scope="module")
+def demo_fits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, pd.DataFrame, pd.DataFrame]]:
+    """Per demo world: planted channel truth, the default (daily) fit's ROIs and the weekly fit's."""
+    from zhongcao.simulate import simulate
+
+    out = {}
+    for name in ("hiking-shoes", "writing-course", "clip-earbuds"):
+        root = tmp_path_factory.mktemp(name)
+        simulate(name, root / "input", users=DEMO_USERS, seed=0)
+        pipeline.ingest(root / "input", root / "ws")
+        truth = json.loads((root / "input" / "truth.json").read_text(encoding="utf-8"))["channels"]
+        ws = Workspace(root / "ws")
+        out[name] = (truth, MmmAnalysis().fit(ws).channels_.set_index("channel"),
+                     MmmAnalysis(period="week").fit(ws).channels_.set_index("channel"))
+    return out
+
+
+def _errors(truth: dict, fit: pd.DataFrame) -> dict[str, float]:
+    return {ch: float(fit.loc[ch, "roi"] / t["roi"] - 1) for ch, t in truth.items() if t["roi"] and ch in fit.index}
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'Demo worlds': weekly data do not pin down the "
-                   "carry-over of fast, weak channels (douyin, brand_zone) and their ROI rises with it (+101%/+52% on "
-                   "hiking-shoes at 200k users); kol's spend follows the growth of posting and repeat buying ramps up from "
-                   "zero, two ramps the trend competes for; at 20k users "
-                   "(this world) the 90% intervals span tens to hundreds of percent")
-def test_demo_world_planted_rois_recovered_within_15pct_and_in_90pct_interval(world) -> None:
-    ws, truth = world
-    s = MmmAnalysis().fit(ws).channels_.set_index("channel")
-    for ch, t in truth["channels"].items():
-        if t["roi"] is None or ch not in s.index:
-            continue
-        assert abs(s.loc[ch, "roi"] / t["roi"] - 1) <= 0.15, (ch, s.loc[ch, "roi"], t["roi"])
-        assert s.loc[ch, "roi_low"] <= t["roi"] <= s.loc[ch, "roi_high"], (ch, t["roi"])
+def test_daily_default_recovers_planted_rois_where_the_weekly_control_does_not(demo_fits) -> None:
+    """Planted ROIs of six channels in three worlds: the daily default lands near them, weekly data do not.
+
+    Weekly sums hide how fast douyin and brand_zone act, and their ROI rises with the carry-over the
+    fit settles on (docs/mmm.md "Demo worlds"); the weekly fit is the control that must do worse.
+    """
+    daily, weekly = [], []
+    for name, (truth, day_fit, week_fit) in demo_fits.items():
+        d, w = _errors(truth, day_fit), _errors(truth, week_fit)
+        print(name, "daily", {k: f"{v:+.0%}" for k, v in d.items()}, "weekly", {k: f"{v:+.0%}" for k, v in w.items()})
+        daily += d.values()
+        weekly += w.values()
+    daily_err, weekly_err = np.abs(daily), np.abs(weekly)
+    assert len(daily_err) == 18
+    # Measured at seed 0: median 9%, worst 33% (clip-earbuds douyin); weekly worst 69%.
+    assert np.median(daily_err) <= 0.12 and np.max(daily_err) <= 0.40, sorted(daily_err)
+    assert np.max(weekly_err) > 1.5 * np.max(daily_err)
+    for name, (truth, day_fit, week_fit) in demo_fits.items():  # the fast, weak channel, world by world
+        day, week = _errors(truth, day_fit)["douyin"], _errors(truth, week_fit)["douyin"]
+        assert week > 0.45 and week - abs(day) > 0.25, (name, day, week)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'Demo worlds': at 200k users the weak and slow "
+                   "channels' ROIs (kol above all: its reach carries over for weeks) are known to about ±15-25%, so "
+                   "some of the 18 checks miss ±15% (kol -20 to -24%, douyin +33% on clip-earbuds, tmall_ad +17% "
+                   "on hiking-shoes); at 1M users small structural biases outgrow the intervals instead")
+def test_demo_world_planted_rois_recovered_within_15pct_and_in_90pct_interval(demo_fits) -> None:
+    misses = []
+    for name, (truth, fit, _weekly) in demo_fits.items():
+        for ch, err in _errors(truth, fit).items():
+            inside = fit.loc[ch, "roi_low"] <= truth[ch]["roi"] <= fit.loc[ch, "roi_high"]
+            if abs(err) > 0.15 or not inside:
+                misses.append((name, ch, round(err, 3), inside))
+    assert not misses, misses
