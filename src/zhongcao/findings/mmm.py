@@ -65,13 +65,14 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     c = a.convergence_
     t = lambda part, **v: render("mmm", "diagnostics", part, **v)  # noqa: E731
     status = "ok" if c["ok"] else "not_ok"
-    v = {"rhat": number(c["max_rhat"], 3), "ess": Count(c["min_ess"]), "r2": number(a.fit_["r2"], 2),
+    v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]), "r2": number(a.fit_["r2"], 2),
          "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
          "status": render("mmm", "status", status), "collinear": len(a.collinear_)}
     cols = ["channel", "roi", "roi_low", "roi_high", "mroi", "carry_share", "rhat", "ess"]
     return Finding(
         id="mmm.diagnostics", analysis="mmm", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
-        evidence=Evidence(numbers={"max_rhat": c["max_rhat"], "min_ess": c["min_ess"], "r2": a.fit_["r2"],
+        evidence=Evidence(numbers={"max_rhat": c["max_rhat"], "max_rhat_roi": c["max_rhat_roi"],
+                                   "min_ess": c["min_ess"], "r2": a.fit_["r2"],
                                    "mape": a.fit_["mape"], "collinear_pairs": len(a.collinear_)},
                           rows=_rows(a.channels_[cols]), columns=cols),
         confidence=Confidence("high" if c["ok"] else "low", t("confidence", **v), "split R-hat and ESS over walkers"),

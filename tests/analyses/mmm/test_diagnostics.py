@@ -5,7 +5,14 @@ import warnings
 import numpy as np
 import pytest
 
-from zhongcao.analyses.mmm.diagnostics import CollinearityWarning, check_media, ess, min_periods, split_rhat
+from zhongcao.analyses.mmm.diagnostics import (
+    CollinearityWarning,
+    Convergence,
+    check_media,
+    ess,
+    min_periods,
+    split_rhat,
+)
 from zhongcao.errors import AnalysisError, InsufficientDataError
 
 
@@ -26,6 +33,17 @@ def test_ess_of_iid_and_ar1_draws() -> None:
         ar[:, t] = rho * ar[:, t - 1] + rng.normal(size=4)
     expected = 16000 * (1 - rho) / (1 + rho)  # ESS of an AR(1): N (1 - ρ) / (1 + ρ)
     assert ess(ar) == pytest.approx(expected, rel=0.25)
+
+
+def test_reported_rois_need_the_strict_limit_curve_parameters_the_classic_one() -> None:
+    def conv(half: float, roi: float, ess_roi: float = 500.0) -> Convergence:
+        return Convergence({"kol.saturation.half": half, "kol.roi": roi}, {"kol.saturation.half": 400.0, "kol.roi": ess_roi})
+
+    assert conv(1.08, 1.02).ok()  # a slow ridge in the curve, ROIs agreeing across walkers
+    assert conv(1.08, 1.02).max_rhat == 1.08 and conv(1.08, 1.02).max_rhat_reported == 1.02
+    assert not conv(1.12, 1.02).ok()  # a parameter past 1.1
+    assert not conv(1.02, 1.06).ok()  # a reported ROI past 1.05
+    assert not conv(1.02, 1.02, ess_roi=80.0).ok()
 
 
 def test_bad_media_inputs_are_refused_with_reasons() -> None:
