@@ -48,9 +48,9 @@ class MmmAnalysis(Analysis):
     repeat_horizon_weeks:
         Horizon of repeat purchases counted in long-term ROI.
     steps:
-        Sampler steps, the first half discarded; None: 1200 weekly, 2400 daily (daily posteriors
-        mix more slowly: on the 200k-user demo worlds R-hat was 1.18-1.20 at 1200 steps and at most
-        1.08 at 2400, docs/mmm.md "Convergence").
+        Sampler steps, the first half discarded; None: 1200 weekly, 3000 daily (daily posteriors
+        mix more slowly: R-hat 1.18-1.20 at 1200 steps on the 200k-user demo worlds, 1.11 at 2400
+        on the 20k hiking-shoes demo, 1.07 at 3000; docs/mmm.md "Diagnostics").
     """
 
     name: ClassVar[str] = "mmm"
@@ -92,7 +92,7 @@ class MmmAnalysis(Analysis):
             raise InsufficientDataError("no channel has spend: the marketing-mix model needs spend by day and channel")
         require_periods(len(kpi), 3 * len(channels) + 1, len(channels), self.period)  # before anything is built
         lmax = 8 if self.period == "week" else 21
-        n_steps = self.steps or (1200 if self.period == "week" else 2400)
+        n_steps = self.steps or (1200 if self.period == "week" else 3000)
         model = BayesianMMM(default_chain(self.adstock, self.saturation, lmax, self.order),
                             roi_prior=self.roi_prior if self.kpi == "gmv" else None, spend_scale="mean",
                             steps=n_steps, burn=n_steps // 2, draws=800, seed=self.seed)
