@@ -118,19 +118,19 @@ def test_daily_default_recovers_planted_rois_where_the_weekly_control_does_not(d
         weekly += w.values()
     daily_err, weekly_err = np.abs(daily), np.abs(weekly)
     assert len(daily_err) == 18
-    # Measured at seed 0: median 9%, worst 33% (clip-earbuds douyin); weekly worst 69%.
-    assert np.median(daily_err) <= 0.12 and np.max(daily_err) <= 0.40, sorted(daily_err)
-    assert np.max(weekly_err) > 1.5 * np.max(daily_err)
+    # Measured at seed 0: median 7.5%, worst 23% (hiking-shoes tmall_ad); weekly worst 86% (hiking-shoes douyin).
+    assert np.median(daily_err) <= 0.10 and np.max(daily_err) <= 0.30, sorted(daily_err)
+    assert np.max(weekly_err) > 2 * np.max(daily_err)
     for name, (truth, day_fit, week_fit) in demo_fits.items():  # the fast, weak channel, world by world
         day, week = _errors(truth, day_fit)["douyin"], _errors(truth, week_fit)["douyin"]
-        assert week > 0.45 and week - abs(day) > 0.25, (name, day, week)
+        assert week > 0.15 and abs(day) < week, (name, day, week)  # measured: +86/+24/+21% weekly, +5/-4/+10% daily
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'Demo worlds': at 200k users the weak and slow "
-                   "channels' ROIs (kol above all: its reach carries over for weeks) are known to about ±15-25%, so "
-                   "some of the 18 checks miss ±15% (kol -20 to -24%, douyin +33% on clip-earbuds, tmall_ad +17% "
-                   "on hiking-shoes); at 1M users small structural biases outgrow the intervals instead")
+@pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'Demo worlds': at 200k users, seed 0, 17 of 18 "
+                   "channel ROIs are within ±15% and 15 of 18 truths inside the 90% interval (hiking-shoes tmall_ad "
+                   "+23%; writing-course search -9% and brand_zone +14% just outside tight intervals); 18 of 18 "
+                   "inside a calibrated 90% interval happens one time in seven")
 def test_demo_world_planted_rois_recovered_within_15pct_and_in_90pct_interval(demo_fits) -> None:
     misses = []
     for name, (truth, fit, _weekly) in demo_fits.items():
