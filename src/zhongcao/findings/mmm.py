@@ -65,8 +65,8 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     c = a.convergence_
     t = lambda part, **v: render("mmm", "diagnostics", part, **v)  # noqa: E731
     status = "ok" if c["ok"] else "not_ok"
-    v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]), "r2": number(a.fit_["r2"], 2),
-         "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
+    v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]),
+         "r2": number(a.fit_["r2"], 2), "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
          "status": render("mmm", "status", status), "collinear": len(a.collinear_)}
     cols = ["channel", "roi", "roi_low", "roi_high", "mroi", "carry_share", "rhat", "ess"]
     return Finding(

@@ -40,7 +40,7 @@ def test_reported_rois_need_the_strict_limit_curve_parameters_the_classic_one() 
         return Convergence({"kol.saturation.half": half, "kol.roi": roi}, {"kol.saturation.half": 400.0, "kol.roi": ess_roi})
 
     assert conv(1.08, 1.02).ok()  # a slow ridge in the curve, ROIs agreeing across walkers
-    assert conv(1.08, 1.02).max_rhat == 1.08 and conv(1.08, 1.02).max_rhat_reported == 1.02
+    assert conv(1.08, 1.02).max_rhat == 1.08 and conv(1.08, 1.02).max_rhat_roi == 1.02
     assert not conv(1.12, 1.02).ok()  # a parameter past 1.1
     assert not conv(1.02, 1.06).ok()  # a reported ROI past 1.05
     assert not conv(1.02, 1.02, ess_roi=80.0).ok()

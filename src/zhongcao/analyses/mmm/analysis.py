@@ -108,7 +108,7 @@ class MmmAnalysis(Analysis):
         self.collinear_ = [{"a": a, "b": b, "correlation": c} for a, b, c in model.collinear_]
         self.channels_ = model.summary(LEVEL)
         self.convergence_ = {"max_rhat": model.convergence_.max_rhat, "min_ess": model.convergence_.min_ess,
-                             "max_rhat_roi": model.convergence_.max_rhat_reported,
+                             "max_rhat_roi": model.convergence_.max_rhat_roi,
                              "acceptance": model.acceptance_, "ok": bool(model.convergence_.ok()),
                              "method": "ensemble MCMC (emcee) on media parameters, coefficients integrated exactly"}
         self.fit_ = model.fit_quality()

@@ -82,7 +82,7 @@ class Convergence:
         return min(self.ess.values()) if self.ess else float("nan")
 
     @property
-    def max_rhat_reported(self) -> float:
+    def max_rhat_roi(self) -> float:
         """Largest R-hat among the reported quantities (``*.roi``): what the findings state."""
         vals = [v for k, v in self.rhat.items() if k.endswith(".roi")]
         return max(vals) if vals else self.max_rhat
@@ -95,7 +95,7 @@ class Convergence:
         ROIs read off either end of it agree across chains (R-hat at most 1.03): the classic 1.1 for
         parameters, the stricter 1.05 for the numbers a finding states.
         """
-        return (self.max_rhat_reported < rhat_limit and self.max_rhat < parameter_rhat_limit
+        return (self.max_rhat_roi < rhat_limit and self.max_rhat < parameter_rhat_limit
                 and self.min_ess > ess_limit)
 
 
