@@ -125,6 +125,11 @@ def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc
     }
 
 
+def campaign_daily_spend(media: Media, acc: Acc) -> np.ndarray:
+    """The holdout campaign's spend per day: its touches at the cost that buys ``CAMPAIGN["roi"]``."""
+    return acc.campaign_touch_days * (CAMPAIGN["effect"] * media.price / CAMPAIGN["roi"])
+
+
 def _write_spend(spec: WorldSpec, media: Media, acc: Acc, w: Writers, note_ids: pa.Array,
                  creator_ids: pa.Array) -> np.ndarray:
     nt = media.note
@@ -154,8 +159,7 @@ def _write_spend(spec: WorldSpec, media: Media, acc: Acc, w: Writers, note_ids: 
             rows.append((name, "搜索-品类词", np.round(amount * 0.6, 2)))
         else:
             rows.append((name, CAMPAIGN_NAMES[name], amount))
-    per_touch = CAMPAIGN["effect"] * media.price / CAMPAIGN["roi"]
-    rows.append(("feeds", spec.holdout_campaign, np.round(acc.campaign_touch_days * per_touch, 2)))
+    rows.append(("feeds", spec.holdout_campaign, np.round(campaign_daily_spend(media, acc), 2)))
     for name, campaign, amount in rows:
         d = np.flatnonzero(amount > 0)
         total[CHANNELS.index(name)] += amount[d].sum()
@@ -210,7 +214,7 @@ def truth(spec: WorldSpec, media: Media, acc: Acc, users: int, seed: int, parts:
     price = media.price
     spend_total = parts["spend_total"]
     assert isinstance(spend_total, np.ndarray)
-    campaign_spend = float(acc.campaign_touch_days.sum()) * CAMPAIGN["effect"] * price / CAMPAIGN["roi"]
+    campaign_spend = float(campaign_daily_spend(media, acc).sum())
     channels = {}
     for c, name in enumerate(CHANNELS):
         # Counterfactual ROI: expected in-period GMV lost were the channel's spend (its campaigns

@@ -127,10 +127,15 @@ def _choose(rng: np.random.Generator, cum: np.ndarray) -> np.ndarray:
     return (rng.random(len(cum), dtype=np.float32)[:, None] > cum).sum(1).clip(0, cum.shape[1] - 1)
 
 
+def own_topics(spec: WorldSpec) -> np.ndarray:
+    """Per topic index (the negative-burst topic last): whether its notes are about the brand."""
+    return np.array([tp.kind == "own" for tp in spec.topics] + [False])
+
+
 def kol_multiplier(spec: WorldSpec, media: Media, note: np.ndarray) -> np.ndarray:
     """Per kol touch: the read note's creator effect × topic conversion multiplier × is-own-brand."""
     nt = media.note
-    own_topic = np.array([tp.kind == "own" for tp in spec.topics] + [False])
+    own_topic = own_topics(spec)
     conv = np.array([tp.conv_mult for tp in spec.topics] + [0.0])
     out = np.zeros(len(note))
     m = np.flatnonzero(note >= 0)
@@ -155,9 +160,9 @@ def calibrate_kol(rng: np.random.Generator, spec: WorldSpec, media: Media, table
     note, t = pick_notes(rng, media, topic, t)
     mult = kol_multiplier(spec, media, note)
     month = cal.month_index(t)
-    mean = np.bincount(month, mult, 24) / np.maximum(np.bincount(month, minlength=24), 1)
+    mean = np.bincount(month, mult, cal.N_MONTHS) / np.maximum(np.bincount(month, minlength=cal.N_MONTHS), 1)
     mean = np.where(mean > 0, mean, mult.mean())
-    day_month = (np.arange(cal.N_DAYS) // 30.5).astype(np.int64).clip(0, 23)
+    day_month = cal.month_index(cal.START + np.arange(cal.N_DAYS) * cal.DAY)
     media.effect[0] = media.effect[0] / mean[day_month]
     return mean
 
@@ -205,10 +210,11 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     lam = media.effect[ch, day]
     nt = media.note
     kol = ch == 0
-    own_topic = np.array([tp.kind == "own" for tp in spec.topics] + [False])
+    own_topic = own_topics(spec)
     has = note >= 0
     km = np.flatnonzero(kol & has)
-    lam = np.where(kol, lam * kol_multiplier(spec, media, note), lam)
+    kol_at = np.flatnonzero(kol)
+    lam[kol_at] *= kol_multiplier(spec, media, note[kol_at])  # lam is a gathered copy, not media.effect
     acc.creator_expected += np.bincount(nt["creator"][note[km]], weights=lam[km], minlength=len(acc.creator_expected))
     acc.channel_expected += np.bincount(ch, weights=lam, minlength=len(CHANNELS))
     # Users in a regional-lift region see their orders duplicated from its start (value row 1).
