@@ -203,11 +203,10 @@ def flighting(rng: np.random.Generator, spec: WorldSpec) -> np.ndarray:
     gets the same budget, so spend follows neither baseline demand, retail events, the trend nor
     the other channels: the planted returns can be told apart from the baseline (docs/mmm.md).
     Regular feeds stay on around the holdout campaign. The kol row is the brand's creator
-    campaigns: how many of the brand's notes are sponsored, a quarter of a wave's level between
-    waves, 55% of own notes sponsored on average as before waves (at 35% and 0.05 between waves
-    ordinary creators posted for months unpaid before their first sponsored note and read as
-    genuine users: precision 0.89 on clip-earbuds' genuine-use check). Without waves
-    kol spend would follow the growth of posting and no model could tell it from the trend.
+    campaigns: how many of the brand's own notes are sponsored (``KOL_SPONSORED`` on average,
+    ``KOL_OFF_WAVE`` of a wave's level between waves; with fewer, ordinary creators post unpaid
+    for months before their first sponsored note and read as genuine users). Without waves kol
+    spend would follow the growth of posting and no model could tell it from the trend.
     """
     days = cal.N_DAYS
     weeks = np.arange(days) // 7
