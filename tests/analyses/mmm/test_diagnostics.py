@@ -37,13 +37,18 @@ def test_ess_of_iid_and_ar1_draws() -> None:
 
 def test_reported_rois_need_the_strict_limit_curve_parameters_the_classic_one() -> None:
     def conv(half: float, roi: float, ess_roi: float = 500.0) -> Convergence:
-        return Convergence({"kol.saturation.half": half, "kol.roi": roi}, {"kol.saturation.half": 400.0, "kol.roi": ess_roi})
+        return Convergence({"kol.saturation.half": half, "kol.roi": roi}, {"kol.saturation.half": 400.0, "kol.roi": ess_roi},
+                           frozenset({"kol.roi"}))
 
     assert conv(1.08, 1.02).ok()  # a slow ridge in the curve, ROIs agreeing across walkers
     assert conv(1.08, 1.02).max_rhat == 1.08 and conv(1.08, 1.02).max_rhat_roi == 1.02
     assert not conv(1.12, 1.02).ok()  # a parameter past 1.1
     assert not conv(1.02, 1.06).ok()  # a reported ROI past 1.05
     assert not conv(1.02, 1.02, ess_roi=80.0).ok()
+    unnamed = Convergence({"kol.saturation.half": 1.08, "kol.roi": 1.02}, {"kol.saturation.half": 400.0, "kol.roi": 500.0})
+    assert unnamed.max_rhat_roi == 1.08 and not unnamed.ok()  # nothing named reported: every quantity is held to 1.05
+    with pytest.raises(KeyError, match=r"kol\.roi"):
+        _ = Convergence({"a": 1.0}, {"a": 500.0}, frozenset({"kol.roi"})).max_rhat_roi  # a renamed quantity is loud
 
 
 def test_bad_media_inputs_are_refused_with_reasons() -> None:

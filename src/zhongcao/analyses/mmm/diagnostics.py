@@ -8,6 +8,7 @@ ESS sums the multi-chain autocorrelation with Geyer's initial-monotone-sequence 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,7 @@ def _split(draws: np.ndarray) -> np.ndarray:
 class Convergence:
     rhat: dict[str, float]
     ess: dict[str, float]
+    reported: frozenset[str] = frozenset()  # the quantities a finding states (the model passes its ROIs)
 
     @property
     def max_rhat(self) -> float:
@@ -83,8 +85,11 @@ class Convergence:
 
     @property
     def max_rhat_roi(self) -> float:
-        """Largest R-hat among the reported quantities (``*.roi``): what the findings state."""
-        vals = [v for k, v in self.rhat.items() if k.endswith(".roi")]
+        """Largest R-hat among the reported quantities: what the findings state (every quantity if none named)."""
+        unknown = self.reported - self.rhat.keys()
+        if unknown:
+            raise KeyError(f"reported quantities without draws: {sorted(unknown)}")
+        vals = [self.rhat[k] for k in self.reported]
         return max(vals) if vals else self.max_rhat
 
     def ok(self, rhat_limit: float = 1.05, ess_limit: float = 100.0, parameter_rhat_limit: float = 1.1) -> bool:
@@ -99,9 +104,10 @@ class Convergence:
                 and self.min_ess > ess_limit)
 
 
-def convergence(chains: dict[str, np.ndarray]) -> Convergence:
-    """R-hat and ESS for each named quantity, each given as (chains, samples)."""
-    return Convergence({k: split_rhat(v) for k, v in chains.items()}, {k: ess(v) for k, v in chains.items()})
+def convergence(chains: dict[str, np.ndarray], reported: Iterable[str] = ()) -> Convergence:
+    """R-hat and ESS for each named quantity, each given as (chains, samples); ``reported`` names those findings state."""
+    return Convergence({k: split_rhat(v) for k, v in chains.items()}, {k: ess(v) for k, v in chains.items()},
+                       frozenset(reported))
 
 
 class CollinearityWarning(UserWarning):

@@ -378,9 +378,9 @@ class BayesianMMM:
         full = self._natural(chain.reshape(-1, d)).reshape(chain.shape).transpose(1, 0, 2)
         quantities = {name: full[..., i] for i, name in enumerate(self.theta_names_)}
         roi = self.roi_draws()
-        for k, ch in enumerate(self.channels_):
-            quantities[f"{ch}.roi"] = roi[..., k]
-        self.convergence_: Convergence = convergence(quantities)
+        reported = [f"{ch}.roi" for ch in self.channels_]
+        quantities.update({name: roi[..., k] for k, name in enumerate(reported)})
+        self.convergence_: Convergence = convergence(quantities, reported)
 
     def _draw_beta(self, v: np.ndarray, rng: np.random.Generator, batch: int = 256) -> np.ndarray:
         out = []
