@@ -223,7 +223,8 @@ def _flights(rng: np.random.Generator, weeks: np.ndarray, off: float, keep_on: n
     """One channel's daily level: weekly on/off flights, daily jitter, the same total every quarter, mean 1."""
     days = len(weeks)
     n_weeks = days // 7 + 1
-    quarter = np.minimum(np.arange(days) // 91, 7)
+    n_quarters = max(days // 91, 1)  # the last quarter takes the leftover days
+    quarter = np.minimum(np.arange(days) // 91, n_quarters - 1)
     level = np.zeros(n_weeks)
     w, on = -int(rng.integers(0, 3)), bool(rng.random() < 0.6)
     while w < n_weeks:
@@ -234,7 +235,7 @@ def _flights(rng: np.random.Generator, weeks: np.ndarray, off: float, keep_on: n
     if keep_on is not None:
         level[keep_on] = np.where(level[keep_on] > 0, level[keep_on], 1.0)
     x = level[weeks] * rng.lognormal(0.0, 0.08, days)
-    for q in range(8):
+    for q in range(n_quarters):
         m = quarter == q
         total = x[m].sum()
         x[m] = x[m] / total * m.sum() if total > 0 else 1.0
