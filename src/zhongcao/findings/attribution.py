@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
-
 from zhongcao.analyses.attribution import AttributionAnalysis
-from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
+from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, render
 
 A = "attribution"
@@ -27,9 +25,6 @@ def attribution_findings(fitted: AttributionAnalysis) -> list[Finding]:
 def _t(template: str, part: str, **values: Any) -> Text:
     return render(A, template, part, **values)
 
-
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.to_dict(orient="records")
 
 
 def _channels(a: AttributionAnalysis) -> Finding | None:
@@ -61,7 +56,7 @@ def _channels(a: AttributionAnalysis) -> Finding | None:
         evidence=Evidence(numbers={"best_roi": float(best["roi"]), "worst_roi": float(worst["roi"]),
                                    "over_last_touch_share": float(wide.loc[over, "last_touch"]),
                                    "over_markov_share": float(wide.loc[over, "markov"])},
-                          rows=_rows(ch[cols]), columns=cols),
+                          rows=records(ch[cols]), columns=cols),
         confidence=Confidence("medium", _t("channels", "confidence", **v), "Poisson bootstrap over journeys, 90%",
                               (float(best["roi_low"]), float(best["roi_high"])), float(best["roi"])),
         money_at_stake=float(worst["cost"]),
@@ -126,7 +121,7 @@ def _creator_roi(a: AttributionAnalysis) -> Finding | None:
         evidence=Evidence(numbers={"roi": float(top["roi"]), "roi_low": float(top["roi_low"]),
                                    "roi_high": float(top["roi_high"]), "offsite_share": off_share,
                                    "suppressed_groups": int(cp["suppressed"].sum())},
-                          rows=_rows(rows[cols]), columns=cols),
+                          rows=records(rows[cols]), columns=cols),
         confidence=Confidence("medium", _t("creator_roi", "confidence", **v), "compound Poisson normal 90%, linear",
                               (float(top["roi_low"]), float(top["roi_high"])), float(top["roi"])),
         money_at_stake=float(top["revenue"]),
@@ -155,7 +150,7 @@ def _midfunnel(a: AttributionAnalysis) -> Finding | None:
         action=_t("midfunnel", "action", **v),
         evidence=Evidence(numbers={"best_cpti": float(best["cpti"]), "worst_cpti": float(worst["cpti"]),
                                    "search_rate": float(best["search_rate"])},
-                          rows=_rows(shown[cols].head(80)), columns=cols),
+                          rows=records(shown[cols].head(80)), columns=cols),
         confidence=Confidence("medium", _t("midfunnel", "confidence", **v), "Wilson 90% interval",
                               (float(best["search_rate_low"]), float(best["search_rate_high"])),
                               float(best["search_rate"])),
@@ -185,7 +180,7 @@ def _journeys(a: AttributionAnalysis) -> Finding | None:
         title=_t("journeys", "title", **v), summary=_t("journeys", "summary", **v),
         action=_t("journeys", "action", **v),
         evidence=Evidence(numbers={"journeys": float(total.sum()), "best_end_rate": float(rate.max())},
-                          rows=_rows(flows.head(40)), columns=cols),
+                          rows=records(flows.head(40)), columns=cols),
         confidence=Confidence("descriptive", _t("journeys", "confidence", **v), "count"),
         money_at_stake=0.0,
         chart=Chart("sankey", "source", ["target", "journeys"], Text("订单前的触点路径", "Touch paths before orders")),

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses.kpi import KpiAnalysis
-from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
+from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, pct, render
 
 A = "kpi"
@@ -28,9 +28,6 @@ def _t(template: str, part: str, **values: Any) -> Text:
     return render(A, template, part, **values)
 
 
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.to_dict(orient="records")
-
 
 def _overview(kpi: KpiAnalysis) -> Finding:
     t = kpi.totals_
@@ -47,7 +44,7 @@ def _overview(kpi: KpiAnalysis) -> Finding:
         action=_t("overview", "action", **v),
         evidence=Evidence(numbers={k: t[k] for k in ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl",
                                                     "reads", "engagements", "impressions", "aov")},
-                          rows=_rows(daily), columns=list(daily.columns)),
+                          rows=records(daily), columns=list(daily.columns)),
         confidence=Confidence("medium", _t("overview", "confidence", **v), "bootstrap over days, 90%",
                               (t["roi_low"], t["roi_high"]), t["roi"]),
         money_at_stake=t["spend"],
@@ -76,7 +73,7 @@ def _platform_split(kpi: KpiAnalysis) -> Finding | None:
         title=_t("platform_split", "title", **v), summary=_t("platform_split", "summary", **v),
         action=_t("platform_split", "action", **v),
         evidence=Evidence(numbers={"red_gmv": red, "offsite_gmv": off_gmv, "offsite_share": off_gmv / total},
-                          rows=_rows(p), columns=list(p.columns)),
+                          rows=records(p), columns=list(p.columns)),
         confidence=Confidence("descriptive", _t("platform_split", "confidence", **v), "count"),
         money_at_stake=off_gmv,
         chart=Chart("bar", "platform", ["gmv"], Text("各平台成交", "Sales by platform")),
@@ -102,7 +99,7 @@ def _channel_efficiency(kpi: KpiAnalysis) -> Finding | None:
         title=_t("channel_efficiency", "title", **v), summary=_t("channel_efficiency", "summary", **v),
         action=_t("channel_efficiency", "action", **v),
         evidence=Evidence(numbers={"best_cpe": float(best["cpe"]), "worst_cpe": float(worst["cpe"])},
-                          rows=_rows(c[cols]), columns=cols),
+                          rows=records(c[cols]), columns=cols),
         confidence=Confidence("medium", _t("channel_efficiency", "confidence", **v), "exact ratio"),
         money_at_stake=float(worst["spend"]),
         chart=Chart("bar", "channel", ["cpe"], Text("各渠道互动成本", "Cost per engagement by channel")),
@@ -125,7 +122,7 @@ def _repurchase(kpi: KpiAnalysis) -> Finding | None:
         title=_t("repurchase", "title", **v), summary=_t("repurchase", "summary", **v),
         action=_t("repurchase", "action", **v),
         evidence=Evidence(numbers={"rate": float(o["rate"]), "buyers": float(o["buyers"])},
-                          rows=_rows(r), columns=list(r.columns)),
+                          rows=records(r), columns=list(r.columns)),
         confidence=Confidence("high" if o["buyers"] >= 1000 else "medium", _t("repurchase", "confidence", **v),
                               "Wilson 90% interval", (float(o["rate_low"]), float(o["rate_high"])), float(o["rate"])),
         money_at_stake=kpi.totals_["gmv"] * float(o["rate"]),
@@ -154,7 +151,7 @@ def _nps(kpi: KpiAnalysis) -> Finding | None:
         id="kpi.nps", analysis=A,
         title=_t("nps", "title", **v), summary=_t("nps", "summary", **v), action=_t("nps", "action", **v),
         evidence=Evidence(numbers={"nps": n["nps"], "responses": n["responses"]},
-                          rows=_rows(seg), columns=list(seg.columns)),
+                          rows=records(seg), columns=list(seg.columns)),
         confidence=Confidence("high" if n["responses"] >= 400 else "medium", _t("nps", "confidence", **v),
                               "normal approximation, 90%", (n["low"], n["high"]), n["nps"]),
         money_at_stake=kpi.totals_["gmv"] * 0.01 * max(0.0, 50 - float(lo["nps"])) / 50,
@@ -181,7 +178,7 @@ def _funnel(kpi: KpiAnalysis) -> Finding | None:
         id="kpi.funnel", analysis=A,
         title=_t("funnel", "title", **v), summary=_t("funnel", "summary", **v), action=_t("funnel", "action", **v),
         evidence=Evidence(numbers={"stage": to_stage, "rate_from_previous": float(worst["rate_from_previous"])},
-                          rows=_rows(f), columns=list(f.columns)),
+                          rows=records(f), columns=list(f.columns)),
         confidence=Confidence("descriptive", _t("funnel", "confidence", **v), "count"),
         money_at_stake=lost_users * 0.01 * (kpi.totals_["aov"] if math.isfinite(kpi.totals_["aov"]) else 0.0),
         chart=Chart("funnel", "stage", ["users"], Text("AIPS 人群漏斗", "AIPS audience funnel")),

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import pandas as pd
 
 from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
-from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text
+from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, render
-
-
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.to_dict(orient="records")
 
 
 def _level(width_ratio: float, converged: bool = True) -> Level:
@@ -50,7 +43,7 @@ def _long_term(a: MmmAnalysis) -> Finding:
         evidence=Evidence(numbers={"best_long_term_roi": float(best["long_term_roi"]),
                                    "worst_long_term_roi": float(worst["long_term_roi"]),
                                    "repeat_gmv_per_gmv": float(a.repeat_.get("repeat_gmv_per_gmv", 0.0))},
-                          rows=_rows(lt[cols]), columns=cols),
+                          rows=records(lt[cols]), columns=cols),
         confidence=Confidence(_level(width, a.convergence_["ok"]), t("confidence", **v),
                               "Bayesian MMM posterior, 90% credible interval",
                               (float(best["long_term_roi_low"]), float(best["long_term_roi_high"])),
@@ -74,7 +67,7 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
         evidence=Evidence(numbers={"max_rhat": c["max_rhat"], "max_rhat_roi": c["max_rhat_roi"],
                                    "min_ess": c["min_ess"], "r2": a.fit_["r2"],
                                    "mape": a.fit_["mape"], "collinear_pairs": len(a.collinear_)},
-                          rows=_rows(a.channels_[cols]), columns=cols),
+                          rows=records(a.channels_[cols]), columns=cols),
         confidence=Confidence("high" if c["ok"] else "low", t("confidence", **v), "split R-hat and ESS over walkers"),
         money_at_stake=0.0,
         chart=Chart("bar", "channel", ["roi", "mroi"], Text("各渠道 ROI 与边际 ROI", "ROI and marginal ROI by channel")),
@@ -96,7 +89,7 @@ def budget_findings(b: BudgetAnalysis) -> list[Finding]:
     out = [Finding(
         id="budget.plan", analysis="budget", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
         evidence=Evidence(numbers={"gain": g["mean"], "gain_low": g["low"], "gain_high": g["high"],
-                                   "probability": g["probability"]}, rows=_rows(plan), columns=list(plan.columns)),
+                                   "probability": g["probability"]}, rows=records(plan), columns=list(plan.columns)),
         confidence=Confidence(level, t("confidence", **v), "posterior draws of the response curves, 90%",
                               (g["low"], g["high"]), g["mean"]),
         money_at_stake=abs(float(cut["change"])) + abs(float(add["change"])),
@@ -113,7 +106,7 @@ def budget_findings(b: BudgetAnalysis) -> list[Finding]:
         out.append(Finding(
             id="budget.scenarios", analysis="budget", title=ts("title", **v2), summary=ts("summary", **v2),
             action=ts("action", **v2),
-            evidence=Evidence(numbers={"scenarios": len(s)}, rows=_rows(s), columns=list(s.columns)),
+            evidence=Evidence(numbers={"scenarios": len(s)}, rows=records(s), columns=list(s.columns)),
             confidence=Confidence("medium", ts("confidence", **v2), "posterior draws of the response curves, 90%"),
             money_at_stake=float(s["extra_spend"].abs().sum()),
             chart=Chart("bar", "scenario", ["change"], Text("情景下的增量变化", "Change in incremental sales by scenario")),
@@ -142,7 +135,7 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
         action=t("action", **v),
         evidence=Evidence(numbers={"repeat_purchases_per_new_customer": val["repeat_purchases"],
                                    "repeat_gmv_per_new_customer": val["repeat_gmv"], **r.bgnbd_, **r.gamma_gamma_},
-                          rows=_rows(rows), columns=list(rows.columns)),
+                          rows=records(rows), columns=list(rows.columns)),
         confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; bootstrap 90%",
                               (val["repeat_gmv_low"], val["repeat_gmv_high"]), val["repeat_gmv"]),
         money_at_stake=float(r.next_year_["expected_gmv"]),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Level = Literal["high", "medium", "low", "descriptive"]
 LANGS = ("zh", "en")
@@ -35,6 +38,11 @@ class Evidence:
     numbers: dict[str, float | int | str | None]
     rows: list[dict[str, Any]] = field(default_factory=list)  # the table behind the claim
     columns: list[str] = field(default_factory=list)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as evidence rows: one dict per row, column name to value."""
+    return frame.to_dict(orient="records")
 
 
 @dataclass(frozen=True)
