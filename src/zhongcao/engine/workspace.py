@@ -396,7 +396,9 @@ def _load_into(con: duckdb.DuckDBPyConnection, staged: StagedInput, quarantine: 
             spec = TABLES[table]
             raw = raw_name(table)
             if _segmented(con, table):
-                if spec.key and isinstance(data, pa.Table):  # keyed tables are never spooled
+                if spec.key:
+                    if not isinstance(data, pa.Table):  # staging spools key-less tables only; were that to change,
+                        data = pq.read_table(data.path)  # reading it whole keeps the key check rather than skipping it
                     data = _drop_existing_keys(con, table, data, staged, rejected_batches, quarantine)
                 pending.append((table, pool.submit(_write_segment, table, data, digest, root, written), data.num_rows))
                 summary.loaded[table] = data.num_rows
