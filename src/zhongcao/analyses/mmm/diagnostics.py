@@ -75,6 +75,10 @@ class Convergence:
     ess: dict[str, float]
     reported: frozenset[str] = frozenset()  # the quantities a finding states (the model passes its ROIs)
 
+    def __post_init__(self) -> None:
+        if unknown := self.reported - self.rhat.keys():  # a renamed quantity would otherwise go unchecked
+            raise ValueError(f"reported quantities without draws: {sorted(unknown)}")
+
     @property
     def max_rhat(self) -> float:
         return max(self.rhat.values()) if self.rhat else float("nan")
@@ -86,9 +90,6 @@ class Convergence:
     @property
     def max_rhat_roi(self) -> float:
         """Largest R-hat among the reported quantities: what the findings state (every quantity if none named)."""
-        unknown = self.reported - self.rhat.keys()
-        if unknown:
-            raise KeyError(f"reported quantities without draws: {sorted(unknown)}")
         vals = [self.rhat[k] for k in self.reported]
         return max(vals) if vals else self.max_rhat
 
