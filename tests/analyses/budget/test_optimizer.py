@@ -60,6 +60,7 @@ def test_meridian_optimiser_moves_budget_like_google_for_its_biggest_moves() -> 
     curves = response_curves(model)
     mult = curves.grid[0] / curves.current[0]
     assert np.diff(mult[(mult >= 0.5) & (mult <= 1.5)]).max() <= 0.025 + 1e-9  # plans move in 2.5% steps, not 10%
+    assert np.diff(mult).min() > 1e-6  # the two grids' shared points (0.6, 0.9, …) appear once, not 1e-16 apart
     plan = optimise(curves, lower=0.7, upper=1.3)  # Google: fixed budget, ±30%
     ours = dict(zip(plan.channels, plan.optimal - plan.current, strict=True))
     biggest = ref["spend"].abs().sort_values(ascending=False).index[:3]

@@ -35,7 +35,9 @@ def response_curves(model: BayesianMMM, draws: int = 200, max_multiplier: float 
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(theta), size=min(draws, len(theta)), replace=False)
     theta, beta = theta[pick], beta[pick]
-    mult = np.unique(np.concatenate([np.linspace(0.0, max_multiplier, points), np.linspace(0.5, 1.5, fine)]))
+    # Rounded before np.unique: 0.6 from one linspace and 0.6000000000000001 from the other are one point.
+    mult = np.unique(np.round(np.concatenate([np.linspace(0.0, max_multiplier, points),
+                                              np.linspace(0.5, 1.5, fine)]), 9))
     current = model.spend_.sum((0, 1))
     curves = np.empty((len(pick), len(model.channels_), len(mult)))
     for k in range(len(model.channels_)):
