@@ -27,6 +27,8 @@ def test_hashtags_and_emoji_are_tokens_and_stopwords_dropped() -> None:
     (doc,) = tokenise(["真的好用😂 #在线练字课 #练字[话题]#"])
     assert "#在线练字课" in doc and "#练字" in doc and "😂" in doc
     assert "的" not in doc and "话题" not in doc
+    (wide,) = tokenise(["＃在线练字课 好用"])  # a full-width ＃ is a hashtag once width-folded, like #
+    assert wide[-1] == "#在线练字课"
 
 
 def test_empty_missing_and_mixed_input_line_up() -> None:

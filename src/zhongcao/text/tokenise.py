@@ -78,11 +78,12 @@ def _tokenise_batch(items: list[str | None], seg: Segmenter) -> list[list[str]]:
         texts = [t.replace(_DOC, " ") for t in texts]
         joined = _DOC.join(texts)
     norm = normalise(joined)
-    if "#" in norm:
-        # A hashtag is kept whole (#在线练字课) and its words are segmented like any text.
-        norm = HASHTAG.sub(r" \1 ", norm)
-    docs = seg.cut_many(norm)
-    for i, text in enumerate(texts):
-        if "#" in text:
-            docs[i] += hashtags(normalise(text))
+    if "#" not in norm:
+        return seg.cut_many(norm)
+    # A hashtag is kept whole (#在线练字课) after its words, which are segmented like any text;
+    # each text's tags come from its part of the batch, already normalised.
+    docs = seg.cut_many(HASHTAG.sub(r" \1 ", norm))
+    for i, part in enumerate(norm.split(_DOC)):
+        if "#" in part:
+            docs[i] += hashtags(part)
     return docs
