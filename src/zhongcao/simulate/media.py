@@ -30,6 +30,13 @@ SPEND_PER_USER = np.array([0.0, 48.0, 12.0, 12.0, 24.0, 12.0])  # CNY per panel 
 CAMPAIGN = {"eligible_share": 0.3, "holdout_share": 0.2, "touches": 3.0, "effect": 0.012, "roi": 1.5}
 KOL_PER_USER = 20.0  # CNY of sponsored-note fees per panel user over the period
 MAX_AGE_DAYS = 120  # a touched note is at most this old (recency of the feed)
+PROMO_BOOST = 1.3  # a day whose demand boost exceeds this is a promotion day (retail events)
+DISCOUNT = {"promo": (0.78, 0.88), "regular": (0.92, 1.0)}  # price paid ÷ list price, drawn uniform
+
+
+def mean_discount(boost: np.ndarray) -> np.ndarray:
+    """Expected price paid ÷ list price on each day of ``boost`` (the mean of its uniform discount)."""
+    return np.where(boost > PROMO_BOOST, sum(DISCOUNT["promo"]) / 2, sum(DISCOUNT["regular"]) / 2)
 
 
 @dataclass
@@ -305,7 +312,7 @@ def _value_tables(spec: WorldSpec, media: Media) -> None:
     promotion discount of the day it lands; orders landing after the period are not counted.
     """
     days = cal.N_DAYS
-    value = media.price * ORDER_VALUE * np.where(media.boost > 1.3, 0.83, 0.96)
+    value = media.price * ORDER_VALUE * mean_discount(media.boost)
     rows = np.stack([value, value.copy()])
     if spec.regional_lift:
         _groups, date, lift = spec.regional_lift

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from zhongcao.contract.geo import REGION_GROUPS
 from zhongcao.simulate import calendar as cal
-from zhongcao.simulate.media import CAMPAIGN, CHANNEL_SHARE, DECAY, MAX_AGE_DAYS, Media
+from zhongcao.simulate.media import CAMPAIGN, CHANNEL_SHARE, DECAY, DISCOUNT, MAX_AGE_DAYS, PROMO_BOOST, Media
 from zhongcao.simulate.population import PROVINCE_NAMES, make_users, user_ids
 from zhongcao.simulate.spec import CHANNELS, Population, WorldSpec
 from zhongcao.simulate.writer import take
@@ -328,8 +328,8 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     prod = rng.choice(len(prices), size=len(ou), p=pw / pw.sum())
     qty = np.where(rng.random(len(ou)) < 0.1, 2, 1)
     oday = cal.day_index(ot)
-    promo = media.boost[oday] > 1.3
-    disc = np.where(promo, rng.uniform(0.78, 0.88, len(ou)), rng.uniform(0.92, 1.0, len(ou)))
+    promo = media.boost[oday] > PROMO_BOOST
+    disc = np.where(promo, rng.uniform(*DISCOUNT["promo"], len(ou)), rng.uniform(*DISCOUNT["regular"], len(ou)))
     amount = np.round(prices[prod] * qty * disc, 2)
     plat_names = list(spec.platforms)
     pp = np.array(list(spec.platforms.values()))
