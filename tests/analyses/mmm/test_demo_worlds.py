@@ -3,13 +3,15 @@
 One seed shows what a user of that world would see; five seeds per world show what one seed
 cannot: whether the 90% intervals hold the truth about nine times in ten, and whether a
 channel's error averages out (noise) or not (bias). The weekly fit is the control that must
-do worse (docs/mmm.md "Demo worlds").
+do worse; the oracle (least squares told the true response shapes, tests/analyses/mmm/oracle.py)
+is the bound on what one world's data can tell (docs/mmm.md "Demo worlds").
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,16 +21,26 @@ from zhongcao import pipeline
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.engine import Workspace
 
+from .oracle import oracle_rois
+
 DEMO_USERS = 200_000  # 13 s to simulate and ingest each; at 20k the 90% intervals span tens of percent
 WORLDS = ("hiking-shoes", "writing-course", "clip-earbuds")
 SEEDS = range(5)  # 15 world-seeds, about 50 s each (simulate, ingest, daily and weekly fit): 12 of make test's 20 minutes
 
-Fit = tuple[dict, pd.DataFrame, pd.DataFrame]  # planted channel truth, daily (default) fit, weekly fit
+
+
+class Fit(NamedTuple):
+    """One world-seed: planted channel truth and three estimates' ROIs (index channel; roi, roi_low, roi_high)."""
+
+    truth: dict
+    daily: pd.DataFrame  # the default model
+    weekly: pd.DataFrame  # the control that must do worse
+    oracle: pd.DataFrame  # least squares on the true response shapes
 
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], Fit]:
-    """Per world and seed: the truth and both fits' channel ROIs (each world removed once fitted)."""
+    """Per world and seed: the truth, both fits' and the oracle's channel ROIs (each world removed once fitted)."""
     from zhongcao.simulate import simulate
 
     out = {}
@@ -39,8 +51,9 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], Fit
             pipeline.ingest(root / "input", root / "ws")
             truth = json.loads((root / "input" / "truth.json").read_text(encoding="utf-8"))["channels"]
             ws = Workspace(root / "ws")
-            out[name, seed] = (truth, MmmAnalysis().fit(ws).channels_.set_index("channel"),
-                               MmmAnalysis(period="week").fit(ws).channels_.set_index("channel"))
+            out[name, seed] = Fit(truth, MmmAnalysis().fit(ws).channels_.set_index("channel"),
+                                  MmmAnalysis(period="week").fit(ws).channels_.set_index("channel"),
+                                  oracle_rois(ws, truth))
             shutil.rmtree(root)  # 140 MB a world
     return out
 
@@ -60,6 +73,13 @@ def _inside(truth: dict, fit: pd.DataFrame) -> dict[str, bool]:
             for ch, t in truth.items() if t["roi"] and ch in fit.index}
 
 
+def _literal_misses(truth: dict, fit: pd.DataFrame) -> list[tuple[str, float, bool]]:
+    """Channels failing issue #6's check (within ±15% and inside the 90% interval): (channel, error, inside)."""
+    inside = _inside(truth, fit)
+    return [(ch, round(err, 3), inside[ch]) for ch, err in _errors(truth, fit).items()
+            if abs(err) > 0.15 or not inside[ch]]
+
+
 @pytest.mark.slow
 def test_daily_default_recovers_planted_rois_where_the_weekly_control_does_not(demo_fits) -> None:
     """Planted ROIs of six channels in three worlds: the daily default lands near them, weekly data do not.
@@ -68,8 +88,8 @@ def test_daily_default_recovers_planted_rois_where_the_weekly_control_does_not(d
     fit settles on (docs/mmm.md "Demo worlds"); the weekly fit is the control that must do worse.
     """
     daily, weekly = [], []
-    for name, (truth, day_fit, week_fit) in demo_fits.items():
-        d, w = _errors(truth, day_fit), _errors(truth, week_fit)
+    for name, f in demo_fits.items():
+        d, w = _errors(f.truth, f.daily), _errors(f.truth, f.weekly)
         print(name, "daily", {k: f"{v:+.0%}" for k, v in d.items()}, "weekly", {k: f"{v:+.0%}" for k, v in w.items()})
         daily += d.values()
         weekly += w.values()
@@ -78,8 +98,8 @@ def test_daily_default_recovers_planted_rois_where_the_weekly_control_does_not(d
     # Measured at seed 0: median 7.5%, worst 23% (hiking-shoes tmall_ad); weekly worst 86% (hiking-shoes douyin).
     assert np.median(daily_err) <= 0.10 and np.max(daily_err) <= 0.30, sorted(daily_err)
     assert np.max(weekly_err) > 2 * np.max(daily_err)
-    for name, (truth, day_fit, week_fit) in demo_fits.items():  # the fast, weak channel, world by world
-        day, week = _errors(truth, day_fit)["douyin"], _errors(truth, week_fit)["douyin"]
+    for name, f in demo_fits.items():  # the fast, weak channel, world by world
+        day, week = _errors(f.truth, f.daily)["douyin"], _errors(f.truth, f.weekly)["douyin"]
         assert week > 0.15 and abs(day) < week, (name, day, week)  # measured: +86/+24/+21% weekly, +5/-4/+10% daily
 
 
@@ -95,10 +115,10 @@ def test_intervals_hold_the_truth_and_errors_average_out_across_seeds(sweep) -> 
     def summary(weekly: bool) -> tuple[float, dict[str, float], dict[str, float]]:
         """Share of truths inside the 90% intervals; per channel, mean error and median |error|."""
         inside, errors = [], {}
-        for truth, day_fit, week_fit in sweep.values():
-            fit = week_fit if weekly else day_fit
-            inside += _inside(truth, fit).values()
-            for ch, e in _errors(truth, fit).items():
+        for f in sweep.values():
+            fit = f.weekly if weekly else f.daily
+            inside += _inside(f.truth, fit).values()
+            for ch, e in _errors(f.truth, fit).items():
                 errors.setdefault(ch, []).append(e)
         return (float(np.mean(inside)), {ch: float(np.mean(e)) for ch, e in errors.items()},
                 {ch: float(np.median(np.abs(e))) for ch, e in errors.items()})
@@ -116,15 +136,36 @@ def test_intervals_hold_the_truth_and_errors_average_out_across_seeds(sweep) -> 
 
 
 @pytest.mark.slow
+def test_an_oracle_told_the_true_response_shapes_misses_the_15pct_bound_too(sweep) -> None:
+    """Why the literal check below stays an xfail: the data of one 200k-user world cannot meet it.
+
+    The oracle knows each channel's planted lag, saturation and kol reach carry-over; no model of
+    real data does. Measured (seeds 0-4): the oracle puts 12 of 90 ROIs beyond ±15% (kol from
+    -32% to +23%), has all six channels within ±15% in 6 of 15 world-seeds, and passes the literal
+    check (with Newey-West 90% intervals) in 2 of 15; the model puts 16 beyond and passes 3 of 15.
+    If the oracle came within ±15% everywhere, the worlds would hold enough information and the
+    literal check would be a fair target again.
+    """
+    beyond = {"oracle": 0, "daily": 0}
+    all_within, literal = 0, {"oracle": 0, "daily": 0}
+    for f in sweep.values():
+        oracle_errors = _errors(f.truth, f.oracle)
+        all_within += all(abs(e) <= 0.15 for e in oracle_errors.values())
+        for kind in beyond:
+            fit = getattr(f, kind)
+            beyond[kind] += sum(abs(e) > 0.15 for e in _errors(f.truth, fit).values())
+            literal[kind] += not _literal_misses(f.truth, fit)
+    print("beyond ±15%", beyond, "oracle all six within ±15%", all_within, "literal passes", literal)
+    assert beyond["oracle"] >= 6, beyond  # measured 12: the information limit, not a model's shortfall
+    assert all_within < len(sweep), all_within
+    assert beyond["daily"] <= 2 * beyond["oracle"], beyond  # the model estimates the shapes and stays near the bound
+
+
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'Demo worlds': at 200k users, seed 0, 17 of 18 "
                    "channel ROIs are within ±15% and 15 of 18 truths inside the 90% interval (hiking-shoes tmall_ad "
                    "+23%; writing-course search -9% and tmall_ad -12% just outside tight intervals); over seeds "
                    "0-4 the check passes for 3 of 15 world-seeds, never for all three worlds at one seed")
 def test_demo_world_planted_rois_recovered_within_15pct_and_in_90pct_interval(demo_fits) -> None:
-    misses = []
-    for name, (truth, fit, _weekly) in demo_fits.items():
-        inside = _inside(truth, fit)
-        for ch, err in _errors(truth, fit).items():
-            if abs(err) > 0.15 or not inside[ch]:
-                misses.append((name, ch, round(err, 3), inside[ch]))
+    misses = [(name, *miss) for name, f in demo_fits.items() for miss in _literal_misses(f.truth, f.daily)]
     assert not misses, misses
