@@ -48,16 +48,18 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
 def test_spark_matches_duckdb_on_staging_and_marts(spark, tiny_ws: Path) -> None:  # type: ignore[no-untyped-def]
     from zhongcao.engine.spark import run_models
     from zhongcao.engine.sql import raw_name
+    from zhongcao.engine.workspace import people_salt
 
     ws = Workspace(tiny_ws)
     con = ws.connect()  # read-only, and finds the Parquet segments of large tables
+    salt = people_salt(con)  # the same people tokens, so the cubes' sketches compare too
     raw = {t: con.execute(f"SELECT * FROM {raw_name(t)}").fetch_arrow_table() for t in TABLES}
     expected = {
         name: con.execute(f"SELECT * FROM {name}").fetch_df()
         for name in [staging_name(t) for t in TABLES] + [mart_name(m) for m in marts()]
     }
     con.close()
-    got = run_models(spark, raw)
+    got = run_models(spark, raw, salt)
     assert set(got) == set(expected)
     for name, frame in expected.items():
         left, right = _normalise(frame), _normalise(got[name].to_pandas())

@@ -177,6 +177,9 @@ def test_marts_built_together_equal_marts_built_one_by_one(tiny_dir: Path, tmp_p
     pipeline.ingest(tiny_dir, alone.path, marts=())
     for name in marts():
         a, b = together.mart(name).to_pandas(), alone.mart(name).to_pandas()
+        for frame in (a, b):  # tokens are salted per workspace; how many people each row holds is not
+            if "people_sketch" in frame:
+                frame["people_sketch"] = frame["people_sketch"].map(len)
         key = list(a.columns)
         pd.testing.assert_frame_equal(a.sort_values(key, key=lambda s: s.astype(str)).reset_index(drop=True),
                                       b.sort_values(key, key=lambda s: s.astype(str)).reset_index(drop=True),
@@ -189,3 +192,58 @@ def test_marts_built_together_equal_marts_built_one_by_one(tiny_dir: Path, tmp_p
         assert not con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
     finally:
         con.close()
+
+
+def test_people_sketches_merge_to_the_sketch_of_the_union() -> None:
+    """Bottom-k sketches are mergeable: merging per-group sketches gives the union's own sketch,
+    whose length is the union's distinct people below the size, and the size at or above it."""
+    import random
+
+    from zhongcao.engine import PEOPLE_SKETCH_SIZE, merge_people_sketches
+
+    rng = random.Random(0)
+    people = [f"{rng.getrandbits(32):08x}" for _ in range(500)]
+    for _ in range(200):
+        groups = [rng.sample(people, rng.randint(0, 80)) for _ in range(rng.randint(1, 6))]
+        sketches = [sorted(g)[:PEOPLE_SKETCH_SIZE] for g in groups]
+        union = set().union(*groups)
+        merged = merge_people_sketches(sketches)
+        assert merged == sorted(union)[:PEOPLE_SKETCH_SIZE]
+        assert len(merged) == min(len(union), PEOPLE_SKETCH_SIZE)
+    assert merge_people_sketches([None, []]) == []
+
+
+def test_cube_sketches_count_distinct_people_and_keep_no_ids(tiny_ws: Path, tmp_path: Path) -> None:
+    """order_cube's sketch, merged by mart_query, counts the distinct buyers of any slice (exactly,
+    below 64), holds salted tokens rather than user ids, and the salt stays across reloads."""
+    from zhongcao.engine import PEOPLE_SKETCH_SIZE, merge_people_sketches
+    from zhongcao.engine.sql import marts
+    from zhongcao.engine.workspace import people_salt
+
+    ws = Workspace(tiny_ws)
+    orders = ws.staged("orders", ("user_id", "platform")).to_pandas()
+    got = {r["platform"]: r["people_sketch"] for r in ws.mart_query(
+        "order_cube", by=["platform"], equals={"attribute": ["gender"]}, sketch="people_sketch").to_pylist()}
+    want = orders.groupby("platform")["user_id"].nunique()
+    assert {p: len(s) for p, s in got.items()} == {p: min(n, PEOPLE_SKETCH_SIZE) for p, n in want.items()}
+    rows = ws.mart_query("order_cube", by=["day", "platform", "region", "value"], equals={"attribute": ["gender"]},
+                         sketch="people_sketch").to_pylist()
+    everyone = ws.mart_query("order_cube", equals={"attribute": ["gender"]}, sketch="people_sketch").to_pylist()[0]
+    assert everyone["people_sketch"] == merge_people_sketches(r["people_sketch"] for r in rows)  # SQL and Python agree
+    tokens = {t for r in rows for t in r["people_sketch"]}
+    assert tokens and not tokens & set(orders["user_id"]) and all(len(t) == 8 for t in tokens)
+    for name in ("order_cube", "touch_cube"):  # the SQL keeps as many tokens as the Python side expects
+        assert f"1, {PEOPLE_SKETCH_SIZE}) AS people_sketch" in marts()[name].sql
+    con = ws.connect()
+    salt = people_salt(con)
+    con.close()
+    more = tmp_path / "more"  # a load that rebuilds the marts keeps the salt: a person keeps their token
+    more.mkdir()
+    (more / "orders.csv").write_text(
+        "order_id,user_id,ordered_at,platform,amount\no9,u2,2025-01-03 10:00:00,jd,50.5\n", encoding="utf-8")
+    assert pipeline.ingest(more, tiny_ws).loaded == {"orders": 1}
+    con = ws.connect()
+    assert people_salt(con) == salt
+    con.close()
+    after = ws.mart_query("order_cube", equals={"attribute": ["gender"]}, sketch="people_sketch").to_pylist()[0]
+    assert set(everyone["people_sketch"]) <= set(after["people_sketch"])

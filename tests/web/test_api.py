@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import World
+from zhongcao.engine import Workspace
 from zhongcao.errors import ZhongcaoError
 from zhongcao.web import create_app, serve
+from zhongcao.web.queries import Filters, live_view
 
 
 def totals(world: World) -> dict[str, Any]:
@@ -54,11 +56,43 @@ def test_segment_and_region_filters(client: TestClient) -> None:
     assert client.get("/api/kpis", params={"region": region}).status_code == 200
 
 
-def test_small_groups_are_suppressed(world: World) -> None:
-    strict = TestClient(create_app(world.workspace, min_group_size=10**9))
-    body = strict.get("/api/kpis").json()
-    assert body["kpis"]["orders"] is None and "orders" in body["suppressed"]
-    assert all(r["suppressed"] and r["gmv"] is None for r in body["regions"])
+def _distinct_buyers_by_region(ws: Workspace) -> pd.Series:
+    """Ground truth from user rows: distinct buyers per region, as order_cube assigns regions."""
+    orders = ws.staged("orders", ("user_id", "ordered_at", "platform", "region")).to_pandas()
+    users = ws.staged("users", ("user_id", "region")).to_pandas().set_index("user_id")["region"]
+    orders["week"] = pd.to_datetime(orders["ordered_at"]).dt.to_period("W-SUN")
+    per = orders.groupby(["week", "platform", "user_id"], as_index=False)["region"].max()
+    per["region"] = per["user_id"].map(users).fillna(per["region"]).fillna("unknown")
+    return per.groupby("region")["user_id"].nunique()
+
+
+def test_a_slice_is_published_exactly_when_it_holds_enough_distinct_people(world: World) -> None:
+    """Each province's sales: shown if and only if at least min_group_size distinct people bought there.
+
+    The cubes hold weekly distinct buyers; summed over weeks they count a repeat buyer once per
+    week, so a province of a few loyal buyers would pass a test on the sum. The people sketches
+    count each person once.
+    """
+    ws = Workspace(world.workspace)
+    distinct = _distinct_buyers_by_region(ws)
+    buyer_weeks = {r["region"]: r["buyers"] for r in ws.mart_query(
+        "order_cube", by=["region"], sums=["buyers"], equals={"attribute": ["gender"]}).to_pylist()}
+    fooled = 0
+    for size in (10, 30, 50, 64):
+        body = TestClient(create_app(world.workspace, min_group_size=size)).get("/api/kpis").json()
+        published = {r["region"] for r in body["regions"] if not r["suppressed"]}
+        assert published == set(distinct[distinct >= size].index), size
+        assert all(r["gmv"] is None for r in body["regions"] if r["suppressed"])
+        fooled += sum(buyer_weeks[region] >= size > distinct[region] for region in distinct.index)
+    assert fooled, "no province where summed weekly buyers pass and distinct buyers do not: the control is void"
+
+
+def test_a_minimum_group_the_sketches_cannot_test_is_refused(world: World) -> None:
+    """The sketches count distinct people exactly up to 64: a larger minimum is refused, not approximated."""
+    with pytest.raises(ValueError, match="between 1 and 64"):
+        create_app(world.workspace, min_group_size=100)
+    with pytest.raises(ValueError, match="between 1 and 64"):
+        live_view(Workspace(world.workspace), Filters(), min_group_size=0)
 
 
 @pytest.mark.parametrize("params, needle", [

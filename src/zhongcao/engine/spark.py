@@ -6,6 +6,7 @@ Nothing here is a second copy of a model: staging SQL comes from the contract an
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,10 +14,12 @@ import pyarrow as pa
 
 from zhongcao.contract import TABLES
 from zhongcao.engine.sql import (
+    PEOPLE_SALT,
     intermediate_name,
     intermediates,
     mart_name,
     marts,
+    people_salt_sql,
     raw_name,
     staging_name,
     staging_sql,
@@ -43,8 +46,13 @@ def spark_session(app: str = "zhongcao") -> Any:
     )
 
 
-def run_models(spark: Any, raw: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
-    """Stage the raw tables and build every mart on Spark; returns staging and mart tables by name."""
+def run_models(spark: Any, raw: Mapping[str, pa.Table], salt: str | None = None) -> dict[str, pa.Table]:
+    """Stage the raw tables and build every mart on Spark; returns staging and mart tables by name.
+
+    ``salt`` is the secret behind the cubes' people tokens (32 hex digits; a fresh one if None):
+    pass a workspace's own (``engine.workspace.people_salt``) to build the same sketches.
+    """
+    spark.sql(people_salt_sql(salt or secrets.token_hex(16))).createOrReplaceTempView(PEOPLE_SALT)
     for table in TABLES:
         data = raw.get(table)
         if data is None:

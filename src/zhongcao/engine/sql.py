@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import graphlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -32,6 +33,30 @@ SQL_TYPES: dict[ColumnType, str] = {
 
 # Categorical keys are compared across files from different exports; one spelling each.
 _LOWERED = {"channel", "platform", "action", "status", "note_type", "gender"}
+
+
+PEOPLE_SALT = "people_salt"  # the one-row view the cubes read their token salt from
+PEOPLE_SKETCH_SIZE = 64  # tokens kept per cube row (people_sketch); the largest minimum group testable exactly
+
+
+def people_salt_sql(salt: str) -> str:
+    """The ``people_salt`` view's body: the workspace's secret salt for people tokens (32 hex digits)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", salt):
+        raise ValueError("people salt must be 32 lowercase hex digits")
+    return f"SELECT '{salt}' AS salt"
+
+
+def merge_people_sketches(sketches: Iterable[Sequence[str] | None]) -> list[str]:
+    """The sketch of the union of several groups' people, from their sketches (bottom-k: mergeable).
+
+    Each sketch holds the ``PEOPLE_SKETCH_SIZE`` smallest tokens of its people, so the merged
+    one holds the smallest tokens of the union: its length is the union's distinct people when
+    below the size, and the size means at least that many.
+    """
+    merged: set[str] = set()
+    for sketch in sketches:
+        merged.update(sketch or ())
+    return sorted(merged)[:PEOPLE_SKETCH_SIZE]
 
 
 def raw_name(table: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import threading
 import uuid
@@ -35,11 +36,14 @@ import pyarrow.parquet as pq
 
 from zhongcao.contract import TABLES, BrandConfig
 from zhongcao.engine.sql import (
+    PEOPLE_SALT,
+    PEOPLE_SKETCH_SIZE,
     SQL_TYPES,
     intermediate_name,
     intermediates,
     mart_name,
     marts,
+    people_salt_sql,
     quote,
     raw_name,
     staging_name,
@@ -207,18 +211,21 @@ class Workspace:
         sums: Sequence[str] = (),
         equals: Mapping[str, Sequence[object]] | None = None,
         between: Mapping[str, tuple[object | None, object | None]] | None = None,
+        sketch: str | None = None,
     ) -> pa.Table:
         """Filtered sums over one mart (the dashboard's filters): ``SELECT by, SUM(sums) … GROUP BY by``.
 
-        Mart and column names are checked against the mart itself, never taken as SQL from
-        the caller; filter values travel as query parameters.
+        ``sketch`` names a people-sketch column (the cubes' ``people_sketch``) to merge per group
+        as well: its length is the group's distinct people, exactly below ``PEOPLE_SKETCH_SIZE``
+        (see ``merge_people_sketches``). Mart and column names are checked against the mart
+        itself, never taken as SQL from the caller; filter values travel as query parameters.
         """
         if name not in marts():
             raise WorkspaceError(f"unknown mart {name!r}; marts are {sorted(marts())}")
         equals, between = dict(equals or {}), dict(between or {})
         with self._connect() as con:
             known = {d[0] for d in con.execute(f"SELECT * FROM {mart_name(name)} LIMIT 0").description}
-            unknown = sorted({*by, *sums, *equals, *between} - known)
+            unknown = sorted({*by, *sums, *equals, *between, *([sketch] if sketch else [])} - known)
             if unknown:
                 raise WorkspaceError(f"mart {name!r} has no column(s) {unknown}")
             where, params = [], []
@@ -233,6 +240,9 @@ class Workspace:
                     where.append(f"{quote(col)} <= ?")
                     params.append(high)
             select = [quote(c) for c in by] + [f"SUM({quote(c)}) AS {quote(c)}" for c in sums]
+            if sketch:  # the bottom-k of the union: the same as merge_people_sketches, in SQL
+                select.append(f"ARRAY_SLICE(ARRAY_SORT(LIST_DISTINCT(FLATTEN(ARRAY_AGG({quote(sketch)})))), "
+                              f"1, {PEOPLE_SKETCH_SIZE}) AS {quote(sketch)}")
             sql = f"SELECT {', '.join(select) or 'COUNT(*) AS n'} FROM {mart_name(name)}"
             if where:
                 sql += " WHERE " + " AND ".join(where)
@@ -489,6 +499,18 @@ def _write_meta(con: duckdb.DuckDBPyConnection, brand: BrandConfig) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {_META} (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.execute(f"DELETE FROM {_META} WHERE key = 'brand'")
     con.execute(f"INSERT INTO {_META} VALUES ('brand', ?)", [json.dumps(brand.to_mapping(), ensure_ascii=False)])
+    # Drawn once per workspace and kept: a person's token is the same in every build, and no one
+    # without the workspace can link a token back to a user id.
+    con.execute(f"INSERT INTO {_META} SELECT '{PEOPLE_SALT}', ? WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {_META} WHERE key = '{PEOPLE_SALT}')", [secrets.token_hex(16)])
+
+
+def people_salt(con: duckdb.DuckDBPyConnection) -> str:
+    """The workspace's salt for people tokens (cube sketches); Spark builds read the same one."""
+    row = con.execute(f"SELECT value FROM {_META} WHERE key = '{PEOPLE_SALT}'").fetchone()
+    if row is None:
+        raise WorkspaceError("workspace has no people salt: load its input again to rebuild it")
+    return str(row[0])
 
 
 def extra_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
@@ -498,6 +520,7 @@ def extra_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]
 
 def build_models(con: duckdb.DuckDBPyConnection, names: Collection[str] | None = None) -> None:
     """(Re)create staging and intermediate views and materialise the marts (all, or the ones named)."""
+    con.execute(f"CREATE OR REPLACE VIEW {PEOPLE_SALT} AS {people_salt_sql(people_salt(con))}")
     for table in TABLES:
         con.execute(f"CREATE OR REPLACE VIEW {staging_name(table)} AS {staging_sql(table, extra_columns(con, table))}")
     for view in intermediates().values():

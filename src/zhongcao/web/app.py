@@ -35,7 +35,15 @@ from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
 from zhongcao.findings.model import LANGS
 from zhongcao.report import environment, report_context
-from zhongcao.web.queries import DRILL_VIEWS, FilterError, Filters, drill_rows, live_view, options
+from zhongcao.web.queries import (
+    DRILL_VIEWS,
+    FilterError,
+    Filters,
+    check_min_group_size,
+    drill_rows,
+    live_view,
+    options,
+)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 FINDINGS_CACHE = "findings.json"
@@ -118,6 +126,7 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> FastAPI:
+    check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
     ws = Workspace(workspace)
     doc = load_findings(ws)
     opts = options(ws)
@@ -175,7 +184,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(_: Annotated[None, Depends(allowed_query("lang", "token"))], lang: Lang = "zh") -> HTMLResponse:
         if lang not in pages:
-            pages[lang] = render_dashboard(doc, opts, lang)
+            pages[lang] = render_dashboard(doc, opts, lang, min_group_size)
         return HTMLResponse(pages[lang])
 
     @app.get("/api/health", summary="Is the server up")
@@ -220,14 +229,14 @@ def create_app(
         format: Format = "json",
     ) -> Response:
         data = drill_rows(ws, f.validate(opts), view, min_group_size)
-        _mart, dimension, sums, _size = DRILL_VIEWS[view]
+        _mart, dimension, sums = DRILL_VIEWS[view]
         columns = ["day", dimension, *sums, "suppressed"]
         return table_response(data, columns, format, f"{view}_rows")
 
     return app
 
 
-def render_dashboard(doc: dict[str, Any], opts: Any, lang: str) -> str:
+def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> str:
     env = environment(jinja2.PackageLoader("zhongcao.web", "templates"))
     msgs = web_messages()
     tt = env.globals["tt"]
@@ -236,7 +245,7 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str) -> str:
         return tt({code: msgs[code][key].format(**values) for code in LANGS})  # type: ignore[operator]
 
     env.globals["dt"] = dt
-    live = {"messages": msgs, "min_group": DEFAULT_MIN_GROUP_SIZE, "options": opts.to_dict()}
+    live = {"messages": msgs, "min_group": min_group_size, "options": opts.to_dict()}
     context = report_context(doc, lang)
     context["live_data"] = Markup(json.dumps(live, ensure_ascii=False).replace("</", "<\\/"))
     context["options"] = opts

@@ -21,10 +21,11 @@ from typing import Any
 import pyarrow as pa
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
-from zhongcao.engine import Workspace
+from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, merge_people_sketches
 from zhongcao.errors import ZhongcaoError
 
 SEGMENT_ATTRIBUTES = ("gender", "age_band", "city_tier")
+SKETCH = "people_sketch"  # the cubes' people sketches: distinct people of any slice, for the minimum-group test
 # Cubes list every user once per segment attribute; without a segment filter we sum one.
 _ANY_ATTRIBUTE = "gender"
 
@@ -148,8 +149,17 @@ def _cube_filters(f: Filters, dimension: str) -> tuple[dict[str, list[object]], 
     return equals, between
 
 
+def check_min_group_size(min_group_size: int) -> int:
+    """The cubes' sketches count distinct people exactly up to ``PEOPLE_SKETCH_SIZE``; no further."""
+    if not 1 <= min_group_size <= PEOPLE_SKETCH_SIZE:
+        raise ValueError(f"min_group_size must be between 1 and {PEOPLE_SKETCH_SIZE} (the people the cubes' "
+                         f"sketches count exactly); got {min_group_size}")
+    return min_group_size
+
+
 def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> LiveView:
     """The filtered KPIs, monthly series, sales by province and touches by region × channel."""
+    check_min_group_size(min_group_size)
     with ws.held():
         return _live_view(ws, f, min_group_size)
 
@@ -161,21 +171,21 @@ def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
                           between=daily_between).to_pylist()[0]
     t_eq, t_bt = _cube_filters(f, "channel")
     o_eq, o_bt = _cube_filters(f, "platform")
-    touches = ws.mart_query("touch_cube", sums=["users", "touches", "reads", "engagements"], equals=t_eq,
-                            between=t_bt).to_pylist()[0]
-    orders = ws.mart_query("order_cube", sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt).to_pylist()[0]
+    touches = ws.mart_query("touch_cube", sums=["touches", "reads", "engagements"], equals=t_eq,
+                            between=t_bt, sketch=SKETCH).to_pylist()[0]
+    orders = ws.mart_query("order_cube", sums=["orders", "gmv"], equals=o_eq, between=o_bt, sketch=SKETCH).to_pylist()[0]
     view = LiveView(filters=f.to_dict(), kpis={})
     view.not_applied = {"spend": [n for n, on in (("region", f.regions), ("segment", f.segment),
                                                   ("platform", f.platforms)) if on],
                         "touches": ["platform"] if f.platforms else [], "orders": ["channel"] if f.channels else []}
     kpis: dict[str, float | None] = {"spend": spend["spend"], "leads": spend["leads"]}
-    # Groups under the minimum size are not published (summed weekly users: see docs/dashboard.md).
-    if (touches["users"] or 0) >= min_group_size:
+    # Groups of fewer distinct people than the minimum are not published (docs/dashboard.md).
+    if _people(touches) >= min_group_size:
         kpis |= {k: touches[k] for k in ("touches", "reads", "engagements")}
     else:
         kpis |= dict.fromkeys(("touches", "reads", "engagements"))
         view.suppressed.append("touches")
-    if (orders["buyers"] or 0) >= min_group_size:
+    if _people(orders) >= min_group_size:
         kpis |= {k: orders[k] for k in ("orders", "gmv")}
     else:
         kpis |= dict.fromkeys(("orders", "gmv"))
@@ -184,40 +194,54 @@ def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
     gmv, cost = kpis.get("gmv"), kpis.get("spend")
     kpis["roi"] = gmv / cost if comparable and gmv is not None and cost else None
     view.kpis = {k: (None if v is None else float(v)) for k, v in kpis.items()}
-    weekly = ws.mart_query("order_cube", by=["day"], sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt)
-    view.weekly = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _monthly(_rows(weekly))]
-    regions = ws.mart_query("order_cube", by=["region"], sums=["buyers", "orders", "gmv"], equals=o_eq, between=o_bt)
-    view.regions = [_publish(r, "buyers", ("orders", "gmv"), min_group_size) for r in _rows(regions)]
-    heat = ws.mart_query("touch_cube", by=["region", "channel"], sums=["users", "touches"], equals=t_eq, between=t_bt)
-    view.heat = [_publish(r, "users", ("touches",), min_group_size) for r in _rows(heat)]
+    sales = {"sums": ["buyers", "orders", "gmv"], "equals": o_eq, "between": o_bt, "sketch": SKETCH}
+    weekly = ws.mart_query("order_cube", by=["day"], **sales)
+    view.weekly = [_publish(r, ("buyers", "orders", "gmv"), min_group_size) for r in _monthly(_rows(weekly))]
+    regions = ws.mart_query("order_cube", by=["region"], **sales)
+    view.regions = [_publish(r, ("buyers", "orders", "gmv"), min_group_size) for r in _rows(regions)]
+    heat = ws.mart_query("touch_cube", by=["region", "channel"], sums=["users", "touches"], equals=t_eq, between=t_bt,
+                         sketch=SKETCH)
+    view.heat = [_publish(r, ("users", "touches"), min_group_size) for r in _rows(heat)]
     if any(r["suppressed"] for r in [*view.weekly, *view.regions, *view.heat]):
         view.suppressed.append("series")
     return view
 
 
 def _monthly(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Weekly cube rows summed by the month of their Monday: fewer, larger groups to publish."""
+    """Weekly cube rows summed by the month of their Monday (people sketches merged): fewer, larger groups."""
     months: dict[str, dict[str, Any]] = {}
     for r in rows:
         key = str(r["day"])[:7]
-        m = months.setdefault(key, {"day": key, **{k: 0 for k in r if k != "day"}})
+        m = months.setdefault(key, {"day": key, **{k: 0 for k in r if k not in ("day", SKETCH)}, SKETCH: []})
         for k, v in r.items():
-            if k != "day":
+            if k == SKETCH:
+                m[k] = merge_people_sketches([m[k], v])
+            elif k != "day":
                 m[k] += v or 0
     return list(months.values())
 
 
-def _publish(row: dict[str, Any], size: str, values: tuple[str, ...], min_group_size: int) -> dict[str, Any]:
-    small = (row.get(size) or 0) < min_group_size
-    out = {k: (None if small and (k in values or k == size) else v) for k, v in row.items()}
+def _people(row: dict[str, Any]) -> int:
+    """Distinct people behind a row, from its merged sketch (exact below PEOPLE_SKETCH_SIZE)."""
+    return len(row.get(SKETCH) or ())
+
+
+def _publish(row: dict[str, Any], values: tuple[str, ...], min_group_size: int) -> dict[str, Any]:
+    """The row without its sketch; its ``values`` blanked when it holds fewer people than the minimum.
+
+    ``users`` and ``buyers`` are weekly distinct counts summed (one person counts once per week), so
+    the test reads the sketch, which counts each person once over the whole slice.
+    """
+    small = _people(row) < min_group_size
+    out = {k: (None if small and k in values else v) for k, v in row.items() if k != SKETCH}
     out["suppressed"] = small
     return out
 
 
-DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
-    # view → (mart, filtered dimension, sums, group-size column)
-    "orders": ("order_cube", "platform", ("buyers", "orders", "gmv"), "buyers"),
-    "touches": ("touch_cube", "channel", ("users", "touches", "reads", "engagements"), "users"),
+DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # view → (mart, filtered dimension, sums)
+    "orders": ("order_cube", "platform", ("buyers", "orders", "gmv")),
+    "touches": ("touch_cube", "channel", ("users", "touches", "reads", "engagements")),
 }
 
 
@@ -225,8 +249,10 @@ def drill_rows(ws: Workspace, f: Filters, view: str, min_group_size: int = DEFAU
     """The rows behind the live view: week × platform (or channel) under the filters."""
     if view not in DRILL_VIEWS:
         raise FilterError(f"unknown view {view!r}; choose one of {', '.join(DRILL_VIEWS)}")
-    mart, dimension, sums, size = DRILL_VIEWS[view]
+    check_min_group_size(min_group_size)
+    mart, dimension, sums = DRILL_VIEWS[view]
     equals, between = _cube_filters(f, dimension)
     with ws.held():
-        table = ws.mart_query(mart, by=["day", dimension], sums=list(sums), equals=equals, between=between)
-    return [_publish(r, size, sums, min_group_size) for r in _rows(table)]
+        table = ws.mart_query(mart, by=["day", dimension], sums=list(sums), equals=equals, between=between,
+                              sketch=SKETCH)
+    return [_publish(r, sums, min_group_size) for r in _rows(table)]
