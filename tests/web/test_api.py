@@ -170,3 +170,22 @@ def test_only_local_host_names_are_answered_when_bound_locally(world: World) -> 
                        base_url="http://127.0.0.1:8765")
     assert local.get("/api/health").status_code == 200
     assert local.get("/api/health", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_merged_sketches_in_sql_equal_merging_the_rows(world: World) -> None:
+    """mart_query drops tokens above a group's bound before merging; the result must be the
+    bottom-64 of the union all the same, for every grouping the live view uses."""
+    from zhongcao.engine import PEOPLE_SKETCH_SIZE, merge_people_sketches
+
+    ws = Workspace(world.workspace)
+    rows = [r for r in ws.mart("touch_cube").to_pylist() if r["attribute"] == "gender"]
+    assert any(len(r["people_sketch"]) == PEOPLE_SKETCH_SIZE for r in rows)  # the bound is in play
+    for by in ((), ("region",), ("day",), ("region", "channel")):
+        got = ws.mart_query("touch_cube", by=list(by), equals={"attribute": ["gender"]}, sketch="people_sketch")
+        groups: dict[tuple, list] = {}
+        for r in rows:
+            groups.setdefault(tuple(str(r[c]) for c in by), []).append(r["people_sketch"])
+        for g in got.to_pylist():
+            key = tuple(str(g[c]) for c in by)
+            assert g["people_sketch"] == merge_people_sketches(groups[key]), (by, key)
+        assert len(got) == len(groups)

@@ -240,10 +240,13 @@ class Workspace:
                     where.append(f"{quote(col)} <= ?")
                     params.append(high)
             select = [quote(c) for c in by] + [f"SUM({quote(c)}) AS {quote(c)}" for c in sums]
-            if sketch:  # the bottom-k of the union: the same as merge_people_sketches, in SQL
-                select.append(f"ARRAY_SLICE(ARRAY_SORT(LIST_DISTINCT(FLATTEN(ARRAY_AGG({quote(sketch)})))), "
-                              f"1, {PEOPLE_SKETCH_SIZE}) AS {quote(sketch)}")
-            sql = f"SELECT {', '.join(select) or 'COUNT(*) AS n'} FROM {mart_name(name)}"
+            source = mart_name(name)
+            if sketch:
+                select.append(f"{_merged_sketch(quote(sketch))} AS {quote(sketch)}")
+                source = f"(SELECT *, {_sketch_bound(quote(sketch), by)} AS _bound FROM {source}"
+                source += (" WHERE " + " AND ".join(where) if where else "") + ")"
+                where = []
+            sql = f"SELECT {', '.join(select) or 'COUNT(*) AS n'} FROM {source}"
             if where:
                 sql += " WHERE " + " AND ".join(where)
             if by:
@@ -287,6 +290,21 @@ def memory_limit() -> str:
 
 
 # --------------------------------------------------------------------------------- internals
+def _sketch_bound(sketch: str, by: Sequence[str]) -> str:
+    """Per group, the smallest last token of a full sketch: no token above it is among the union's
+    smallest ``PEOPLE_SKETCH_SIZE`` (that full sketch alone has as many at or below it)."""
+    k = PEOPLE_SKETCH_SIZE
+    window = f"PARTITION BY {', '.join(quote(c) for c in by)}" if by else ""
+    return f"MIN(CASE WHEN LEN({sketch}) >= {k} THEN {sketch}[{k}] END) OVER ({window})"
+
+
+def _merged_sketch(sketch: str) -> str:
+    """The bottom-k of the union of a group's sketches (``merge_people_sketches`` in SQL); tokens
+    above the group's bound are dropped first, so a slice of thousands of rows merges few tokens."""
+    kept = f"LIST_FILTER({sketch}, lambda t: _bound IS NULL OR t <= _bound)"
+    return f"ARRAY_SLICE(ARRAY_SORT(LIST_DISTINCT(FLATTEN(ARRAY_AGG({kept})))), 1, {PEOPLE_SKETCH_SIZE})"
+
+
 def _plain_numbers(table: pa.Table) -> pa.Table:
     """DuckDB sums integers into HUGEINT (Arrow decimal); analyses want int64/float64."""
     for i, f in enumerate(table.schema):
