@@ -1,8 +1,8 @@
 """Trends: rising terms, scenes and queries week over week, as a periodic digest.
 
-Reads the ``note_text`` and ``note_metrics`` marts (public note text and publishing day). Search
-queries are user rows (``Workspace.staged("exposures")``: ``ts`` and ``query``), read only to count
-queries per week; a query is reported only when at least ``min_group_size`` searches made it.
+Reads the ``note_text`` and ``note_metrics`` marts (public note text and publishing day) and
+``query_weekly`` (searches and distinct searchers per query and week); a query is reported only in
+a week when at least ``min_group_size`` distinct people searched it.
 
 Burst detection per term and week: count this week ``x`` against the mean ``μ`` of the previous
 ``baseline_weeks`` weeks; the burst z is the Poisson score ``(x − μ) / sqrt(μ + 1)`` (the +1 keeps
@@ -35,11 +35,11 @@ class TrendAnalysis(Analysis):
     top:
         Rising items kept per week and source.
     min_group_size:
-        Queries searched fewer times in a week are not reported.
+        A query searched by fewer distinct people in a week is not reported for that week.
     """
 
     name: ClassVar[str] = "trends"
-    marts: ClassVar[tuple[str, ...]] = ("note_text", "note_metrics")
+    marts: ClassVar[tuple[str, ...]] = ("note_text", "note_metrics", "query_weekly")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "baseline_weeks": [Interval(int, 2, 52)],
         "digest_weeks": [Interval(int, 1, 52)],
@@ -76,17 +76,16 @@ class TrendAnalysis(Analysis):
             for scene, words in brand.scenes.items():
                 if any(w in t for w in words):
                     rows.append((week, "scene", scene))
-        staged = getattr(source, "staged", None)
-        if staged is not None:
-            q = staged("exposures", ("ts", "query")).to_pandas().dropna()
-            if len(q):
-                q["week"] = q["ts"].dt.to_period("W-SUN").dt.start_time
-                rows += [(w, "query", s) for w, s in zip(q["week"], q["query"].str.strip(), strict=True)]
         counts = pd.DataFrame(rows, columns=["week", "source", "item"]).value_counts().rename("count").reset_index()
+        queries = source.mart("query_weekly").to_pandas()
+        queries = pd.DataFrame({"week": pd.to_datetime(queries["day"]), "source": "query", "item": queries["query"],
+                                "count": queries["searches"], "people": queries["searchers"]})
+        counts = pd.concat([counts, queries], ignore_index=True) if len(queries) else counts.assign(people=np.nan)
         self.rising_ = self._bursts(counts)
         # Weekly series only of the 30 strongest risers: the full term × week table is large.
         keep = set(self.rising_.sort_values("z", ascending=False).head(30)["item"])
-        self.weekly_ = counts[counts["item"].isin(keep)].sort_values(["source", "item", "week"]).reset_index(drop=True)
+        self.weekly_ = (counts[counts["item"].isin(keep)].drop(columns="people")
+                        .sort_values(["source", "item", "week"]).reset_index(drop=True))
         weeks = sorted(counts["week"].unique())
         recent = set(weeks[-self.digest_weeks:])
         self.digest_ = self.rising_[self.rising_["week"].isin(recent)].reset_index(drop=True)
@@ -96,14 +95,19 @@ class TrendAnalysis(Analysis):
         wide = counts.pivot_table(index=["source", "item"], columns="week", values="count", fill_value=0, aggfunc="sum")
         weeks = list(wide.columns)
         x = wide.to_numpy(float)
+        # Distinct people behind a query's week (queries only; 0 where none searched it that week).
+        people = (counts.pivot_table(index=["source", "item"], columns="week", values="people", fill_value=0,
+                                     aggfunc="sum").reindex(index=wide.index, columns=weeks, fill_value=0).to_numpy(float)
+                  if "people" in counts else np.zeros_like(x))
         out = []
         for j in range(self.baseline_weeks, len(weeks)):
             mu = x[:, j - self.baseline_weeks:j].mean(axis=1)
             z = (x[:, j] - mu) / np.sqrt(mu + 1.0)
             ok = (z >= self.min_z) & (x[:, j] >= self.min_count)
             frame = pd.DataFrame({"week": weeks[j], "source": wide.index.get_level_values(0),
-                                  "item": wide.index.get_level_values(1), "count": x[:, j], "baseline": mu, "z": z})[ok]
-            frame = frame[(frame["source"] != "query") | (frame["count"] >= self.min_group_size)]
+                                  "item": wide.index.get_level_values(1), "count": x[:, j], "baseline": mu, "z": z,
+                                  "people": people[:, j]})[ok]
+            frame = frame[(frame["source"] != "query") | (frame["people"] >= self.min_group_size)]
             out.append(frame.sort_values("z", ascending=False).groupby("source").head(self.top))
         cols = ["week", "source", "item", "count", "baseline", "z"]
         if not out:
