@@ -1,4 +1,4 @@
-"""brand.toml parsing: declared changes are validated with a clear message."""
+"""brand.toml parsing: declared changes and lift studies are validated with a clear message."""
 
 from __future__ import annotations
 
@@ -23,3 +23,23 @@ def test_changes_parse_and_round_trip() -> None:
 def test_bad_changes_are_named(changes: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         BrandConfig.from_mapping({"changes": changes})
+
+
+def test_lift_studies_parse_and_round_trip() -> None:
+    brand = BrandConfig.from_mapping(
+        {"lift_studies": [{"channel": " KOL ", "roi": 2, "se": 0.4, "description": "2025 Q3 geo holdout"}]})
+    assert brand.lift_studies == ({"channel": "kol", "roi": 2.0, "se": 0.4, "description": "2025 Q3 geo holdout"},)
+    assert BrandConfig.from_mapping(brand.to_mapping()) == brand
+
+
+@pytest.mark.parametrize(
+    "studies, message",
+    [({"channel": "kol"}, "array of tables"), ([{"roi": 2.0, "se": 0.4}], "needs `channel`"),
+     ([{"channel": "kol", "roi": "high", "se": 0.4}], "`roi` must be a number"),
+     ([{"channel": "kol", "roi": 2.0, "se": 0}], "`se` must be above 0"),
+     ([{"channel": "kol", "roi": 2.0, "se": float("nan")}], "`se` must be a number"),
+     ([{"channel": "kol", "roi": 2.0, "se": 0.4, "low": 1.5}], "unknown keys")],
+)
+def test_bad_lift_studies_are_named(studies: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        BrandConfig.from_mapping({"lift_studies": studies})

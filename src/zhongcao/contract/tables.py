@@ -7,6 +7,7 @@ checked against it by a test, and every analysis reads the staged form of it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -279,7 +280,35 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
         "Content-strategy changes to measure: `[[changes]]` with `date` (ISO), optional `regions` "
         "(provinces or groups such as 华南; omit for a brand-wide change) and `description`.", [],
     ),
+    BrandSetting(
+        "lift_studies", "list[table]",
+        "Experiment results that calibrate the marketing-mix model: `[[lift_studies]]` with `channel`, "
+        "`roi` (incremental GMV per CNY the experiment measured), `se` (its standard error, > 0) and "
+        "optional `description`.", [],
+    ),
 )
+
+
+def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
+    """``[[lift_studies]]`` checked: a channel name, a finite ROI and a positive standard error each."""
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        raise ValueError("brand.toml `lift_studies` must be an array of tables ([[lift_studies]])")
+    out = []
+    for i, study in enumerate(raw, 1):
+        unknown = sorted(set(study) - {"channel", "roi", "se", "description"})
+        if unknown:
+            raise ValueError(f"brand.toml lift_studies #{i}: unknown keys {unknown}")
+        channel, roi, se = study.get("channel"), study.get("roi"), study.get("se")
+        if not isinstance(channel, str) or not channel.strip():
+            raise ValueError(f"brand.toml lift_studies #{i} needs `channel` (e.g. channel = \"kol\")")
+        for key, value in (("roi", roi), ("se", se)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"brand.toml lift_studies #{i}: `{key}` must be a number, got {value!r}")
+        if se <= 0:  # type: ignore[operator]
+            raise ValueError(f"brand.toml lift_studies #{i}: `se` must be above 0 (a standard error), got {se}")
+        out.append({"channel": channel.strip().lower(), "roi": float(roi), "se": float(se),  # type: ignore[arg-type]
+                    "description": str(study.get("description", ""))})
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -295,6 +324,7 @@ class BrandConfig:
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
     changes: tuple[dict[str, object], ...] = ()
+    lift_studies: tuple[dict[str, object], ...] = ()
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> BrandConfig:
@@ -327,6 +357,7 @@ class BrandConfig:
             if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
                 raise ValueError(f"brand.toml changes #{i}: `regions` must be a list of strings")
         return cls(
+            lift_studies=_lift_studies(data.get("lift_studies", [])),
             name=str(data.get("name", "unnamed brand")),
             category=str(data.get("category", "")),
             selling_points=strings("selling_points"),
@@ -349,4 +380,5 @@ class BrandConfig:
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),
             "changes": [dict(c) for c in self.changes],
+            "lift_studies": [dict(s) for s in self.lift_studies],
         }

@@ -61,12 +61,16 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]),
          "r2": number(a.fit_["r2"], 2), "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
          "status": render("mmm", "status", status), "collinear": len(a.collinear_)}
+    studies = ", ".join(f"{s['channel']} {number(s['roi'], 2)} ± {number(s['se'], 2)}" for s in a.lift_studies_)
+    v["calibration"] = (render("mmm", "calibration", "some", n=len(a.lift_studies_), studies=studies)
+                        if a.lift_studies_ else render("mmm", "calibration", "none"))
     cols = ["channel", "roi", "roi_low", "roi_high", "mroi", "carry_share", "rhat", "ess"]
     return Finding(
         id="mmm.diagnostics", analysis="mmm", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
         evidence=Evidence(numbers={"max_rhat": c["max_rhat"], "max_rhat_roi": c["max_rhat_roi"],
                                    "min_ess": c["min_ess"], "r2": a.fit_["r2"],
-                                   "mape": a.fit_["mape"], "collinear_pairs": len(a.collinear_)},
+                                   "mape": a.fit_["mape"], "collinear_pairs": len(a.collinear_),
+                                   "lift_studies": len(a.lift_studies_)},
                           rows=records(a.channels_[cols]), columns=cols),
         confidence=Confidence("high" if c["ok"] else "low", t("confidence", **v), "split R-hat and ESS over walkers"),
         money_at_stake=0.0,

@@ -61,6 +61,9 @@ def test_findings_document_carries_mmm_budget_and_repurchase(world) -> None:
     ids = {f["id"] for f in doc["findings"]}
     assert {"mmm.long_term_roi", "mmm.diagnostics", "budget.plan", "budget.scenarios",
             "repurchase.customer_value"} <= ids
+    assert doc["analyses"]["mmm"]["results"]["lift_studies"] == []  # the demo world's brand.toml declares none
+    diagnostics = next(f for f in doc["findings"] if f["id"] == "mmm.diagnostics")
+    assert "Not calibrated with lift studies" in diagnostics["summary"]["en"]
     lt = doc["analyses"]["mmm"]["results"]["long_term"]
     for row in lt:  # long-term = short-term + carry-over + repeat, per channel
         assert row["long_term_roi"] == pytest.approx(row["short_term_roi"] + row["carry_over_roi"] + row["repeat_roi"])
@@ -75,3 +78,39 @@ def test_budget_reuses_the_mmm_fit(world) -> None:
     mmm = MmmAnalysis().fit(ws)
     budget = BudgetAnalysis().fit(ws)
     assert set(budget.plan_["channel"]) == set(mmm.channels_["channel"])
+
+
+def test_lift_studies_come_from_the_parameter_else_brand_toml() -> None:
+    from zhongcao.contract.tables import BrandConfig
+    from zhongcao.errors import AnalysisError
+
+    class Source:
+        brand = BrandConfig.from_mapping({"lift_studies": [{"channel": "kol", "roi": 2.0, "se": 0.4}]})
+
+    a = MmmAnalysis()
+    assert [(s.channel, s.roi, s.se) for s in a._calibration(Source(), ["kol", "feeds"])] == [("kol", 2.0, 0.4)]
+    assert a.lift_studies_[0]["source"] == "brand.toml"
+    b = MmmAnalysis(lift_studies={"feeds": (1.2, 0.2)})  # the parameter wins over brand.toml
+    assert [(s.channel, s.roi) for s in b._calibration(Source(), ["kol", "feeds"])] == [("feeds", 1.2)]
+    assert b.lift_studies_[0]["source"] == "parameter"
+    with pytest.raises(AnalysisError, match="'kol', which has no spend here"):
+        MmmAnalysis()._calibration(Source(), ["feeds"])
+    with pytest.warns(UserWarning, match="GMV per CNY"):
+        assert MmmAnalysis(kpi="orders")._calibration(Source(), ["kol"]) == []
+
+
+@pytest.mark.slow
+def test_a_precise_lift_study_pulls_its_channel_to_the_truth(world) -> None:
+    """kol is the least certain channel (docs/mmm.md "Demo worlds"); a lift study that measured its
+    ROI to ±5% must move the estimate there and narrow the interval, the other channels staying put."""
+    ws, truth = world
+    planted = truth["channels"]["kol"]["roi"]
+    free = MmmAnalysis().fit(ws).channels_.set_index("channel")
+    calibrated = MmmAnalysis(lift_studies={"kol": (planted, 0.05 * planted)}).fit(ws).channels_.set_index("channel")
+    width = lambda fit: fit.loc["kol", "roi_high"] - fit.loc["kol", "roi_low"]  # noqa: E731
+    print("kol free", free.loc["kol", "roi"], "calibrated", calibrated.loc["kol", "roi"], "truth", planted)
+    assert abs(calibrated.loc["kol", "roi"] / planted - 1) <= 0.06
+    assert width(calibrated) < 0.5 * width(free)
+    moved = (calibrated["roi"] / free["roi"] - 1).drop("kol").abs()
+    print("other channels moved", moved.round(3).to_dict())
+    assert moved.max() <= 0.15, moved  # measured: 2.4% at most (douyin)

@@ -70,3 +70,10 @@ def test_population_puts_response_per_head_and_totals_back() -> None:
         _unfitted().fit(y, spend, dates, ["a", "b"], population=[1.0, 2.0])
     with pytest.raises(AnalysisError, match="time_effects needs geos"):
         _unfitted(time_effects=True).fit(y[0], spend[0], dates, ["a", "b"])
+
+
+@pytest.mark.parametrize("study", [LiftStudy("c", 0.8, 0.3), LiftStudy("b", 0.8, 0.0)])
+def test_a_lift_study_the_model_cannot_use_is_an_error(study: LiftStudy) -> None:
+    y, spend, pop, dates = _panel()
+    with pytest.raises(ValueError, match="needs a channel of this model"):
+        _unfitted().fit(y, spend, dates, ["a", "b"], geos=["g0", "g1", "g2"], population=pop, lift_studies=[study])

@@ -44,7 +44,8 @@ class MmmAnalysis(Analysis):
     roi_prior:
         (mean, sd) Gaussian prior on every channel's ROI (gmv KPI only).
     lift_studies:
-        Measured incremental ROI per channel, ``{channel: (roi, standard error)}``; enter as likelihood terms.
+        Measured incremental ROI per channel, ``{channel: (roi, standard error)}``; enter as likelihood
+        terms. None: the workspace's ``[[lift_studies]]`` from brand.toml (none there, no calibration).
     repeat_horizon_weeks:
         Horizon of repeat purchases counted in long-term ROI.
     steps:
@@ -96,11 +97,11 @@ class MmmAnalysis(Analysis):
         model = BayesianMMM(default_chain(self.adstock, self.saturation, lmax, self.order),
                             roi_prior=self.roi_prior if self.kpi == "gmv" else None, spend_scale="mean",
                             steps=n_steps, burn=n_steps // 2, draws=800, seed=self.seed)
-        lifts = [LiftStudy(ch, float(r), float(se)) for ch, (r, se) in (self.lift_studies or {}).items()]
         steps, step_names = change_steps(source, spend.index, 7 if self.period == "week" else 1)
         self.controls_ = step_names
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            lifts = self._calibration(source, channels)
             model.fit(kpi.to_numpy(float), spend.to_numpy(float), spend.index, channels, lift_studies=lifts,
                       controls=steps, control_names=step_names)
         self.warnings_ = [str(w.message) for w in caught]
@@ -120,6 +121,27 @@ class MmmAnalysis(Analysis):
         _CACHE.clear()  # keep one fit: it holds posterior draws
         _CACHE[_key(source, self.get_params())] = self
         return self
+
+    def _calibration(self, source: MartSource, channels: list[str]) -> list[LiftStudy]:
+        """The lift studies to fit with: the parameter's, else brand.toml's; each must name a channel with spend."""
+        if self.lift_studies is not None:
+            studies = [{"channel": ch, "roi": float(r), "se": float(se), "source": "parameter"}
+                       for ch, (r, se) in self.lift_studies.items()]
+        else:
+            studies = [{"channel": str(s["channel"]), "roi": float(s["roi"]), "se": float(s["se"]),  # type: ignore[arg-type]
+                        "source": "brand.toml"} for s in source.brand.lift_studies]
+            if studies and self.kpi != "gmv":  # brand.toml's ROIs are GMV per CNY: not this model's unit
+                warnings.warn(f"brand.toml lift studies measure GMV per CNY; not used for kpi={self.kpi!r}", stacklevel=2)
+                studies = []
+        for study in studies:
+            if study["channel"] not in channels:
+                raise AnalysisError(f"lift study ({study['source']}) names channel {study['channel']!r}, which has "
+                                    f"no spend here; channels with spend: {', '.join(channels)}")
+            if not study["se"] > 0:
+                raise AnalysisError(f"lift study ({study['source']}) on {study['channel']!r}: the standard error "
+                                    f"must be above 0, got {study['se']}")
+        self.lift_studies_ = studies
+        return [LiftStudy(str(s["channel"]), float(s["roi"]), float(s["se"])) for s in studies]
 
     def _long_term(self, source: MartSource, model: BayesianMMM) -> pd.DataFrame:
         """Short-term, carry-over and repeat ROI per channel, each with a 90% interval."""

@@ -181,8 +181,11 @@ class BayesianMMM:
         self._eig = np.maximum(lam, 0.0)
         self._q = vec.T * root[None, :]
         self._qzy = self._q @ self._zty
-        self._lift = [(self.channels_.index(s.channel), s.roi, s.se) for s in lift_studies
-                      if s.channel in self.channels_ and s.se > 0]
+        for s in lift_studies:  # a study the model cannot use is an error, not a silent no-op
+            if s.channel not in self.channels_ or not s.se > 0:
+                raise ValueError(f"lift study on {s.channel!r} (se {s.se}): needs a channel of this model "
+                                 f"({', '.join(self.channels_)}) and a standard error above 0")
+        self._lift = [(self.channels_.index(s.channel), s.roi, s.se) for s in lift_studies]
         self.lift_studies_ = list(lift_studies)
         # Every BLAS call in the sampler is a small per-walker product; threading them cost more than
         # it saved (PyMC-Marketing's example 1.8 s on one thread, 2.4 s on two; Meridian's 40 geos
