@@ -247,3 +247,14 @@ def test_cube_sketches_count_distinct_people_and_keep_no_ids(tiny_ws: Path, tmp_
     con.close()
     after = ws.mart_query("order_cube", equals={"attribute": ["gender"]}, sketch="people_sketch").to_pylist()[0]
     assert set(everyone["people_sketch"]) <= set(after["people_sketch"])
+
+
+def test_cubes_built_before_sketches_get_a_clear_error(tiny_ws: Path) -> None:
+    ws = Workspace(tiny_ws)
+    con = ws._open(ws.db_path)
+    try:
+        con.execute("ALTER TABLE mart_order_cube DROP COLUMN people_sketch")  # as an older version built it
+    finally:
+        con.close()
+    with pytest.raises(WorkspaceError, match="older version built it; ingest the input folder into a new workspace"):
+        ws.mart_query("order_cube", sketch="people_sketch")

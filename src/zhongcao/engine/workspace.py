@@ -225,6 +225,9 @@ class Workspace:
         equals, between = dict(equals or {}), dict(between or {})
         with self._connect() as con:
             known = {d[0] for d in con.execute(f"SELECT * FROM {mart_name(name)} LIMIT 0").description}
+            if sketch and sketch not in known and sketch == "people_sketch":
+                raise WorkspaceError(f"mart {name!r} has no people_sketch: an older version built it; ingest the "
+                                     "input folder into a new workspace to rebuild the marts")
             unknown = sorted({*by, *sums, *equals, *between, *([sketch] if sketch else [])} - known)
             if unknown:
                 raise WorkspaceError(f"mart {name!r} has no column(s) {unknown}")
