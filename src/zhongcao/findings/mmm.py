@@ -60,7 +60,8 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     status = "ok" if c["ok"] else "not_ok"
     v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]),
          "r2": number(a.fit_["r2"], 2), "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
-         "status": render("mmm", "status", status), "collinear": len(a.collinear_)}
+         "status": render("mmm", "status", status),
+         "collinear": render("mmm", "collinear", "some" if a.collinear_ else "none", n=len(a.collinear_))}
     studies = ", ".join(f"{s['channel']} {number(s['roi'], 2)} ± {number(s['se'], 2)}" for s in a.lift_studies_)
     v["calibration"] = (render("mmm", "calibration", "some", n=len(a.lift_studies_), studies=studies)
                         if a.lift_studies_ else render("mmm", "calibration", "none"))
