@@ -62,3 +62,15 @@ def test_ingest_shows_the_warnings_it_loaded_despite(tiny_dir: Path, tmp_path: P
     result = runner.invoke(app, ["ingest", str(tiny_dir), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 0, result.output
     assert "warning" in result.output and "ghost" in result.output and "point nowhere" in result.output
+
+
+def test_serve_passes_the_minimum_group_and_refuses_one_it_cannot_test(tiny_ws: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import zhongcao.web as web
+
+    seen = {}
+    monkeypatch.setattr(web, "serve", lambda workspace, **kw: seen.update(kw))
+    ok = runner.invoke(app, ["serve", str(tiny_ws), "--min-group-size", "20"])
+    assert ok.exit_code == 0, ok.output
+    assert seen["min_group_size"] == 20
+    too_big = runner.invoke(app, ["serve", str(tiny_ws), "--min-group-size", "100"])
+    assert too_big.exit_code == 2 and "100" in too_big.output

@@ -22,8 +22,9 @@ from rich.table import Table
 
 from zhongcao import pipeline
 from zhongcao.analyses import REGISTRY
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.contract import TABLES
-from zhongcao.engine import Workspace, describe_marts
+from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, describe_marts
 from zhongcao.errors import Problem, ValidationError, ZhongcaoError
 from zhongcao.simulate import WORLDS
 from zhongcao.simulate import simulate as simulate_world
@@ -252,6 +253,9 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
     token: Annotated[str | None, typer.Option(envvar="ZHONGCAO_TOKEN", help="Bearer token required by every request.")]
     = None,
+    min_group_size: Annotated[int, typer.Option(min=1, max=PEOPLE_SKETCH_SIZE,
+                                                help="Slices of fewer distinct people are blanked.")]
+    = DEFAULT_MIN_GROUP_SIZE,
 ) -> None:
     """Start the local dashboard: the report's cards plus filters, drill-down and CSV/Excel export.
 
@@ -261,7 +265,7 @@ def serve(
 
     with user_errors():
         console.print(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)")
-        serve_dashboard(workspace, host=host, port=port, token=token)
+        serve_dashboard(workspace, host=host, port=port, token=token, min_group_size=min_group_size)
 
 
 def print_top_per_analysis(doc: dict[str, Any], lang: str) -> None:

@@ -255,7 +255,8 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
     return env.get_template("dashboard.html.j2").render(**context)
 
 
-def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None) -> None:
+def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
+          min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token."""
     import uvicorn
 
@@ -263,4 +264,5 @@ def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, t
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
     hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-    uvicorn.run(create_app(workspace, token=token, allowed_hosts=hosts), host=host, port=port, log_level="warning")
+    app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
