@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+
+from zhongcao.engine.sql import PEOPLE_SKETCH_SIZE
 
 Z90 = float(stats.norm.ppf(0.95))
 
@@ -50,3 +53,23 @@ def ratio_bootstrap(
 
 def safe_div(num: float, den: float) -> float:
     return num / den if den else math.nan
+
+
+def distinct_people(frame: pd.DataFrame, keys: list[str], sketch: str = "people_sketch") -> pd.Series:
+    """Distinct people per group of ``keys``, capped at the sketch size, from the rows' people sketches.
+
+    Each row's sketch holds the ``PEOPLE_SKETCH_SIZE`` smallest tokens of its people, so the
+    union of a group's sketches has at least that many tokens when the group has at least that
+    many people, and exactly its people when it has fewer (``engine.sql.merge_people_sketches``).
+    A group holding a full sketch is decided without merging; only groups of small rows are
+    unioned, which keeps this cheap however many rows a large group has.
+    """
+    k = PEOPLE_SKETCH_SIZE
+    size = frame[sketch].map(lambda s: 0 if s is None else len(s))
+    groups = size.groupby([frame[c] for c in keys])
+    decided = groups.transform("max") >= k  # per row: its group holds a full sketch
+    out = (groups.max() >= k).astype(int) * k
+    tokens = frame.loc[~decided, [*keys, sketch]].explode(sketch).dropna(subset=[sketch])
+    counts = tokens.groupby(keys)[sketch].nunique()
+    out.loc[counts.index] = counts.clip(upper=k).astype(int)
+    return out

@@ -101,3 +101,27 @@ def test_tiny_workspace_fails_cleanly(tiny_ws) -> None:  # type: ignore[no-untyp
     assert lift.regional_.get("status") in ("none", None) or lift.regional_ == {}
     with pytest.raises(AnalysisError):
         LiftAnalysis(treated=["火星"], start="2025-01-01").fit(ws)
+
+
+def test_a_cell_of_a_few_heavy_readers_is_suppressed_however_many_reads() -> None:
+    """Three people reading thirty notes of a scene make 90 reads but a group of three."""
+    import pandas as pd
+
+    from zhongcao.analyses.scenes.analysis import segment_tgi
+
+    few = ["00000001", "00000002", "00000003"]
+    many = [f"{i:08x}" for i in range(100, 400)]
+    notes = pd.DataFrame({"note_id": [f"n{i}" for i in range(30)], "scene": 0})
+    rows = []
+    for i in range(30):
+        readers = many[i * 10:(i + 1) * 10]
+        rows += [{"note_id": f"n{i}", "attribute": "gender", "value": "f", "readers": 3, "buyers": 0,
+                  "people_sketch": few},
+                 {"note_id": f"n{i}", "attribute": "gender", "value": "m", "readers": 10, "buyers": 0,
+                  "people_sketch": readers},
+                 {"note_id": f"n{i}", "attribute": "all", "value": "all", "readers": 13, "buyers": 0,
+                  "people_sketch": sorted(few + readers)}]
+    out = segment_tgi(notes, pd.DataFrame(rows), {("gender", "f"): 500.0, ("gender", "m"): 500.0}, 50, ("gender",))
+    cells = out.set_index("value")
+    assert bool(cells.loc["f", "suppressed"]) and math.isnan(cells.loc["f", "tgi"])  # 90 reads, 3 people
+    assert not bool(cells.loc["m", "suppressed"]) and cells.loc["m", "reads"] == 300  # 300 reads, 300 people

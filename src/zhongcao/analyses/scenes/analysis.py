@@ -2,8 +2,8 @@
 
 Reads marts only: ``note_text`` and ``note_metrics`` (public notes, one row per note),
 ``scene_note_comments`` (public comment texts per note, no user ids), ``scene_note_audience``
-(distinct panel readers and buyers per note × segment) and ``lead_outcomes`` (panel size per
-segment, for suppression). Scenes are mined from text only, never from a planted label.
+(distinct panel readers, buyers and a people sketch per note × segment) and ``lead_outcomes``
+(panel size per segment, for suppression). Scenes are mined from text only, never from a planted label.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from zhongcao.analyses.scenes.discovery import (
 )
 from zhongcao.analyses.scenes.measures import rate_ratio, share_trend, tgi
 from zhongcao.analyses.scenes.unplanned import distances, lives_in, planned_terms, rank_unplanned
+from zhongcao.analyses.stats import distinct_people
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon
 
@@ -194,6 +195,8 @@ def segment_tgi(notes: pd.DataFrame, audience: pd.DataFrame, sizes: dict[tuple[s
     groups = reg.assign(attribute="region_group", value=province.map(lambda v: region_group(v) or "unknown"))
     a = pd.concat([a[a["attribute"] != "region"], reg.assign(value=province), groups], ignore_index=True)
     cell = a.groupby(["attribute", "value", "scene"])["readers"].sum()
+    # Reads count a person once per note; the minimum group counts each person once per cell.
+    people = distinct_people(a, ["attribute", "value", "scene"])
     seg_total = a.groupby(["attribute", "value"])["readers"].sum()
     scene_total = a[a["attribute"] == "all"].groupby("scene")["readers"].sum()
     total = float(scene_total.sum())
@@ -207,7 +210,8 @@ def segment_tgi(notes: pd.DataFrame, audience: pd.DataFrame, sizes: dict[tuple[s
             continue
         seg_n = float(seg_total[(attr, value)])
         panel = sizes.get((str(attr), str(value)), math.nan)
-        small = n < min_group or (not math.isnan(panel) and panel < min_group) or value == "unknown"
+        small = (people[(attr, value, scene)] < min_group or (not math.isnan(panel) and panel < min_group)
+                 or value == "unknown")
         t, lo, hi = tgi(float(n), seg_n, float(scene_total.get(scene, 0.0)), total, deff=deff)
         rows.append({"scene": int(scene), "attribute": attr, "value": value, "reads": float(n),
                      "segment_reads": seg_n, "share": float(n) / seg_n if seg_n else math.nan,
