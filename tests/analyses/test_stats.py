@@ -33,3 +33,12 @@ def test_distinct_people_from_sketches_equals_the_union_capped() -> None:
         sizes.add(bool(got[(scene, value)] < PEOPLE_SKETCH_SIZE))
     assert sizes == {True, False}  # both kinds of group were exercised
     assert got[(9, "few")] == 3 and frame[frame["scene"] == 9]["people_sketch"].map(len).sum() == 120
+
+
+def test_a_mart_without_sketches_is_a_clear_error() -> None:
+    import pytest
+
+    from zhongcao.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match=r"older version built it\); ingest the input folder into a new workspace"):
+        distinct_people(pd.DataFrame({"scene": [0], "readers": [3]}), ["scene"])

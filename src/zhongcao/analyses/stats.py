@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from zhongcao.engine.sql import PEOPLE_SKETCH_SIZE
+from zhongcao.errors import AnalysisError
 
 Z90 = float(stats.norm.ppf(0.95))
 
@@ -64,6 +65,9 @@ def distinct_people(frame: pd.DataFrame, keys: list[str], sketch: str = "people_
     A group holding a full sketch is decided without merging; only groups of small rows are
     unioned, which keeps this cheap however many rows a large group has.
     """
+    if sketch not in frame:  # a mart built before sketches existed: say how to get one
+        raise AnalysisError(f"the mart has no {sketch} column (an older version built it); ingest the input "
+                            "folder into a new workspace to rebuild the marts")
     k = PEOPLE_SKETCH_SIZE
     size = frame[sketch].map(lambda s: 0 if s is None else len(s))
     groups = size.groupby([frame[c] for c in keys])
