@@ -357,7 +357,6 @@ class BrandConfig:
             if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
                 raise ValueError(f"brand.toml changes #{i}: `regions` must be a list of strings")
         return cls(
-            lift_studies=_lift_studies(data.get("lift_studies", [])),
             name=str(data.get("name", "unnamed brand")),
             category=str(data.get("category", "")),
             selling_points=strings("selling_points"),
@@ -367,6 +366,7 @@ class BrandConfig:
             scenes={str(k): tuple(v) for k, v in scenes_raw.items()},
             products=strings("products"),
             changes=tuple({**c, "date": str(c["date"])} for c in changes),
+            lift_studies=_lift_studies(data.get("lift_studies", [])),
         )
 
     def to_mapping(self) -> dict[str, object]:

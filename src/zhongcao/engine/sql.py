@@ -35,8 +35,10 @@ SQL_TYPES: dict[ColumnType, str] = {
 _LOWERED = {"channel", "platform", "action", "status", "note_type", "gender"}
 
 
-PEOPLE_SALT = "people_salt"  # the one-row view the cubes read their token salt from
-PEOPLE_SKETCH_SIZE = 64  # tokens kept per cube row (people_sketch); the largest minimum group testable exactly
+PEOPLE_SALT = "people_salt"  # the one-row view the marts with a people_sketch read their token salt from
+# Tokens kept per row in a people_sketch (the mart SQL writes the same 64); the largest minimum group
+# testable exactly.
+PEOPLE_SKETCH_SIZE = 64
 
 
 def people_salt_sql(salt: str) -> str:

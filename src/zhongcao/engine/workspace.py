@@ -225,7 +225,7 @@ class Workspace:
         equals, between = dict(equals or {}), dict(between or {})
         with self._connect() as con:
             known = {d[0] for d in con.execute(f"SELECT * FROM {mart_name(name)} LIMIT 0").description}
-            if sketch and sketch not in known and sketch == "people_sketch":
+            if sketch == "people_sketch" and sketch not in known:
                 raise WorkspaceError(f"mart {name!r} has no people_sketch: an older version built it; ingest the "
                                      "input folder into a new workspace to rebuild the marts")
             unknown = sorted({*by, *sums, *equals, *between, *([sketch] if sketch else [])} - known)
@@ -527,7 +527,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, brand: BrandConfig) -> None:
 
 
 def people_salt(con: duckdb.DuckDBPyConnection) -> str:
-    """The workspace's salt for people tokens (cube sketches); Spark builds read the same one."""
+    """The workspace's salt for people tokens (the marts' people sketches); Spark builds read the same one."""
     row = con.execute(f"SELECT value FROM {_META} WHERE key = '{PEOPLE_SALT}'").fetchone()
     if row is None:
         raise WorkspaceError("workspace has no people salt: load its input again to rebuild it")
