@@ -232,8 +232,13 @@ def test_cube_sketches_count_distinct_people_and_keep_no_ids(tiny_ws: Path, tmp_
     assert everyone["people_sketch"] == merge_people_sketches(r["people_sketch"] for r in rows)  # SQL and Python agree
     tokens = {t for r in rows for t in r["people_sketch"]}
     assert tokens and not tokens & set(orders["user_id"]) and all(len(t) == 8 for t in tokens)
-    for name in ("order_cube", "touch_cube"):  # the SQL keeps as many tokens as the Python side expects
-        assert f"1, {PEOPLE_SKETCH_SIZE}) AS people_sketch" in marts()[name].sql
+    # Every mart with a sketch writes it the same way: the same salted token and as many tokens as
+    # the Python side expects (the SQL cannot import the constant, so this keeps the copies equal).
+    sketched = [m for m in marts().values() if "people_sketch" in m.sql]
+    assert {"order_cube", "touch_cube", "scene_note_audience"} <= {m.name for m in sketched}
+    for mart in sketched:
+        assert f"ARRAY_SLICE(ARRAY_SORT(ARRAY_AGG(token)), 1, {PEOPLE_SKETCH_SIZE}) AS people_sketch" in mart.sql
+        assert "SUBSTR(MD5(s.salt || p.user_id), 1, 8) AS token" in mart.sql and "CROSS JOIN people_salt s" in mart.sql
     con = ws.connect()
     salt = people_salt(con)
     con.close()
