@@ -56,3 +56,16 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "make demo" in head and "make test" in head
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.MULTILINE)
+
+
+def test_brand_toml_examples_in_the_docs_parse() -> None:
+    """The brand.toml blocks in the docs (lift studies, declared changes) paste as they are."""
+    import tomllib
+
+    from zhongcao.contract import BrandConfig
+
+    blocks = [b for doc in sorted((ROOT / "docs").glob("*.md"))
+              for b in re.findall(r"```toml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)]
+    assert len(blocks) >= 2
+    for block in blocks:
+        BrandConfig.from_mapping(tomllib.loads(block))
