@@ -34,21 +34,31 @@ def _overview(kpi: KpiAnalysis) -> Finding:
     v = {
         "spend": Money(t["spend"]), "gmv": Money(t["gmv"]), "roi": number(t["roi"]),
         "days": int(t["days"]), "orders": Count(t["orders"]), "leads": Count(t["leads"]),
-        "cpm": Money(t["cpm"]), "cpe": Money(t["cpe"]), "cpl": Money(t["cpl"]),
+        "cpm": Money(t["cpm"]), "cpe": Money(t["cpe"]), "cpl": Money(t["cpl"]), "aov": Money(t["aov"]),
         "low": number(t["roi_low"]), "high": number(t["roi_high"]),
     }
+    # A partial workspace gets a card that says what it covers, never an ROI from a missing side.
+    key = "overview" if t["spend"] > 0 and t["orders"] > 0 else ("overview_gmv" if t["orders"] > 0 else "overview_spend")
+    if key == "overview_gmv":
+        v["leads_part"] = _t(key, "leads" if t["leads"] > 0 else "no_leads", **v)
     daily = kpi.daily_.assign(day=kpi.daily_["day"].dt.strftime("%Y-%m-%d"))
+    shown = {"overview": ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl", "reads", "engagements",
+                          "impressions", "aov"),
+             "overview_gmv": ("gmv", "orders", "leads", "aov"),
+             "overview_spend": ("spend", "leads", "cpm", "cpe", "cpl", "reads", "engagements", "impressions")}[key]
+    if key == "overview":
+        confidence = Confidence("medium", _t(key, "confidence", **v), "bootstrap over days, 90%",
+                                (t["roi_low"], t["roi_high"]), t["roi"])
+    else:
+        confidence = Confidence("descriptive", _t(key, "confidence", **v), "count")
+    series = {"overview": ["gmv", "spend"], "overview_gmv": ["gmv"], "overview_spend": ["spend"]}[key]
     return Finding(
         id="kpi.overview", analysis=A,
-        title=_t("overview", "title", **v), summary=_t("overview", "summary", **v),
-        action=_t("overview", "action", **v),
-        evidence=Evidence(numbers={k: t[k] for k in ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl",
-                                                    "reads", "engagements", "impressions", "aov")},
-                          rows=records(daily), columns=list(daily.columns)),
-        confidence=Confidence("medium", _t("overview", "confidence", **v), "bootstrap over days, 90%",
-                              (t["roi_low"], t["roi_high"]), t["roi"]),
-        money_at_stake=t["spend"],
-        chart=Chart("line", "day", ["gmv", "spend"], Text("每日成交与投入", "Daily sales and spend")),
+        title=_t(key, "title", **v), summary=_t(key, "summary", **v), action=_t(key, "action", **v),
+        evidence=Evidence(numbers={k: t[k] for k in shown}, rows=records(daily), columns=list(daily.columns)),
+        confidence=confidence,
+        money_at_stake=t["spend"] if t["spend"] > 0 else t["gmv"],
+        chart=Chart("line", "day", series, Text("每日成交与投入", "Daily sales and spend")),
     )
 
 
@@ -62,15 +72,19 @@ def _platform_split(kpi: KpiAnalysis) -> Finding | None:
     total = red + off_gmv
     if off.empty:
         return None
+    if len(p[p["gmv"] > 0]) < 2:
+        return None  # one platform: nothing to split
     top = str(off.iloc[0]["platform"])
     v = {
         "offsite_share": Pct(off_gmv / total), "top_offsite": top, "red_gmv": Money(red), "offsite_gmv": Money(off_gmv),
         "offsite_list": ", ".join(off["platform"].astype(str)),
-        "understatement": number(total / red, 1) if red > 0 else "∞",
+        "understatement": number(total / red, 1) if red > 0 else "",
     }
+    # Without closed-loop orders the understatement is unbounded: say what is known instead.
+    summary = "platform_split" if red > 0 else "platform_split_offsite"
     return Finding(
         id="kpi.platform_split", analysis=A,
-        title=_t("platform_split", "title", **v), summary=_t("platform_split", "summary", **v),
+        title=_t("platform_split", "title", **v), summary=_t(summary, "summary", **v),
         action=_t("platform_split", "action", **v),
         evidence=Evidence(numbers={"red_gmv": red, "offsite_gmv": off_gmv, "offsite_share": off_gmv / total},
                           rows=records(p), columns=list(p.columns)),
@@ -113,6 +127,8 @@ def _repurchase(kpi: KpiAnalysis) -> Finding | None:
     if overall.empty or float(overall["buyers"].iloc[0]) == 0:
         return None
     o = overall.iloc[0]
+    if float(o["repeat_buyers"]) == 0 and float(o["buyers"]) >= kpi.totals_["orders"]:
+        return None  # every order has its own buyer id (anonymous buyers): repurchase cannot be measured
     lowest = str(per.iloc[0]["platform"]) if len(per) else "all"
     by_platform = ", ".join(f"{row.platform} {pct(row.rate)}" for row in per.itertuples())
     v = {"rate": Pct(o["rate"]), "buyers": Count(o["buyers"]), "repeat": Count(o["repeat_buyers"]),
