@@ -6,6 +6,7 @@ The CLI and the web app are thin shells over these functions (each CLI command i
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,18 @@ def ingest(
 def capabilities(workspace: Workspace, names: Sequence[str] | None = None) -> dict[str, Capability]:
     """Which analyses can run on the workspace, and exactly what would unlock the others (cheap queries)."""
     return assess(facts_of(workspace), list(names) if names else None)
+
+
+def check(path: Path) -> dict[str, Capability]:
+    """What a workspace, or an input folder not yet ingested, can answer (a folder is validated
+    and staged into a temporary workspace with no marts built, then removed)."""
+    path = Path(path)
+    ws = Workspace(path)
+    if ws.exists():
+        return capabilities(ws)
+    with tempfile.TemporaryDirectory(prefix="zhongcao-check-") as tmp:
+        ingest(path, Path(tmp) / "workspace", marts=())
+        return capabilities(Workspace(Path(tmp) / "workspace"))
 
 
 def analyze(

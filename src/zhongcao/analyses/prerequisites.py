@@ -173,16 +173,21 @@ def unmet(requirements: Sequence[Requirement], facts: Facts) -> tuple[Need, ...]
     return _without_implied(needs)
 
 
-def _without_implied(needs: Sequence[Need]) -> tuple[Need, ...]:
-    absent = {n.values["table"] for n in needs if n.key == "table"}
+def _without_implied(needs: Sequence[Need], outer: frozenset[str] = frozenset()) -> tuple[Need, ...]:
+    absent = outer | {n.values["table"] for n in needs if n.key == "table"}
     out = []
     for n in needs:
         if n.key.startswith("measure."):
             tables = set(MEASURES.get(n.key.removeprefix("measure."), ((), ""))[0])
             if tables & absent:
                 continue
+        if n.key == "measure.brand_mentions" and any(m.key == "setting.name" for m in needs):
+            continue  # mentions are counted once the brand has a name
         if n.key == "any":
-            n = Need("any", alternatives=tuple(_without_implied(g) for g in n.alternatives))
+            groups = tuple(_without_implied(g, frozenset(absent)) for g in n.alternatives)
+            if not all(groups):
+                continue  # an alternative needs only what is already asked for
+            n = Need("any", alternatives=groups)
         out.append(n)
     return tuple(out)
 

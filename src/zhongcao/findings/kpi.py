@@ -17,7 +17,7 @@ A = "kpi"
 def kpi_findings(kpi: KpiAnalysis) -> list[Finding]:
     kpi.check_is_fitted()
     out = [_overview(kpi)]
-    for build in (_platform_split, _channel_efficiency, _repurchase, _nps, _funnel, _trend):
+    for build in (_regions, _platform_split, _channel_efficiency, _repurchase, _nps, _funnel, _trend):
         finding = build(kpi)
         if finding is not None:
             out.append(finding)
@@ -59,6 +59,30 @@ def _overview(kpi: KpiAnalysis) -> Finding:
         confidence=confidence,
         money_at_stake=t["spend"] if t["spend"] > 0 else t["gmv"],
         chart=Chart("line", "day", series, Text("每日成交与投入", "Daily sales and spend")),
+    )
+
+
+def _regions(kpi: KpiAnalysis) -> Finding | None:
+    r = getattr(kpi, "by_region_", None)
+    if r is None:
+        return None
+    known = r[~r["suppressed"] & (r["region"] != "unknown")]
+    if len(known) < 2:
+        return None
+    top3 = known.head(3)
+    v = {"top": str(known.iloc[0]["region"]), "top_share": Pct(float(known.iloc[0]["gmv_share"])),
+         "top3": "、".join(top3["region"].astype(str)), "top3_share": Pct(float(top3["gmv_share"].sum())),
+         "provinces": len(known), "suppressed": int(r["suppressed"].sum()), "min_group": kpi.min_group_size,
+         "unknown": Pct(float(r.loc[r["region"] == "unknown", "gmv_share"].sum()))}
+    v["suppressed_part"] = _t("regions", "suppressed" if v["suppressed"] else "none_suppressed", **v)
+    return Finding(
+        id="kpi.regions", analysis=A,
+        title=_t("regions", "title", **v), summary=_t("regions", "summary", **v), action=_t("regions", "action", **v),
+        evidence=Evidence(numbers={"provinces": len(known), "top_share": float(known.iloc[0]["gmv_share"])},
+                          rows=records(r), columns=list(r.columns)),
+        confidence=Confidence("descriptive", _t("regions", "confidence", **v), "count"),
+        money_at_stake=float(top3["gmv"].sum()),
+        chart=Chart("bar", "region", ["gmv"], _t("regions", "chart")),
     )
 
 
