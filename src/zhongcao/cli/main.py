@@ -152,11 +152,27 @@ def print_capabilities(assessed: dict[str, Any], lang: str = "zh") -> None:
 
 
 def print_warnings(warnings: list[Problem], limit: int = 20) -> None:
-    """Warnings the input was loaded despite; a load with warnings still succeeds."""
-    for p in warnings[:limit]:
-        console.print(f"  [yellow]warning[/] {p}")
-    if len(warnings) > limit:
-        console.print(f"  … and {len(warnings) - limit} more warnings")
+    """Warnings the input was loaded despite, grouped: one line per file, column and kind, with the
+    count and one example (a load with warnings still succeeds)."""
+    for (file, column, expected), group in list(group_problems(warnings).items())[:limit]:
+        first = group[0]
+        where = file + (f", column {column!r}" if column else "")
+        example = f" (e.g. {first.value!r}" + (f", row {first.row}" if first.row else "") + ")" if first.value else ""
+        if first.value is None:  # a file-level note: it says everything itself
+            console.print(f"  [yellow]warning[/] {escape(where)}: expected {escape(expected)}")
+            continue
+        console.print(f"  [yellow]warning[/] {escape(where)}: {len(group):,} value(s){escape(example)}; "
+                      f"expected {escape(expected)}")
+    groups = len(group_problems(warnings))
+    if groups > limit:
+        console.print(f"  … and {groups - limit} more kinds of warning")
+
+
+def group_problems(problems: list[Problem]) -> dict[tuple[str, str | None, str], list[Problem]]:
+    out: dict[tuple[str, str | None, str], list[Problem]] = {}
+    for p in problems:
+        out.setdefault((p.file, p.column, p.expected), []).append(p)
+    return out
 
 
 @app.command("import")
