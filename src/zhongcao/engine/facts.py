@@ -30,6 +30,7 @@ MEASURES: dict[str, tuple[tuple[str, ...], str]] = {
     "engaged_channels": (("exposures",), "SELECT COUNT(DISTINCT channel) FROM stg_exposures"),
     "searches": (("exposures",), "SELECT COUNT(*) FROM stg_exposures WHERE action = 'search' AND query IS NOT NULL"),
     "activity_days": ((), ""),  # filled below: distinct days with spend, orders, leads or touches
+    "brand_mentions": (("notes",), ""),  # filled below: notes and comments naming the brand
     "won_leads": (("leads",), "SELECT COUNT(*) FROM stg_leads WHERE status = 'won'"),
     "lost_leads": (("leads",), "SELECT COUNT(*) FROM stg_leads WHERE status = 'lost'"),
     "lead_buyers": (("leads", "orders"), "SELECT COUNT(DISTINCT l.user_id) FROM stg_leads l "
