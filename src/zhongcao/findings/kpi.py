@@ -41,6 +41,13 @@ def _overview(kpi: KpiAnalysis) -> Finding:
     key = "overview" if t["spend"] > 0 and t["orders"] > 0 else ("overview_gmv" if t["orders"] > 0 else "overview_spend")
     if key == "overview_gmv":
         v["leads_part"] = _t(key, "leads" if t["leads"] > 0 else "no_leads", **v)
+    if key == "overview_spend":
+        v["leads_part"] = _t(key, "leads", **v) if t["leads"] > 0 else ""
+    if key == "overview":  # only the costs that have a denominator: no "0 leads; CPL —"
+        v["leads_part"] = _t(key, "leads", **v) if t["leads"] > 0 else ""
+        costs = [_t(key, c, **v) for c in ("cpm", "cpe", "cpl") if math.isfinite(t[c]) and t[c] > 0]
+        v["costs"] = Text(zh="；" + "，".join(c.zh for c in costs), en="; " + ", ".join(c.en for c in costs)) \
+            if costs else ""
     daily = kpi.daily_.assign(day=kpi.daily_["day"].dt.strftime("%Y-%m-%d"))
     shown = {"overview": ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl", "reads", "engagements",
                           "impressions", "aov"),
@@ -175,7 +182,9 @@ def _nps(kpi: KpiAnalysis) -> Finding | None:
     if not n["responses"]:
         return None
     seg = kpi.nps_by_segment_
-    shown = seg[~seg["suppressed"]].sort_values("nps")
+    if seg.empty:
+        return None  # no segment to compare (no user panel)
+    shown = seg[~seg["suppressed"].astype(bool)].sort_values("nps")
     if shown.empty:
         return None
     lo, hi = shown.iloc[0], shown.iloc[-1]
