@@ -58,8 +58,10 @@ def analyze(
 
 
 def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
-    fitted, errors = analyze(workspace, names, progress)
-    return build_document(workspace.brand, fitted, errors, workspace.row_counts())
+    # One snapshot for the whole document: a load finishing meanwhile must not mix generations.
+    with workspace.held():
+        fitted, errors = analyze(workspace, names, progress)
+        return build_document(workspace.brand, fitted, errors, workspace.row_counts())
 
 
 def run(
