@@ -89,7 +89,7 @@ def load(ws: Workspace, staged: StagedInput, *, quarantine: bool, marts_to_build
     try:
         ws.path.mkdir(parents=True, exist_ok=True)
         with WriterLock(ws.path, "load") as lock:
-            recovered = [f"{item.kind}: {item.path}" for item in recover_locked(ws.path, lock) if item.repaired]
+            recovered = [f"{item.kind}: {item.path} ({item.action})" for item in recover_locked(ws.path, lock) if item.repaired]
             summary = _load_locked(ws, staged, quarantine, marts_to_build)
             summary.recovered = recovered
             return summary
