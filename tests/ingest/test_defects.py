@@ -148,7 +148,7 @@ def test_what_is_not_a_file_is_refused_with_its_cause(tmp_path: Path, kind: str,
 
 def test_a_huge_cell_is_cut_with_a_warning(tmp_path: Path) -> None:
     """A 10 MB cell once cost minutes in the text analyses (measured in ingest/limits.py)."""
-    rows = [HEADER + ["note"], *(r + [""] for r in ROWS)]
+    rows = [[*HEADER, "note"], *([*r, ""] for r in ROWS)]
     rows[1][-1] = "好" * 10_000_000
     staged = read_input(folder(tmp_path, "orders.csv", csv_text(rows)))
     kept = staged.tables["orders"].column("note").to_pylist()
