@@ -168,3 +168,12 @@ def test_implausible_values_are_warned_once_per_column_with_a_count(tmp_path: Pa
     assert "30 value(s)" in warned["amount"].expected and "NUL" in warned["user_id"].expected
     assert "\x00" not in "".join(staged.tables["orders"].column("user_id").to_pylist())
     assert staged.tables["orders"].num_rows == 31  # kept as written: a warning is not a rejection
+
+
+def test_the_data_contract_states_these_limits() -> None:
+    from zhongcao.contract.docs import LOADING
+    from zhongcao.ingest import limits
+
+    for figure in (f"{limits.MAX_CELL_CHARS:,}", f"{limits.MAX_MONEY:,.0f}", f"{limits.MAX_COUNT:,.0f}",
+                   f"before {limits.EARLIEST.year}"):
+        assert figure in LOADING, figure
