@@ -87,9 +87,11 @@ def analyze(
 
 
 def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
-    assessed = capabilities(workspace, names)
-    fitted, errors = analyze(workspace, names, progress, assessed)
-    return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
+    # One snapshot for the whole document: a load finishing meanwhile must not mix generations.
+    with workspace.held():
+        assessed = capabilities(workspace, names)
+        fitted, errors = analyze(workspace, names, progress, assessed)
+        return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
 
 
 def run(

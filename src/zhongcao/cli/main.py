@@ -26,12 +26,13 @@ from zhongcao.analyses import REGISTRY
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.contract import TABLES
 from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, describe_marts
-from zhongcao.errors import Problem, ValidationError, ZhongcaoError
+from zhongcao.errors import Problem, ValidationError, WorkspaceError, ZhongcaoError
 from zhongcao.simulate import WORLDS
 from zhongcao.simulate import simulate as simulate_world
 
+# Tracebacks of a bug never print local variables: they hold rows of the brand's data.
 app = typer.Typer(help="种草决策大脑 · an offline decision brain for content-seeding marketing.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 console = Console()
 err = Console(stderr=True)
 
@@ -110,6 +111,10 @@ def ingest(
         console.print(f"already ingested, skipped: {', '.join(summary.skipped_files)}")
     if summary.rejected:
         console.print(f"[yellow]{summary.rejected} row(s) quarantined in rejected_rows[/]")
+    if summary.brand_changed:
+        console.print("brand.toml changed: the workspace now holds the new settings")
+    for item in summary.recovered:
+        console.print(f"removed first, left by an interrupted load: {item}")
     print_warnings(summary.warnings)
     print_capabilities(pipeline.capabilities(Workspace(workspace)))
 
@@ -324,8 +329,33 @@ def serve(
     from zhongcao.web import serve as serve_dashboard
 
     with user_errors():
-        console.print(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)")
-        serve_dashboard(workspace, host=host, port=port, token=token, min_group_size=min_group_size)
+        serve_dashboard(workspace, host=host, port=port, token=token, min_group_size=min_group_size,
+                        announce=lambda url: console.print(f"dashboard: {url}  (Ctrl+C stops it)"))
+
+
+@app.command()
+def doctor(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+) -> None:
+    """Check a workspace and remove what an interrupted load left behind (when no load is running).
+
+    Exits 2 when a problem remains that it could not repair (a listed segment missing, a database
+    that does not open). Example: zhongcao doctor demo/hiking-shoes/workspace
+    """
+    with user_errors():
+        if not Workspace(workspace).exists() and not (workspace / "segments").is_dir():
+            raise WorkspaceError(f"no workspace at {workspace}")
+        report = Workspace(workspace).recover(check=True)
+    table = Table("found", "path", "size", "action", title=f"doctor {workspace}")
+    for item in report.items:
+        colour = "green" if item.repaired else "red"
+        size = f"{item.size / 2**20:,.1f} MB" if item.size else ""
+        table.add_row(item.kind, item.path, size, f"[{colour}]{item.action}[/]")
+    console.print(table)
+    if not report.ok:
+        err.print("[bold red]problems remain[/] that doctor could not repair (see above)")
+        raise typer.Exit(2)
+    console.print("workspace is healthy" if all(not i.problem for i in report.items) else "repaired")
 
 
 def print_top_per_analysis(doc: dict[str, Any], lang: str) -> None:

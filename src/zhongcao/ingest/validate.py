@@ -19,6 +19,7 @@ from zhongcao.contract import Column, Table, normalise_platform, normalise_provi
 from zhongcao.errors import Problem
 from zhongcao.ingest.coerce import as_text, coerce, trim_text
 from zhongcao.ingest.headers import HeaderMap, clean_header, map_headers
+from zhongcao.ingest.limits import clean_text, implausible
 from zhongcao.ingest.parsers import ARROW_TYPES, EXPECTED
 from zhongcao.ingest.phone import hash_phone_series, mask_phone, normalise_phone, scrub
 from zhongcao.ingest.readers import RawFile
@@ -307,6 +308,14 @@ def validate(raw: RawFile, table: Table) -> Validated:
             if column.name in unparsed:
                 missing &= ~unparsed[column.name]
             issues.rows_bad(missing, column.name, None, "a value (required)")
+    for column in table.columns:  # limits: warnings, never a rejected row (see `limits`)
+        if column.name not in found.columns:
+            continue
+        if column.type == "str":
+            typed[column.name], cleaned = clean_text(typed[column.name], column.name, file, issues.rows)
+            issues.problems += cleaned
+        else:
+            issues.problems += implausible(typed[column.name], column, file, issues.rows)
     _duplicates(typed, table, issues)
 
     names = list(typed)
@@ -315,7 +324,9 @@ def validate(raw: RawFile, table: Table) -> Validated:
         if table.keeps_extra:
             values = source.column(index).combine_chunks()
             names.append(extra)
-            arrays.append(trim_text(as_text(values)) if from_text else values)
+            values, cleaned = clean_text(trim_text(as_text(values)) if from_text else values, extra, file, issues.rows)
+            issues.problems += cleaned
+            arrays.append(values)
         else:
             issues.file_level(f"only {table.name} contract columns (extra column dropped)", extra, "warning")
     for row, reason, text in raw.bad_rows:
