@@ -3,6 +3,7 @@
 from zhongcao.contract.geo import PROVINCES, REGION_GROUPS, normalise_province, region_group
 from zhongcao.contract.tables import (
     ACTIONS,
+    ANALYSIS_SETTINGS,
     BRAND_SETTINGS,
     FILE_SUFFIXES,
     LEAD_STATUSES,
@@ -16,6 +17,7 @@ from zhongcao.contract.tables import (
 
 __all__ = [
     "ACTIONS",
+    "ANALYSIS_SETTINGS",
     "BRAND_SETTINGS",
     "FILE_SUFFIXES",
     "LEAD_STATUSES",

@@ -114,3 +114,58 @@ def test_a_precise_lift_study_pulls_its_channel_to_the_truth(world) -> None:
     moved = (calibrated["roi"] / free["roi"] - 1).drop("kol").abs()
     print("other channels moved", moved.round(3).to_dict())
     assert moved.max() <= 0.15, moved  # measured: 2.4% at most (douyin)
+
+
+def _weekly_input(root: Path, weeks: int = 104) -> Path:
+    """Weekly figures entered as contract rows: each week's spend on its Monday, its sales as one order on Sunday."""
+    import pandas as pd
+
+    from .synthetic import world
+
+    w = world(weeks=weeks, seed=0)
+    root.mkdir(parents=True)
+    spend = [(d.date(), ch, round(float(w.spend[i, k]), 2)) for i, d in enumerate(w.dates)
+             for k, ch in enumerate(("kol", "feeds"))]
+    pd.DataFrame(spend, columns=["date", "channel", "amount"]).to_csv(root / "spend.csv", index=False)
+    orders = [(f"o{i}", "week-total", f"{(d + pd.Timedelta(days=6)).date()} 12:00:00", "tmall", round(float(w.y[i]), 2))
+              for i, d in enumerate(w.dates)]
+    pd.DataFrame(orders, columns=["order_id", "user_id", "ordered_at", "platform", "amount"]).to_csv(
+        root / "orders.csv", index=False)
+    return root
+
+
+def test_weekly_data_in_contract_tables_is_modelled_weekly_without_a_setting(tmp_path: Path) -> None:
+    pipeline.ingest(_weekly_input(tmp_path / "in"), tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    fit = MmmAnalysis(steps=400, repeat_horizon_weeks=0).fit(ws)
+    assert fit.period_ == {"period": "week", "source": "data kept by week"}
+    assert fit.totals_["periods"] == 104  # every week, the last one included
+    assert fit._model.period_ == "week"
+
+
+def test_brand_toml_period_forces_the_period() -> None:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from zhongcao.analyses.mmm.analysis import resolve_period
+    from zhongcao.contract.tables import BrandConfig
+
+    days = pd.date_range("2025-01-01", periods=120, freq="D")
+    marts = {"channel_daily": pa.table({"day": days.date, "channel": ["kol"] * 120, "spend": np.ones(120),
+                                        "leads": np.zeros(120)}),
+             "platform_daily": pa.table({"day": days.date, "platform": ["red"] * 120, "gmv": np.ones(120),
+                                         "orders": np.ones(120)})}
+
+    class Source:
+        def __init__(self, brand: BrandConfig) -> None:
+            self.brand = brand
+
+        def mart(self, name: str) -> pa.Table:
+            return marts[name]
+
+    daily = Source(BrandConfig())
+    assert resolve_period(daily, None, "gmv", "all") == {"period": "day", "source": "default"}  # type: ignore[arg-type]
+    forced = Source(BrandConfig.from_mapping({"analyses": {"mmm": {"period": "week"}}}))
+    assert resolve_period(forced, None, "gmv", "all") == {"period": "week", "source": "brand.toml"}  # type: ignore[arg-type]
+    assert resolve_period(forced, "day", "gmv", "all") == {"period": "day", "source": "parameter"}  # type: ignore[arg-type]
