@@ -38,7 +38,8 @@ def world(weeks: int = 156, seed: int = 0, confounded: float = 0.0, kpi_unit: fl
     flights = (rng.random((weeks, 2)) < 0.6) * rng.lognormal(0, 0.4, (weeks, 2))
     spend = flights * np.array([100.0, 60.0])
     if confounded:
-        spend[:, 0] = 100.0 * np.exp(confounded * z) * rng.lognormal(0, 0.15, weeks)
+        # planners see demand a week late: next week's budget follows this week's demand
+        spend[:, 0] = 100.0 * np.exp(confounded * np.r_[0.0, z[:-1]]) * rng.lognormal(0, 0.15, weeks)
     t = np.arange(weeks) / weeks
     base = 1000 * (1 + 0.3 * t + 0.1 * np.sin(2 * np.pi * dates.dayofyear / 365.25)) + (120 * z if confounded else 0)
     effects = []

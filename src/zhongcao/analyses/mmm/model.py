@@ -170,6 +170,7 @@ class BayesianMMM:
         if controls is not None:
             k = controls.reshape(g * t, -1)
             sd = k.std(0)
+            self.control_scale_ = (k.mean(0), np.where(sd > 0, sd, 1.0))  # to standardise new periods alike
             z_parts.append((k - k.mean(0)) / np.where(sd > 0, sd, 1.0))
             z_names += [f"control[{n}]" for n in (control_names or range(k.shape[1]))]
         # Blocks of Z kept apart so Zᵀf is per-geo and per-period sums, not a dense (G·T × p) product.
