@@ -22,7 +22,7 @@ def predictive_draws(model: BayesianMMM, rng: np.random.Generator, draws: int = 
     """KPI per draw and period over the fitted window, summed over geos, noise included: (draws, T)."""
     theta, beta = model._flat()
     pick = rng.choice(len(theta), size=min(draws, len(theta)), replace=False)
-    mean = _mean(model, theta[pick], beta[pick], model.spend_, model.dates_, None, len(model.dates_))
+    mean = _mean(model, theta[pick], beta[pick], model.spend_, model.dates_, model.inputs_["controls"], len(model.dates_))
     return mean + _noise(model, theta[pick], mean.shape, rng)
 
 
