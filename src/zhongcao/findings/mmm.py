@@ -7,7 +7,7 @@ import math
 from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
-from zhongcao.findings.mmm_review import adjust_level, review_findings, with_caveat
+from zhongcao.findings.mmm_review import adjust_level, next_experiment_finding, review_findings, with_caveat
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, render
 
@@ -21,7 +21,7 @@ def _level(width_ratio: float, converged: bool = True) -> Level:
 
 def mmm_findings(a: MmmAnalysis) -> list[Finding]:
     a.check_is_fitted()
-    out = [_long_term(a), _diagnostics(a), *review_findings(a)]
+    out = [_long_term(a), _diagnostics(a), *review_findings(a), *next_experiment_finding(a)]
     return [f for f in out if f is not None]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.findings.model import Confidence, Evidence, Finding, Level, Text
-from zhongcao.findings.text import Count, Pct, number, render
+from zhongcao.findings.text import Count, Money, Pct, number, render
 
 _LOWER: dict[Level, Level] = {"high": "medium", "medium": "low", "low": "low", "descriptive": "descriptive"}
 
@@ -101,3 +101,32 @@ def _values(name: str, n: Mapping[str, float], check: Mapping[str, Any], cfg: Ma
                     else render("mmm", "confounded", "none"))
     return {"flagged": flagged_text, "rows": rows, "channels": channels, "lags": cfg["granger_lags"],
             "r2": cfg["calendar_r2"], "partial": cfg["granger_partial_r2"], "p": cfg["granger_p"]}
+
+
+def next_experiment_finding(a: MmmAnalysis) -> list[Finding]:
+    """The geo holdout worth running next (``mmm.next_experiment``); none without regional sales."""
+    plan = a.next_experiment_
+    if not plan or "design" not in plan:
+        return []
+    d = plan["design"]
+    top = next(r for r in plan["ranking"] if r["channel"] == d["channel"])
+    money = Money if a.kpi == "gmv" else Count
+    v = {"channel": d["channel"], "n_control": len(d["control"]), "days": d["days"], "cooldown": d["cooldown_days"],
+         "control": "、".join(d["control"]), "share": Pct(d["control_share"]), "start": d["start"],
+         "withheld": Money(d["spend_withheld"]), "lift": money(d["expected_lift"]), "low": number(d["roi_low"]),
+         "high": number(d["roi_high"]), "power": Pct(d["power"]), "voi": money(top["value_of_information"]),
+         "moved": Money(top["budget_moved"]), "sd": number(top["roi_sd"]), "sd_after": number(top["roi_sd_after"])}
+    t = lambda part: render("mmm", "next_experiment", part, **v)  # noqa: E731
+    cols = ["channel", "spend", "roi", "roi_sd", "roi_sd_after", "study_se", "value_of_information", "budget_moved",
+            "days", "power", "spend_withheld"]
+    level: Level = "medium" if d["power"] >= plan["config"]["target_power"] else "low"
+    return [Finding(
+        id="mmm.next_experiment", analysis="mmm", title=t("title"), summary=t("summary"),
+        action=t("action") if level == "medium" else t("action_low_power"),
+        evidence=Evidence(numbers={k: d[k] for k in ("channel", "days", "control_share", "spend_withheld",
+                                                     "expected_lift", "se_roi", "roi_low", "roi_high", "power")},
+                          rows=[{c: r[c] for c in cols} for r in plan["ranking"]], columns=cols),
+        confidence=Confidence(level, t("confidence"), "geo holdout, ratio estimator; placebo windows; posterior draws",
+                              (float(d["roi_low"]), float(d["roi_high"])), float(top["roi"])),
+        money_at_stake=float(top["budget_moved"] + d["spend_withheld"]),
+    )]

@@ -19,11 +19,12 @@ import pandas as pd
 
 from zhongcao.analyses.base import Analysis, Interval, MartSource, Options
 from zhongcao.analyses.mmm.diagnostics import require_periods
+from zhongcao.analyses.mmm.experiment import next_experiment
 from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
 from zhongcao.analyses.mmm.review import review_model
 from zhongcao.analyses.mmm.transforms import default_chain
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
-from zhongcao.errors import AnalysisError, InsufficientDataError, ZhongcaoError
+from zhongcao.errors import AnalysisError, InsufficientDataError, WorkspaceError, ZhongcaoError
 
 LEVEL = 0.9
 
@@ -53,6 +54,9 @@ class MmmAnalysis(Analysis):
         terms. None: the workspace's ``[[lift_studies]]`` from brand.toml (none there, no calibration).
     repeat_horizon_weeks:
         Horizon of repeat purchases counted in long-term ROI.
+    experiment:
+        Design the next experiment (``experiment.py``): channels ranked by the value of a lift study,
+        and a geo holdout for the first; needs sales by province (``region_daily``).
     review:
         Run the model review (``review.py``: convergence, prior shift, fit and a held-out forecast,
         baseline, consistency, spend that tracks demand); the forecast refits the model once more.
@@ -73,6 +77,7 @@ class MmmAnalysis(Analysis):
         "roi_prior": [tuple, Options(frozenset({"data"})), None],
         "lift_studies": [dict, None],
         "repeat_horizon_weeks": [Interval(int, 0, 520)],
+        "experiment": [bool],
         "review": [bool],
         "steps": [Interval(int, 200, 100_000), None],
         "seed": [int],
@@ -81,7 +86,7 @@ class MmmAnalysis(Analysis):
     def __init__(self, kpi: str = "gmv", platform: str = "all", period: str | None = None, adstock: str = "geometric",
                  saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | str | None = "data",
                  lift_studies: Mapping[str, tuple[float, float]] | None = None, repeat_horizon_weeks: int = 52,
-                 review: bool = True, steps: int | None = None, seed: int = 0) -> None:
+                 experiment: bool = True, review: bool = True, steps: int | None = None, seed: int = 0) -> None:
         self.kpi = kpi
         self.platform = platform
         self.period = period
@@ -91,6 +96,7 @@ class MmmAnalysis(Analysis):
         self.roi_prior = roi_prior
         self.lift_studies = lift_studies
         self.repeat_horizon_weeks = repeat_horizon_weeks
+        self.experiment = experiment
         self.review = review
         self.steps = steps
         self.seed = seed
@@ -139,6 +145,12 @@ class MmmAnalysis(Analysis):
         else:
             self._review = None
             self.review_ = {"verdict": "not run", "calibrated": True, "confounded": [], "hardly_moved": [], "checks": []}
+        self.next_experiment_: dict[str, Any] = {}
+        if self.experiment:
+            try:
+                self.next_experiment_ = next_experiment(source, model, self.kpi)
+            except (InsufficientDataError, WorkspaceError) as exc:  # no regional sales: no geo design
+                self.next_experiment_ = {"error": str(exc)}
         _CACHE.clear()  # keep one fit: it holds posterior draws
         _CACHE[_key(source, self.get_params())] = self
         return self
