@@ -41,7 +41,7 @@ def world(weeks: int = 156, seed: int = 0, confounded: float = 0.0, kpi_unit: fl
         # planners see demand a week late: next week's budget follows this week's demand
         spend[:, 0] = 100.0 * np.exp(confounded * np.r_[0.0, z[:-1]]) * rng.lognormal(0, 0.15, weeks)
     t = np.arange(weeks) / weeks
-    base = 1000 * (1 + 0.3 * t + 0.1 * np.sin(2 * np.pi * dates.dayofyear / 365.25)) + (120 * z if confounded else 0)
+    base = 1000 * (1 + 0.3 * t + 0.1 * np.sin(2 * np.pi * dates.dayofyear.to_numpy() / 365.25)) + (120 * z if confounded else 0)
     effects = []
     for k, (alpha, half, beta) in enumerate(((0.5, 1.0, 300.0), (0.2, 0.8, 150.0))):
         x = spend[:, k] / spend[:, k].mean()
