@@ -25,6 +25,7 @@ import pandas as pd
 
 from zhongcao.analyses.base import MartSource
 from zhongcao.analyses.mmm.model import BayesianMMM
+from zhongcao.contract.geo import PROVINCES, normalise_province
 from zhongcao.errors import InsufficientDataError
 
 Z90 = 1.6448536269514722  # two-sided 90% interval; a one-sided 5% test
@@ -67,12 +68,30 @@ class GeoTest:
         return {**asdict(self), "end": self.end}
 
 
-def province_series(source: MartSource, kpi: str, first: str, last: str) -> pd.DataFrame:
-    """KPI per day (rows) and province (columns) over [first, last]; 'unknown' regions left out."""
+def changed_provinces(source: MartSource) -> set[str]:
+    """Provinces under a regional change declared in brand.toml: a known shock, kept out of both groups.
+
+    A control province whose sales step up for another reason (a regional content strategy) moves
+    the control/treatment ratio the estimator relies on: every placebo window across the step errs
+    by the step, and a test across it would read the step as the channel's effect.
+    """
+    names = {p.name: p.group for p in PROVINCES}
+    out: set[str] = set()
+    for change in source.brand.changes:
+        for region in change.get("regions") or []:
+            region = str(region)
+            province = normalise_province(region)
+            out |= {province} if province else {p for p, g in names.items() if g == region}
+    return out
+
+
+def province_series(source: MartSource, kpi: str, first: str, last: str,
+                    exclude: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """KPI per day (rows) and province (columns) over [first, last]; 'unknown' and ``exclude`` left out."""
     rd = source.mart("region_daily").to_pandas()
     col = {"gmv": "gmv", "orders": "orders", "leads": "leads"}[kpi]
     rd["day"] = pd.to_datetime(rd["day"])
-    rd = rd[(rd["region"] != "unknown") & (rd["day"] >= first) & (rd["day"] <= last)]
+    rd = rd[(rd["region"] != "unknown") & ~rd["region"].isin(exclude) & (rd["day"] >= first) & (rd["day"] <= last)]
     wide = rd.pivot_table(index="day", columns="region", values=col, aggfunc="sum").fillna(0.0)
     days = pd.date_range(first, last, freq="D")
     wide = wide.reindex(days, fill_value=0.0)
@@ -207,8 +226,10 @@ def next_experiment(source: MartSource, model: BayesianMMM, kpi: str = "gmv", ch
                     config: ExperimentConfig | None = None) -> dict[str, Any]:
     """Channels ranked by the value of a lift study, and a geo holdout for the first (or ``channel``)."""
     cfg = config or ExperimentConfig()
+    excluded = changed_provinces(source)
     series = province_series(source, kpi, str(model.dates_.min().date()),
-                             str((model.dates_.max() + pd.Timedelta(days=6 if model.period_ == "week" else 0)).date()))
+                             str((model.dates_.max() + pd.Timedelta(days=6 if model.period_ == "week" else 0)).date()),
+                             excluded)
     control, _ = choose_control(series, cfg, 28)
     designs = {ch: design_geo_test(series, model, ch, cfg, control) for ch in model.channels_}
     ranking = value_of_information(model, {ch: d.se_roi for ch, d in designs.items()}, cfg)
@@ -218,7 +239,8 @@ def next_experiment(source: MartSource, model: BayesianMMM, kpi: str = "gmv", ch
     chosen = channel or str(ranking.iloc[0]["channel"])
     if chosen not in designs:
         raise InsufficientDataError(f"no channel {chosen!r} with spend; channels: {', '.join(designs)}")
-    return {"design": designs[chosen].to_dict(), "ranking": ranking.to_dict("records"), "config": asdict(cfg)}
+    return {"design": designs[chosen].to_dict(), "ranking": ranking.to_dict("records"), "config": asdict(cfg),
+            "excluded": sorted(excluded)}
 
 
 @dataclass(frozen=True)
