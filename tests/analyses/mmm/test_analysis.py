@@ -60,7 +60,13 @@ def test_findings_document_carries_mmm_budget_and_repurchase(world) -> None:
     validate_document(doc)
     ids = {f["id"] for f in doc["findings"]}
     assert {"mmm.long_term_roi", "mmm.diagnostics", "budget.plan", "budget.scenarios",
-            "repurchase.customer_value"} <= ids
+            "repurchase.customer_value", "mmm.next_experiment"} <= ids
+    checks = ("convergence", "prior_shift", "fit", "baseline", "consistency", "confounding")
+    assert {f"mmm.review.{c}" for c in checks} <= ids
+    review = doc["analyses"]["mmm"]["results"]["review"]
+    print({c["name"]: c["verdict"] for c in review["checks"]})
+    assert review["calibrated"] and not review["confounded"]  # measured: every check passes on this world
+    assert doc["analyses"]["budget"]["results"]["review"]["verdict"] == review["verdict"]
     assert doc["analyses"]["mmm"]["results"]["lift_studies"] == []  # the demo world's brand.toml declares none
     diagnostics = next(f for f in doc["findings"] if f["id"] == "mmm.diagnostics")
     assert "Not calibrated with lift studies" in diagnostics["summary"]["en"]
