@@ -74,3 +74,9 @@ def test_serve_passes_the_minimum_group_and_refuses_one_it_cannot_test(tiny_ws: 
     assert seen["min_group_size"] == 20
     too_big = runner.invoke(app, ["serve", str(tiny_ws), "--min-group-size", "100"])
     assert too_big.exit_code == 2 and "100" in too_big.output
+
+
+def test_design_test_on_too_little_data_is_a_clear_error(tiny_ws: Path) -> None:
+    result = runner.invoke(app, ["design-test", str(tiny_ws)])
+    assert result.exit_code == 2
+    assert "needs at least" in result.output
