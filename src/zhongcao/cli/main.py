@@ -111,14 +111,68 @@ def ingest(
     if summary.rejected:
         console.print(f"[yellow]{summary.rejected} row(s) quarantined in rejected_rows[/]")
     print_warnings(summary.warnings)
+    print_capabilities(pipeline.capabilities(Workspace(workspace)))
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="An input folder (validated, nothing written) or a workspace.")],
+    lang: Annotated[Lang, typer.Option(help="Language of the table.")] = Lang.zh,
+) -> None:
+    """Say what the data can answer: which analyses run, which cannot, and what would unlock each.
+
+    Example: zhongcao check my_exports/
+    """
+    with user_errors():
+        if not path.exists():
+            raise typer.BadParameter(f"{path} does not exist")
+        assessed = pipeline.check(path)
+    print_capabilities(assessed, lang)
+
+
+def print_capabilities(assessed: dict[str, Any], lang: str = "zh") -> None:
+    """The "what your data can answer" table (the same content as the report's panel)."""
+    from zhongcao.findings import capabilities
+
+    caps = capabilities(assessed)
+    colour = {"runs": "green", "partial": "yellow", "insufficient": "yellow", "missing": "red"}
+    title = "你的数据能回答什么" if lang == "zh" else "What your data can answer"
+    t = Table(title=title, show_lines=True, expand=True)
+    t.add_column("analysis", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("answers", ratio=2, overflow="fold")
+    t.add_column("what would unlock more", ratio=3, overflow="fold")
+    for name, cap in sorted(caps.items(), key=lambda kv: ("runs", "partial", "insufficient", "missing")
+                            .index(kv[1]["status"])):
+        notes = [u[lang] for u in cap["unlock"]]
+        notes += [f"{card}: " + "; ".join(n[lang] for n in needs) for card, needs in cap["cards"].items()]
+        t.add_row(name, f"[{colour[cap['status']]}]{escape(cap['label'][lang])}[/]", escape(cap["title"][lang]),
+                  escape("\n".join(notes)))
+    console.print(t)
 
 
 def print_warnings(warnings: list[Problem], limit: int = 20) -> None:
-    """Warnings the input was loaded despite; a load with warnings still succeeds."""
-    for p in warnings[:limit]:
-        console.print(f"  [yellow]warning[/] {p}")
-    if len(warnings) > limit:
-        console.print(f"  … and {len(warnings) - limit} more warnings")
+    """Warnings the input was loaded despite, grouped: one line per file, column and kind, with the
+    count and one example (a load with warnings still succeeds)."""
+    for (file, column, expected), group in list(group_problems(warnings).items())[:limit]:
+        first = group[0]
+        where = file + (f", column {column!r}" if column else "")
+        example = f" (e.g. {first.value!r}" + (f", row {first.row}" if first.row else "") + ")" if first.value else ""
+        if first.value is None:  # a file-level note: it says everything itself
+            console.print(f"  [yellow]warning[/] {escape(where)}: expected {escape(expected)}")
+            continue
+        console.print(f"  [yellow]warning[/] {escape(where)}: {len(group):,} value(s){escape(example)}; "
+                      f"expected {escape(expected)}")
+    groups = len(group_problems(warnings))
+    if groups > limit:
+        console.print(f"  … and {groups - limit} more kinds of warning")
+
+
+def group_problems(problems: list[Problem]) -> dict[tuple[str, str | None, str], list[Problem]]:
+    out: dict[tuple[str, str | None, str], list[Problem]] = {}
+    for p in problems:
+        out.setdefault((p.file, p.column, p.expected), []).append(p)
+    return out
 
 
 @app.command("import")
@@ -197,8 +251,13 @@ def analyze(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return
     error = doc["analyses"][name]["error"]
-    if error:
-        err.print(f"[bold red]{name} could not run[/]: {error}")
+    cap = doc.get("capabilities", {}).get(name) or {"status": "missing", "unlock": [], "cards": {}}
+    if error or not any(f["analysis"] == name for f in doc["findings"]):
+        # Nothing to show is never silent: say why, and what would unlock it.
+        why = [u[lang] for u in cap["unlock"]] or ([error] if error else [])
+        why += [f"{card}: " + "; ".join(n[lang] for n in needs) for card, needs in cap["cards"].items()]
+        head = "could not run" if error else "ran, with no card to show"
+        err.print(f"[bold red]{name} {head}[/]" + (": " + escape("; ".join(why)) if why else ""))
         raise typer.Exit(2)
     print_findings(doc, lang, top=None)
 
@@ -305,23 +364,23 @@ def print_top_per_analysis(doc: dict[str, Any], lang: str) -> None:
         if f["analysis"] in seen:
             continue
         seen.add(f["analysis"])
-        console.print(f"[bold cyan]{f['analysis']}[/] [bold]{f['title'][lang]}[/]")
-        console.print(f"   {f['summary'][lang]}")
-        console.print(f"   [green]→ {f['action'][lang]}[/]")
+        console.print(f"[bold cyan]{f['analysis']}[/] [bold]{escape(f['title'][lang])}[/]")
+        console.print(f"   {escape(f['summary'][lang])}")
+        console.print(f"   [green]→ {escape(f['action'][lang])}[/]")
     for name, entry in doc["analyses"].items():
         if entry.get("error"):
-            console.print(f"[yellow]{name} did not run[/]: {entry['error']}")
+            console.print(f"[yellow]{name} did not run[/]: {escape(entry['error'])}")
 
 
 def print_findings(doc: dict[str, Any], lang: str, top: int | None) -> None:
     shown = doc["findings"][:top] if top else doc["findings"]
     for i, f in enumerate(shown, 1):
-        console.print(f"[bold red]{i}.[/] [bold]{f['title'][lang]}[/]")
-        console.print(f"   {f['summary'][lang]}")
-        console.print(f"   [green]→ {f['action'][lang]}[/]")
+        console.print(f"[bold red]{i}.[/] [bold]{escape(f['title'][lang])}[/]")
+        console.print(f"   {escape(f['summary'][lang])}")
+        console.print(f"   [green]→ {escape(f['action'][lang])}[/]")
     errors = {k: v["error"] for k, v in doc["analyses"].items() if v.get("error")}
     for name, message in errors.items():
-        console.print(f"[yellow]{name} did not run[/]: {message}")
+        console.print(f"[yellow]{name} did not run[/]: {escape(message)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

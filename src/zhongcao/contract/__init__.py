@@ -1,6 +1,7 @@
 """Layer 1: the declared tables (grain, columns, descriptions) and reference data."""
 
 from zhongcao.contract.geo import PROVINCES, REGION_GROUPS, normalise_province, region_group
+from zhongcao.contract.platforms import PLATFORMS, normalise_platform
 from zhongcao.contract.tables import (
     ACTIONS,
     ANALYSIS_SETTINGS,
@@ -21,6 +22,7 @@ __all__ = [
     "BRAND_SETTINGS",
     "FILE_SUFFIXES",
     "LEAD_STATUSES",
+    "PLATFORMS",
     "PROVINCES",
     "REGION_GROUPS",
     "TABLES",
@@ -29,6 +31,7 @@ __all__ = [
     "Column",
     "Reference",
     "Table",
+    "normalise_platform",
     "normalise_province",
     "region_group",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from zhongcao.contract.platforms import PLATFORMS
 from zhongcao.contract.tables import BRAND_SETTINGS, CURRENCY, FILE_SUFFIXES, TABLES, TIMEZONE
 
 INTRO = f"""# Data contract
@@ -61,6 +62,12 @@ def contract_markdown() -> str:
                 rule = f" Range [{c.minimum if c.minimum is not None else '−∞'}, {c.maximum if c.maximum is not None else '∞'}]."
             aliases = ", ".join(c.aliases)
             out.append(f"| `{c.name}` | {c.type} | {'required' if c.required else ''} | {c.description}{rule} | {aliases} |")
+    out.append("\n## Platforms\n\nEvery `platform` column (orders) is mapped to one code at ingestion, "
+               "like provinces: spellings are matched ignoring case, spaces and punctuation; an unknown "
+               "platform is kept as written (lower-cased) with one warning per file (`contract/platforms.py`).\n\n"
+               "| code | spellings |\n|---|---|")
+    for code, names in PLATFORMS.items():
+        out.append(f"| `{code}` | {', '.join(names)} |")
     out.append("\n## `brand.toml`\n\n| key | type | description |\n|---|---|---|")
     for s in BRAND_SETTINGS:
         out.append(f"| `{s.name}` | {s.type} | {s.description} |")

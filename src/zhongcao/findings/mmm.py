@@ -142,6 +142,7 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
          "value": Money(val["repeat_gmv"]), "low": Money(val["repeat_gmv_low"]), "high": Money(val["repeat_gmv_high"]),
          "alive": Pct(r.next_year_["share_alive"]), "next_gmv": Money(r.next_year_["expected_gmv"]),
          "suppressed": int(r.cohorts_["suppressed"].sum()) if len(r.cohorts_) else 0, "min_group": r.min_group_size}
+    v["suppressed_part"] = t("suppressed" if v["suppressed"] else "none_suppressed", **v)
     rows = r.cohorts_
     return [Finding(
         id="repurchase.customer_value", analysis="repurchase", title=t("title", **v), summary=t("summary", **v),

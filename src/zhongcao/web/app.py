@@ -33,6 +33,7 @@ from zhongcao import pipeline
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
+from zhongcao.findings import SCHEMA_VERSION
 from zhongcao.findings.model import LANGS
 from zhongcao.report import environment, report_context
 from zhongcao.web.queries import (
@@ -68,7 +69,9 @@ def load_findings(ws: Workspace) -> dict[str, Any]:
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
     cached = ws.path / FINDINGS_CACHE
     if cached.is_file() and cached.stat().st_mtime >= ws.db_path.stat().st_mtime:
-        return json.loads(cached.read_text(encoding="utf-8"))
+        doc = json.loads(cached.read_text(encoding="utf-8"))
+        if doc.get("version") == SCHEMA_VERSION:  # a copy from an older version lacks newer blocks
+            return doc
     doc = pipeline.findings(ws)
     cached.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return doc
