@@ -93,7 +93,8 @@ def _values(name: str, n: Mapping[str, float], check: Mapping[str, Any], cfg: Ma
     if name == "baseline":
         return {"share": Pct(n["baseline_share"]), "negative": Pct(n["negative_share"]), "min": number(n["min_baseline"], 0)}
     if name == "consistency":
-        return {"n": int(n["channels_flagged"]), "channels": channels, "factor": number(cfg["last_touch_factor"], 0),
+        disagree = (render("mmm", "disagree", "some", channels=channels) if flagged else render("mmm", "disagree", "none"))
+        return {"disagree": disagree, "channels": channels, "factor": number(cfg["last_touch_factor"], 0),
                 "z": number(cfg["lift_z_review"], 0)}
     rows = "; ".join(f"{r['channel']} R² {number(r['calendar_r2'], 2)}, {number(r['sales_partial_r2'], 2)} "
                      f"(p {r['sales_p_value']:.1g})" for r in check["rows"])
