@@ -111,8 +111,10 @@ def test_a_precise_lift_study_pulls_its_channel_to_the_truth(world) -> None:
     ROI to ±5% must move the estimate there and narrow the interval, the other channels staying put."""
     ws, truth = world
     planted = truth["channels"]["kol"]["roi"]
-    free = MmmAnalysis().fit(ws).channels_.set_index("channel")
-    calibrated = MmmAnalysis(lift_studies={"kol": (planted, 0.05 * planted)}).fit(ws).channels_.set_index("channel")
+    quick = {"review": False, "experiment": False}
+    free = MmmAnalysis(**quick).fit(ws).channels_.set_index("channel")
+    calibrated = MmmAnalysis(lift_studies={"kol": (planted, 0.05 * planted)}, **quick).fit(ws).channels_.set_index(
+        "channel")
     width = lambda fit: fit.loc["kol", "roi_high"] - fit.loc["kol", "roi_low"]  # noqa: E731
     print("kol free", free.loc["kol", "roi"], "calibrated", calibrated.loc["kol", "roi"], "truth", planted)
     assert abs(calibrated.loc["kol", "roi"] / planted - 1) <= 0.06
