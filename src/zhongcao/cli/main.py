@@ -266,6 +266,8 @@ def analyze(
 def design_test(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
     channel: Annotated[str | None, typer.Option(help="Design for this channel (default: the most valuable).")] = None,
+    start: Annotated[str | None, typer.Option(help="First day of the test, YYYY-MM-DD (default: after the data).")]
+    = None,
     lang: Annotated[Lang, typer.Option(help="Language of the printed design.")] = Lang.zh,
     as_json: Annotated[bool, typer.Option("--json", help="Print the design as JSON.")] = False,
 ) -> None:
@@ -274,7 +276,7 @@ def design_test(
     Example: zhongcao design-test ws --lang en
     """
     with user_errors():
-        doc = pipeline.design_test(Workspace(workspace), channel)
+        doc = pipeline.design_test(Workspace(workspace), channel, start)
     plan = doc["analyses"]["mmm"]["results"]["next_experiment"]
     if as_json:
         sys.stdout.write(json.dumps(plan, ensure_ascii=False, indent=1) + "\n")

@@ -11,8 +11,9 @@ The design is a geo holdout: the channel is switched off in a group of control p
 window; the treatment provinces, matched on pre-period sales, predict what the control group
 would have sold (a ratio estimator: control = w · treatment, w from the pre-period). The
 standard error comes from the brand's own series: the same estimator on windows of its history
-when nothing was switched off (placebo windows, as GeoLift's power analysis does). Power is
-simulated from posterior ROI draws plus resampled placebo errors. docs/mmm.md "The next experiment".
+when nothing was switched off (placebo windows, as GeoLift's power analysis does), in the test's
+season when the history allows; its root mean square, bias included, is the standard error. Power
+is simulated from posterior ROI draws plus resampled placebo errors. docs/mmm.md "The next experiment".
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class ExperimentConfig:
     control_share: tuple[float, float] = (0.15, 0.35)  # share of the KPI in the control provinces
     candidates: int = 300  # random control groups scored
     pre_days: int = 56  # pre-period the ratio is fitted on
+    season_days: int = 45  # placebo windows starting within this many days of the test's day of year …
+    season_windows: int = 20  # … when the history holds at least this many (else every window)
     target_power: float = 0.8
     multipliers: tuple[float, ...] = tuple(np.round(np.linspace(0.7, 1.3, 13), 3))
     draws: int = 200
@@ -121,6 +124,20 @@ def placebo_errors(ctrl: np.ndarray, treat: np.ndarray, length: int, pre: int) -
     return ratio_effect(ctrl, treat, starts, length, pre)
 
 
+def seasonal_placebo(ctrl: np.ndarray, treat: np.ndarray, index: pd.DatetimeIndex, length: int,
+                     start: pd.Timestamp, cfg: ExperimentConfig) -> np.ndarray:
+    """Placebo errors of the windows that start in the test's season in earlier years (±``season_days``).
+
+    Sales around 双11 or 春节 move differently between provinces; a test over 双11 errs more than an
+    average window, so its error is read off the same season of the history when it holds enough windows.
+    """
+    err = placebo_errors(ctrl, treat, length, cfg.pre_days)
+    starts = index[cfg.pre_days: cfg.pre_days + len(err)]
+    gap = np.abs(starts.dayofyear.to_numpy() - start.dayofyear)
+    near = np.minimum(gap, 365 - gap) <= cfg.season_days
+    return err[near] if near.sum() >= cfg.season_windows else err
+
+
 def choose_control(series: pd.DataFrame, cfg: ExperimentConfig, length: int) -> tuple[list[str], float]:
     """The control group (within the share bounds) whose placebo errors per unit of its share are smallest.
 
@@ -147,16 +164,21 @@ def choose_control(series: pd.DataFrame, cfg: ExperimentConfig, length: int) -> 
     ctrl = member.astype(float) @ x
     treat = x.sum(0)[None] - ctrl
     err = placebo_errors(ctrl, treat, length, cfg.pre_days)
-    score = err.std(1) / (member.astype(float) @ share)
+    score = np.sqrt(np.mean(err**2, 1)) / (member.astype(float) @ share)
     best = int(np.argmin(score))
     names = list(series.columns)
     return [names[i] for i in np.flatnonzero(member[best])], float(member[best] @ share)
 
 
 def design_geo_test(series: pd.DataFrame, model: BayesianMMM, channel: str, cfg: ExperimentConfig,
-                    control: list[str] | None = None) -> GeoTest:
-    """Duration, budget at stake, expected interval and power of a geo holdout of ``channel``."""
+                    control: list[str] | None = None, start: pd.Timestamp | None = None) -> GeoTest:
+    """Duration, budget at stake, expected interval and power of a geo holdout of ``channel``.
+
+    ``series``: the history before the test (province sales per day); ``start``: its first day
+    (default: the day after the history).
+    """
     rng = np.random.default_rng(cfg.seed)
+    start = start if start is not None else series.index[-1] + pd.Timedelta(days=1)
     if control is None:
         control, share = choose_control(series, cfg, 28)
     else:
@@ -165,19 +187,20 @@ def design_geo_test(series: pd.DataFrame, model: BayesianMMM, channel: str, cfg:
     ctrl, treat = series[control].to_numpy(float).sum(1), series[treatment].to_numpy(float).sum(1)
     k = model.channels_.index(channel)
     roi = model.roi_draws().reshape(-1, len(model.channels_))[:, k]
-    spend = model.spend_.sum(0)[:, k]
+    spend = model.spend_.sum(0)[: int(np.searchsorted(model.dates_, start)), k]
     per_day = 7 if model.period_ == "week" else 1
-    daily = float(spend[-max(56 // per_day, 1):].sum() / 56.0)  # spend per day over the last 8 weeks
+    daily = float(spend[-max(56 // per_day, 1):].sum() / 56.0)  # spend per day over the 8 weeks before the test
     best: GeoTest | None = None
     for days in cfg.durations_days:
-        err = placebo_errors(ctrl, treat, days + cfg.cooldown_days, cfg.pre_days)
+        err = seasonal_placebo(ctrl, treat, series.index, days + cfg.cooldown_days, start, cfg)
         withheld = daily * share * days
-        se = float(err.std()) / max(withheld, 1e-12)
+        rms = float(np.sqrt(np.mean(err**2)))  # the error, bias included: a season can shift the ratio one way
+        se = rms / max(withheld, 1e-12)
         sim = rng.choice(roi, 4000) * withheld + rng.choice(err, 4000)  # lost KPI measured, per simulated test
-        power = float(np.mean(sim / max(err.std(), 1e-12) > Z90))
+        power = float(np.mean(sim / max(rms, 1e-12) > Z90))
         mean = float(roi.mean())
-        best = GeoTest(channel, tuple(control), tuple(treatment), share,
-                       str((series.index[-1] + pd.Timedelta(days=1)).date()), days, cfg.cooldown_days, withheld,
+        best = GeoTest(channel, tuple(control), tuple(treatment), share, str(start.date()), days, cfg.cooldown_days,
+                       withheld,
                        mean * withheld, se, mean - Z90 * se, mean + Z90 * se, power)
         if power >= cfg.target_power:
             break
@@ -223,15 +246,22 @@ def value_of_information(model: BayesianMMM, se: dict[str, float], cfg: Experime
 
 
 def next_experiment(source: MartSource, model: BayesianMMM, kpi: str = "gmv", channel: str | None = None,
-                    config: ExperimentConfig | None = None) -> dict[str, Any]:
-    """Channels ranked by the value of a lift study, and a geo holdout for the first (or ``channel``)."""
+                    config: ExperimentConfig | None = None, start: str | None = None) -> dict[str, Any]:
+    """Channels ranked by the value of a lift study, and a geo holdout for the first (or ``channel``).
+
+    ``start``: the test's first day (default: the day after the data); the design reads only the
+    history before it.
+    """
     cfg = config or ExperimentConfig()
     excluded = changed_provinces(source)
+    last = model.dates_.max() + pd.Timedelta(days=6 if model.period_ == "week" else 0)
+    first_day = pd.Timestamp(start) if start is not None else last + pd.Timedelta(days=1)
+    if first_day <= model.dates_.min() + pd.Timedelta(days=cfg.pre_days):
+        raise InsufficientDataError(f"a geo test starting {first_day.date()} leaves no history to design it on")
     series = province_series(source, kpi, str(model.dates_.min().date()),
-                             str((model.dates_.max() + pd.Timedelta(days=6 if model.period_ == "week" else 0)).date()),
-                             excluded)
+                             str((min(first_day - pd.Timedelta(days=1), last)).date()), excluded)
     control, _ = choose_control(series, cfg, 28)
-    designs = {ch: design_geo_test(series, model, ch, cfg, control) for ch in model.channels_}
+    designs = {ch: design_geo_test(series, model, ch, cfg, control, first_day) for ch in model.channels_}
     ranking = value_of_information(model, {ch: d.se_roi for ch, d in designs.items()}, cfg)
     ranking["days"] = ranking["channel"].map(lambda c: designs[c].days)
     ranking["power"] = ranking["channel"].map(lambda c: designs[c].power)
@@ -258,8 +288,10 @@ class GeoResult:
 
 
 def measure_geo_test(source: MartSource, test: GeoTest | dict[str, Any], spend_withheld: float, kpi: str = "gmv",
-                     pre_days: int = 56) -> GeoResult:
-    """Read a geo holdout that was run: the control provinces' lost KPI and the ROI it implies, with its se."""
+                     config: ExperimentConfig | None = None) -> GeoResult:
+    """Read a geo holdout that was run: the control provinces' lost KPI and the ROI it implies, with its se
+    (placebo windows of the history before the test, in its season as the design read them)."""
+    cfg = config or ExperimentConfig()
     t = test if isinstance(test, GeoTest) else GeoTest(**{k: v for k, v in test.items() if k != "end"})
     start = pd.Timestamp(t.start)
     last = start + pd.Timedelta(days=t.days + t.cooldown_days - 1)
@@ -270,7 +302,7 @@ def measure_geo_test(source: MartSource, test: GeoTest | dict[str, Any], spend_w
     treat = series.reindex(columns=list(t.treatment), fill_value=0.0).to_numpy(float).sum(1)
     s0 = int((start - pd.Timestamp(first)).days)
     length = t.days + t.cooldown_days
-    lift = -float(ratio_effect(ctrl, treat, s0, length, pre_days)[0])
-    err = placebo_errors(ctrl[:s0], treat[:s0], length, pre_days)  # history before the test only
-    roi, se = lift / spend_withheld, float(err.std()) / spend_withheld
+    lift = -float(ratio_effect(ctrl, treat, s0, length, cfg.pre_days)[0])
+    err = seasonal_placebo(ctrl[:s0], treat[:s0], series.index[:s0], length, start, cfg)  # history before the test
+    roi, se = lift / spend_withheld, float(np.sqrt(np.mean(err**2))) / spend_withheld
     return GeoResult(t.channel, lift, roi, se, roi - Z90 * se, roi + Z90 * se)
