@@ -132,17 +132,27 @@ def seasonal_placebo(ctrl: np.ndarray, treat: np.ndarray, index: pd.DatetimeInde
     average window, so its error is read off the same season of the history when it holds enough windows.
     """
     err = placebo_errors(ctrl, treat, length, cfg.pre_days)
-    starts = index[cfg.pre_days: cfg.pre_days + len(err)]
-    gap = np.abs(starts.dayofyear.to_numpy() - start.dayofyear)
-    near = np.minimum(gap, 365 - gap) <= cfg.season_days
+    near = in_season(index, length, start, cfg)
     return err[near] if near.sum() >= cfg.season_windows else err
 
 
-def choose_control(series: pd.DataFrame, cfg: ExperimentConfig, length: int) -> tuple[list[str], float]:
+def in_season(index: pd.DatetimeIndex, length: int, start: pd.Timestamp, cfg: ExperimentConfig) -> np.ndarray:
+    """Which placebo windows of ``length`` days (by start, as ``placebo_errors`` orders them) are in the test's season."""
+    starts = index[cfg.pre_days: len(index) - length + 1]
+    gap = np.abs(starts.dayofyear.to_numpy() - start.dayofyear)
+    return np.minimum(gap, 365 - gap) <= cfg.season_days
+
+
+def choose_control(series: pd.DataFrame, cfg: ExperimentConfig, length: int,
+                   held: tuple[int, int] | None = None) -> tuple[list[str], float]:
     """The control group (within the share bounds) whose placebo errors per unit of its share are smallest.
 
     Spend withheld grows with the control's share and the noise with its sales, so the score is
-    the placebo sd ÷ share: the group that measures a channel most precisely for the money held back.
+    the placebo RMS error ÷ share: the group that measures a channel most precisely for the money
+    held back. The best of many groups looks better on the windows it was chosen on than it is (the
+    winner's curse), so ``held`` (first day, last day + 1, as row positions) is the span whose
+    windows will give the test's error: groups are scored on windows outside it (all windows when
+    fewer than ``season_windows`` remain).
     """
     rng = np.random.default_rng(cfg.seed)
     x = series.to_numpy(float).T  # (provinces, T)
@@ -164,6 +174,11 @@ def choose_control(series: pd.DataFrame, cfg: ExperimentConfig, length: int) -> 
     ctrl = member.astype(float) @ x
     treat = x.sum(0)[None] - ctrl
     err = placebo_errors(ctrl, treat, length, cfg.pre_days)
+    if held is not None:
+        starts = np.arange(cfg.pre_days, cfg.pre_days + err.shape[1])
+        apart = (starts + length <= held[0]) | (starts - cfg.pre_days >= held[1])
+        if apart.sum() >= cfg.season_windows:
+            err = err[:, apart]
     score = np.sqrt(np.mean(err**2, 1)) / (member.astype(float) @ share)
     best = int(np.argmin(score))
     names = list(series.columns)
@@ -260,7 +275,14 @@ def next_experiment(source: MartSource, model: BayesianMMM, kpi: str = "gmv", ch
         raise InsufficientDataError(f"a geo test starting {first_day.date()} leaves no history to design it on")
     series = province_series(source, kpi, str(model.dates_.min().date()),
                              str((min(first_day - pd.Timedelta(days=1), last)).date()), excluded)
-    control, _ = choose_control(series, cfg, 28)
+    spans = []  # rows the test's error windows read, for every duration
+    for days in cfg.durations_days:
+        length = days + cfg.cooldown_days
+        near = np.flatnonzero(in_season(series.index, length, first_day, cfg))
+        if len(near) >= cfg.season_windows:
+            spans.append((int(near.min()), int(near.max() + cfg.pre_days + length)))
+    held = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+    control, _ = choose_control(series, cfg, 28, held)
     designs = {ch: design_geo_test(series, model, ch, cfg, control, first_day) for ch in model.channels_}
     ranking = value_of_information(model, {ch: d.se_roi for ch, d in designs.items()}, cfg)
     ranking["days"] = ranking["channel"].map(lambda c: designs[c].days)
