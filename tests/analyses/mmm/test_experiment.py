@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,14 +71,11 @@ def test_a_measured_test_reads_its_roi_and_becomes_a_lift_study() -> None:
     assert study["channel"] == "search" and study["se"] == pytest.approx(result.se, rel=1e-3)
 
 
-@pytest.mark.slow
-def test_design_test_on_the_demo_proposes_a_test_whose_power_re_simulation_confirms(tmp_path: Path) -> None:
-    """`zhongcao design-test` on the hiking-shoes demo, then the world re-simulated with the proposed holdout
-    applied (seeds 1-6) and the test measured as a brand would: the predicted
-    standard error of the lift (placebo windows of the seed-0 history) must match the spread of the
-    measured lifts around the planted ones (truth.json: expected GMV lost), and the truths must fall
-    inside the measured 90% intervals about nine times in ten. The power follows from that error and
-    the posterior ROI; the detections are printed beside it (six tests cannot pin a probability)."""
+@pytest.fixture(scope="module")
+def resimulated(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """`zhongcao design-test` on the hiking-shoes demo for a test starting 2025-09-01 (designed on the history
+    before it; its season holds 双11, as the same season of 2024 does), then the world re-simulated with the
+    proposed holdout applied (seeds 1-6) and each test measured as a brand would."""
     from typer.testing import CliRunner
 
     from zhongcao import pipeline
@@ -87,34 +83,51 @@ def test_design_test_on_the_demo_proposes_a_test_whose_power_re_simulation_confi
     from zhongcao.engine import Workspace
     from zhongcao.simulate import GeoHoldout, simulate
 
+    tmp_path = tmp_path_factory.mktemp("design-test")
     simulate("hiking-shoes", tmp_path / "in", users=20_000, seed=0)
     pipeline.ingest(tmp_path / "in", tmp_path / "ws")
-    # A test starting 2025-09-01, designed on the history before it (its season holds 双11, as the
-    # same season of 2024 does), then run in re-simulated worlds.
     run = CliRunner().invoke(app, ["design-test", str(tmp_path / "ws"), "--start", "2025-09-01", "--json"])
     assert run.exit_code == 0, run.output
     plan = json.loads(run.output)
     design = GeoTest(**{k: v for k, v in plan["design"].items() if k != "end"})
     print("design", {k: v for k, v in plan["design"].items() if k not in ("treatment",)})
-    assert plan["ranking"][0]["channel"] == design.channel  # the most valuable study is the one designed
     start = pd.Timestamp(design.start)
     end = start + pd.Timedelta(days=design.days - 1)
     assert end + pd.Timedelta(days=design.cooldown_days) <= pd.Timestamp("2025-12-31")
-    z, inside, detected = [], 0, 0
+    runs = []
     for seed in range(1, 7):
         root = tmp_path / f"seed{seed}"
         holdout = GeoHoldout(design.channel, tuple(design.control), str(start.date()), str(end.date()))
         simulate("hiking-shoes", root / "in", users=20_000, seed=seed, geo_holdout=holdout)
         pipeline.ingest(root / "in", root / "ws", marts=["region_daily"])
         truth = json.loads((root / "in" / "truth.json").read_text(encoding="utf-8"))["geo_holdout"]
-        ran = GeoTest(**{k: v for k, v in plan["design"].items() if k != "end"} | {"start": str(start.date())})
-        result = measure_geo_test(Workspace(root / "ws"), ran, truth["spend_withheld"])
-        z.append((result.lift - truth["gmv_lost_expected"]) / (design.se_roi * design.spend_withheld))
-        inside += result.roi_low <= truth["roi"] <= result.roi_high
-        detected += result.roi / result.se > 1.6448536269514722
+        result = measure_geo_test(Workspace(root / "ws"), design, truth["spend_withheld"])
         print(seed, "truth roi", truth["roi"], "measured", round(result.roi, 2), "se", round(result.se, 2),
               "lift truth", truth["gmv_lost_expected"], "measured", round(result.lift), "withheld", truth["spend_withheld"])
+        runs.append((truth, result))
+    return {"plan": plan, "design": design, "runs": runs}
+
+
+@pytest.mark.slow
+def test_design_test_predicts_the_error_re_simulated_tests_show(resimulated: dict) -> None:
+    """The predicted standard error of the lift (placebo windows of the seed-0 history, the control group
+    chosen on other windows) must match the spread of the measured lifts around the planted ones
+    (truth.json: expected GMV lost) within a factor of two. Power follows from that error and the
+    posterior ROI; detections are printed beside it (six tests cannot pin a probability)."""
+    design = resimulated["design"]
+    assert resimulated["plan"]["ranking"][0]["channel"] == design.channel  # the most valuable study is designed
+    z = [(r.lift - t["gmv_lost_expected"]) / (design.se_roi * design.spend_withheld) for t, r in resimulated["runs"]]
+    detected = sum(r.roi / r.se > 1.6448536269514722 for _, r in resimulated["runs"])
     rms = float(np.sqrt(np.mean(np.square(z))))
-    print("rms z", round(rms, 2), "inside", inside, "detected", detected, "of 6; predicted power", design.power)
-    assert 0.5 <= rms <= 2.0  # the predicted standard error of the lift is the real one within a factor of two
+    print("rms z", round(rms, 2), "z", np.round(z, 2), "detected", detected, "of 6; predicted power", design.power)
+    assert 0.5 <= rms <= 2.0  # measured 0.93 (chosen and judged on the same windows: 2.34)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="known gap, docs/mmm.md 'The next experiment': measured 3 of 6 truths inside "
+                   "the measured 90% intervals; one season of history gives each test a noisy standard error "
+                   "(2.2 to 8.2 per unit ROI across the six worlds for the same design)")
+def test_measured_intervals_hold_the_planted_roi(resimulated: dict) -> None:
+    inside = sum(r.roi_low <= t["roi"] <= r.roi_high for t, r in resimulated["runs"])
+    print("inside", inside, "of 6")
     assert inside >= 4
