@@ -118,3 +118,20 @@ def run(
     findings_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     report_path = write_report(doc, out_dir / "report.html", lang)
     return RunResult(ws_path, findings_path, report_path, doc, load)
+
+
+def design_test(workspace: Workspace, channel: str | None = None, start: str | None = None) -> dict[str, Any]:
+    """The next experiment on a workspace (``zhongcao design-test``): the mmm fit's channels ranked by the
+    value of a lift study and a geo holdout for the first, or for ``channel``, starting the day after the
+    data or on ``start`` (designed on the history before it); a findings document."""
+    from zhongcao.analyses.mmm import fitted_mmm
+    from zhongcao.analyses.mmm.experiment import next_experiment
+
+    mmm = fitted_mmm(workspace)
+    if channel is not None or start is not None:
+        mmm.next_experiment_ = next_experiment(workspace, mmm._model, mmm.kpi, channel, start=start)
+    elif "error" in mmm.next_experiment_:
+        raise AnalysisError(f"no geo test can be designed: {mmm.next_experiment_['error']}")
+    doc = build_document(workspace.brand, {"mmm": mmm}, {}, workspace.row_counts())
+    doc["findings"] = [f for f in doc["findings"] if f["id"] == "mmm.next_experiment"]
+    return doc

@@ -267,6 +267,37 @@ def analyze(
     print_findings(doc, lang, top=None)
 
 
+@app.command("design-test")
+def design_test(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    channel: Annotated[str | None, typer.Option(help="Design for this channel (default: the most valuable).")] = None,
+    start: Annotated[str | None, typer.Option(help="First day of the test, YYYY-MM-DD (default: after the data).")]
+    = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the printed design.")] = Lang.zh,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the design as JSON.")] = False,
+) -> None:
+    """Propose the next experiment: channels ranked by the value of a lift study, and a geo holdout.
+
+    Example: zhongcao design-test ws --lang en
+    """
+    with user_errors():
+        doc = pipeline.design_test(Workspace(workspace), channel, start)
+    plan = doc["analyses"]["mmm"]["results"]["next_experiment"]
+    if as_json:
+        sys.stdout.write(json.dumps(plan, ensure_ascii=False, indent=1) + "\n")
+        return
+    print_findings(doc, lang, top=None)
+    ranking = Table("channel", "value of a study", "budget it may move", "ROI sd now → after", "days", "power",
+                    title="value of information")
+    for r in plan["ranking"]:
+        ranking.add_row(escape(r["channel"]), f"{r['value_of_information']:,.0f}", f"{r['budget_moved']:,.0f}",
+                        f"{r['roi_sd']:.2f} → {r['roi_sd_after']:.2f}", str(r["days"]), f"{r['power']:.0%}")
+    console.print(ranking)
+    d = plan["design"]
+    console.print(f"control: {escape(', '.join(d['control']))}\ntreatment: {escape(', '.join(d['treatment']))}\n"
+                  f"window: {d['start']} to {d['end']} (+{d['cooldown_days']} days to measure the carry-over)")
+
+
 @app.command()
 def tables() -> None:
     """List the input tables of the data contract and the marts built from them.
