@@ -120,14 +120,14 @@ def table_response(rows: list[dict[str, Any]], columns: list[str], fmt: str, nam
 
 
 def create_app(
-    workspace: Path | str,
+    workspace: Path | str | Workspace,
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> FastAPI:
     check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
-    ws = Workspace(workspace)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
     doc = load_findings(ws)
     opts = options(ws)
     findings = {f["id"]: f for f in doc["findings"]}
@@ -255,7 +255,7 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
     return env.get_template("dashboard.html.j2").render(**context)
 
 
-def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
+def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
           min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token."""
     import uvicorn

@@ -25,6 +25,7 @@ from zhongcao.analyses.attribution.long import LongJourneys, credit_vectors, dra
 from zhongcao.errors import AnalysisError
 
 SEP = " > "
+WITHHELD = "(other)"  # the path of journeys merged by the clean-room export (engine.clean_room.OTHER)
 HEURISTICS = ("first_touch", "last_touch", "linear", "position_based")
 
 
@@ -37,7 +38,9 @@ def path_table(frame: pd.DataFrame) -> pd.DataFrame:
     # the truncated journeys of a row (attribution_journeys' last-20 paths), when the frame says
     extra = [c for c in ("truncated", "truncated_nulls", "truncated_revenue") if c in frame]
     g = frame.groupby("path", as_index=False)[["conversions", "nulls", "revenue", *extra]].sum()
-    return g[g["path"].fillna("").str.replace(">", "", regex=False).str.strip() != ""].reset_index(drop=True)
+    # '' is a conversion without a touch; '(other)' the rare paths a clean-room export merged (withheld)
+    keep = (g["path"].fillna("").str.replace(">", "", regex=False).str.strip() != "") & (g["path"] != WITHHELD)
+    return g[keep].reset_index(drop=True)
 
 
 def _weights(n: int, model: str) -> np.ndarray:

@@ -1,5 +1,5 @@
 -- mart: attribution_long_credit
--- grain: one row per conversion type × lookback days (7, 15, 30, 60) × channel, over conversions with more than 20 touches within the lookback
+-- grain: one row per conversion type × lookback days (7, 15, 30, 60) × channel, over conversions with more than 20 touches within the lookback (journeys: how many of them touched the channel)
 -- description: Heuristic credit (first, last, linear, position 40/20/40) of the conversions whose path attribution_journeys truncates to the last 20 touches, over all their touches: with it the heuristic models are exact at any path length (the analysis replaces those conversions' credit from their kept paths by this). *_revenue columns weight each conversion's credit by its revenue.
 WITH lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60
@@ -12,7 +12,7 @@ WITH lb AS (
     JOIN long_journeys l ON l.conversion_type = t.conversion_type AND l.conv_id = t.conv_id
     JOIN lb ON t.age_s <= lb.lookback_days * 86400
 ), weighted AS (
-    SELECT conversion_type, lookback_days, channel, revenue,
+    SELECT conversion_type, conv_id, lookback_days, channel, revenue,
            CAST(CASE WHEN rn_desc = n THEN 1 ELSE 0 END AS DOUBLE) AS w_first,
            CAST(CASE WHEN rn_desc = 1 THEN 1 ELSE 0 END AS DOUBLE) AS w_last,
            1 / CAST(n AS DOUBLE) AS w_linear,
@@ -21,7 +21,7 @@ WITH lb AS (
     FROM touches
     WHERE n > 20
 )
-SELECT conversion_type, lookback_days, channel,
+SELECT conversion_type, lookback_days, channel, COUNT(DISTINCT conv_id) AS journeys,
        SUM(w_first) AS first_touch, SUM(w_first * revenue) AS first_touch_revenue,
        SUM(w_last) AS last_touch, SUM(w_last * revenue) AS last_touch_revenue,
        SUM(w_linear) AS linear, SUM(w_linear * revenue) AS linear_revenue,
