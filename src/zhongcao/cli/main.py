@@ -162,7 +162,7 @@ def import_(
 @app.command()
 def run(
     input_dir: Annotated[Path | None, typer.Argument(help="Input folder (or --marts DIR).")] = None,
-    out: Annotated[Path, typer.Option(help="Where findings.json, report.html and the workspace go.")] = Path("out"),
+    out: Annotated[Path, typer.Option(help="Where findings.json, report.html and the workspace go.")] = ...,  # type: ignore[assignment]
     lang: Annotated[Lang, typer.Option(help="Report language.")] = Lang.zh,
     quarantine: Annotated[bool, typer.Option(help="Load valid rows, quarantine the rest.")] = False,
     marts: Annotated[Path | None, typer.Option(help="Analyse a folder of marts (`zhongcao marts` output) "
