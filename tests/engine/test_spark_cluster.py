@@ -4,9 +4,10 @@ The cluster comes from the pyspark package itself (``spark-class …deploy.maste
 ``…deploy.worker.Worker``): one worker, one core, 1 GB. A 2,000-user hiking-shoes world written
 as Parquet goes through `zhongcao marts --engine spark --master spark://127.0.0.1:PORT` and
 through `zhongcao marts` on DuckDB; every mart must agree, and `zhongcao run --marts` on the two
-folders must give the same findings. Cost: about 2-4 minutes on 2 shared cores (JVM start-up,
-then one task at a time on the worker's single core), about 1.5 GB of memory (driver, master,
-worker, executor).
+folders must give the same findings. Cost: four JVMs (master, worker, driver, executor: about
+1.5 GB together) and one task at a time on the worker's single core; on the shared 2-core
+development machine under other engineers' load the Spark build took 18 minutes (before the
+intermediate views were cached) and the whole test longer than 25 minutes, so run it alone.
 """
 
 from __future__ import annotations
@@ -132,5 +133,16 @@ def test_marts_on_a_standalone_cluster_match_duckdb_and_give_the_same_findings(
     a, b = findings(spark_out / "run"), findings(duck_out / "run")
     assert [f["id"] for f in a["findings"]] == [f["id"] for f in b["findings"]]
     assert len(a["findings"]) >= 10
-    diff = differences(a, b)
-    assert not diff, diff[:10]
+    for name in a["analyses"]:
+        if name in SAMPLED:
+            continue
+        diff = differences(a["analyses"][name], b["analyses"][name], rel=SAMPLED.get(name, 1e-7))
+        assert not diff, (name, diff[:10])
+
+
+# The marts agree to 9 significant digits, not bit for bit: Spark and DuckDB add doubles in other
+# orders. The marketing-mix sampler (and the budget plan on it) turns that last-bit difference
+# into another Monte Carlo trajectory (measured: response curves 7% apart, ROI intervals 0.64-5.84
+# vs 0.60-5.63), and the repurchase fit stops at another point of a flat likelihood (1e-6
+# relative); only their finding ids and order are compared.
+SAMPLED = {"mmm": 0.0, "budget": 0.0, "repurchase": 0.0}

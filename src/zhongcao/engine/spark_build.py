@@ -291,8 +291,13 @@ def build(spark: Any, source: str, out: str, quarantine: bool) -> tuple[dict[str
             frame = good.select(["`" + c.replace("`", "``") + "`" for c in keep])
         frame.createOrReplaceTempView(raw_name(name))
         spark.sql(to_spark(staging_sql(name, tuple(extras)))).createOrReplaceTempView(staging_name(name))
+    # Intermediate views are read by several marts each (int_journey_touches by four): computed once
+    # and kept by the executors, as DuckDB keeps them in temporary tables, instead of once per mart.
+    cached = []
     for view in intermediates().values():
-        spark.sql(to_spark(view.sql)).createOrReplaceTempView(intermediate_name(view.name))
+        frame = spark.sql(to_spark(view.sql)).persist()
+        frame.createOrReplaceTempView(intermediate_name(view.name))
+        cached.append(frame)
     entries: dict[str, dict[str, Any]] = {}
     for mart in marts().values():
         result = spark.sql(to_spark(mart.sql))
@@ -302,7 +307,7 @@ def build(spark: Any, source: str, out: str, quarantine: bool) -> tuple[dict[str
         result.write.mode("overwrite").parquet(target)  # by the executors, one file per task
         written = spark.read.parquet(target)
         entries[mart.name] = mart_entry(mart.name, _arrow_schema(written.schema), written.count())
-    for frame, _ in raw.values():
+    for frame in [*cached, *(f for f, _ in raw.values())]:
         frame.unpersist()
     about = {"input": source, "input_fingerprint": input_fingerprint(listing),
              "fingerprint_of": "each input file's name, size and modification time (Hadoop listing)",
