@@ -16,6 +16,8 @@ from zhongcao.analyses import REGISTRY, Analysis, create
 from zhongcao.analyses.prerequisites import Capability, facts_of
 from zhongcao.analyses.registry import assess
 from zhongcao.engine import LoadSummary, Workspace
+from zhongcao.engine.mart_folder import MartFolder
+from zhongcao.engine.marts_build import build_marts
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document, need_text
 from zhongcao.ingest import read_input
@@ -62,7 +64,7 @@ def check(path: Path) -> dict[str, Capability]:
 
 
 def analyze(
-    workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None,
+    workspace: Workspace | MartFolder, names: Sequence[str] | None = None, progress: Progress | None = None,
     assessed: dict[str, Capability] | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Fit the named analyses (all by default). An analysis that cannot run is reported, not fatal.
@@ -86,7 +88,7 @@ def analyze(
     return fitted, errors
 
 
-def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
     # One snapshot for the whole document: a load finishing meanwhile must not mix generations.
     with workspace.held():
         assessed = capabilities(workspace, names)
@@ -110,14 +112,29 @@ def run(
     if progress:
         progress("ingest")
     load = ingest(Path(input_dir), ws_path, quarantine=quarantine)
-    doc = findings(Workspace(ws_path), progress=progress)
+    return _write(findings(Workspace(ws_path), progress=progress), out_dir, ws_path, lang, load, progress)
+
+
+def run_marts(marts_dir: Path, out_dir: Path, *, lang: str = "zh", progress: Progress | None = None) -> RunResult:
+    """Every analysis over a folder of marts (``zhongcao marts`` output, or a clean room's export).
+
+    Analyses that need user rows do not run; the document says why for each (its ``error``).
+    """
+    messages(lang)
+    source = MartFolder(marts_dir)
+    source.manifest  # noqa: B018 - a missing or foreign folder fails here, before any analysis
+    return _write(findings(source, progress=progress), Path(out_dir), Path(marts_dir), lang, LoadSummary(), progress)
+
+
+def _write(doc: dict[str, Any], out_dir: Path, source: Path, lang: str, load: LoadSummary,
+           progress: Progress | None) -> RunResult:
     if progress:
         progress("report")
     out_dir.mkdir(parents=True, exist_ok=True)
     findings_path = out_dir / "findings.json"
     findings_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     report_path = write_report(doc, out_dir / "report.html", lang)
-    return RunResult(ws_path, findings_path, report_path, doc, load)
+    return RunResult(source, findings_path, report_path, doc, load)
 
 
 def design_test(workspace: Workspace, channel: str | None = None, start: str | None = None) -> dict[str, Any]:
@@ -135,3 +152,6 @@ def design_test(workspace: Workspace, channel: str | None = None, start: str | N
     doc = build_document(workspace.brand, {"mmm": mmm}, {}, workspace.row_counts())
     doc["findings"] = [f for f in doc["findings"] if f["id"] == "mmm.next_experiment"]
     return doc
+
+
+__all__ = ["RunResult", "analyze", "build_marts", "findings", "ingest", "run", "run_marts"]

@@ -26,6 +26,7 @@ from zhongcao.analyses import REGISTRY
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.contract import TABLES
 from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, describe_marts
+from zhongcao.engine.mart_folder import MartFolder
 from zhongcao.errors import Problem, ValidationError, WorkspaceError, ZhongcaoError
 from zhongcao.simulate import WORLDS
 from zhongcao.simulate import simulate as simulate_world
@@ -220,21 +221,72 @@ def import_(
 
 @app.command()
 def run(
-    input_dir: Annotated[Path, typer.Argument(help="Input folder.")],
-    out: Annotated[Path, typer.Option(help="Where findings.json, report.html and the workspace go.")],
+    input_dir: Annotated[Path | None, typer.Argument(help="Input folder (or --marts DIR).")] = None,
+    out: Annotated[Path, typer.Option(help="Where findings.json, report.html and the workspace go.")] = ...,  # type: ignore[assignment]
     lang: Annotated[Lang, typer.Option(help="Report language.")] = Lang.zh,
     quarantine: Annotated[bool, typer.Option(help="Load valid rows, quarantine the rest.")] = False,
+    marts: Annotated[Path | None, typer.Option(help="Analyse a folder of marts (`zhongcao marts` output) "
+                                                    "instead of an input folder.")] = None,
 ) -> None:
-    """Ingest + every analysis + findings.json + report.html.
+    """Ingest + every analysis + findings.json + report.html (or every analysis over a mart folder).
 
     Example: zhongcao run demo/hiking-shoes/input --out out/hiking --lang en
+             zhongcao run --marts marts/hiking --out out/hiking-marts
     """
     with user_errors(), progress_bar("run") as update:
-        result = pipeline.run(input_dir, out, lang=lang, quarantine=quarantine,
-                              progress=lambda step: update(step, 0.5))
+        if (input_dir is None) == (marts is None):
+            raise typer.BadParameter("give an input folder or --marts DIR (one of them)")
+        if marts is not None:
+            result = pipeline.run_marts(marts, out, lang=lang, progress=lambda step: update(step, 0.5))
+        else:
+            assert input_dir is not None
+            result = pipeline.run(input_dir, out, lang=lang, quarantine=quarantine,
+                                  progress=lambda step: update(step, 0.5))
     print_warnings(result.load.warnings)
     print_findings(result.document, lang, top=5)
     console.print(f"findings: {result.findings_path}\nreport:   {result.report_path}")
+
+
+@app.command("marts")
+def marts_command(
+    source: Annotated[str, typer.Argument(help="Input location: a local folder (duckdb), or any path Spark reads "
+                                               "(folder, hdfs://, s3a://, oss://) with one table per file or folder.")],
+    out: Annotated[Path, typer.Option(help="Folder to write marts/<name>/*.parquet and manifest.json into.")],
+    engine: Annotated[str, typer.Option(help="duckdb (this machine) or spark.")] = "duckdb",
+    master: Annotated[str | None, typer.Option(help="Spark master: local[*], spark://host:7077, yarn, k8s://…")]
+    = None,
+    conf: Annotated[list[str] | None, typer.Option(help="Spark setting k=v (repeatable), as spark-submit --conf.")]
+    = None,
+    export: Annotated[bool, typer.Option(help="Apply the clean-room export policy (minimum group, no user ids, "
+                                              "no raw text) and check it before anything is written out.")] = False,
+    min_group_size: Annotated[int, typer.Option(min=2, help="Export: rows of fewer distinct people are merged "
+                                                           "or suppressed.")] = DEFAULT_MIN_GROUP_SIZE,
+    quarantine: Annotated[bool, typer.Option(help="Keep valid rows; report and drop the rest.")] = False,
+    workspace: Annotated[Path | None, typer.Option(help="duckdb: keep the workspace (and its people salt) here.")]
+    = None,
+) -> None:
+    """Build staging and every mart on an engine and write them as Parquet plus a manifest.
+
+    Example: zhongcao marts demo/hiking-shoes/input --out marts/hiking
+             zhongcao marts s3a://lake/brand/ --out s3a://lake/marts/ --engine spark --master yarn
+    """
+    with user_errors():
+        settings = {}
+        for item in conf or []:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise typer.BadParameter(f"--conf takes k=v, got {item!r}")
+            settings[key.strip()] = value.strip()
+        folder = pipeline.build_marts(source, out, engine=engine, master=master, conf=settings,
+                                      quarantine=quarantine, workspace=workspace, export=export,
+                                      min_group_size=min_group_size)
+    manifest = folder.manifest
+    t = Table("mart", "rows", "grain", title=f"{len(manifest['marts'])} marts in {out} ({manifest['engine']})")
+    for name, entry in manifest["marts"].items():
+        t.add_row(name, f"{entry['rows']:,}", entry["grain"][:80])
+    console.print(t)
+    if manifest.get("exported"):
+        console.print(f"exported under the clean-room policy: minimum group {manifest['min_group_size']}")
 
 
 @app.command()
@@ -343,7 +395,8 @@ def demo(
 
 @app.command()
 def serve(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder (from `zhongcao ingest` or `run`).")],
+    workspace: Annotated[Path | None, typer.Argument(help="Workspace folder (from `zhongcao ingest` or `run`).")]
+    = None,
     host: Annotated[str, typer.Option(help="Address to bind; anything but 127.0.0.1/localhost needs --token.")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
@@ -352,6 +405,7 @@ def serve(
     min_group_size: Annotated[int, typer.Option(min=1, max=PEOPLE_SKETCH_SIZE,
                                                 help="Slices of fewer distinct people are blanked.")]
     = DEFAULT_MIN_GROUP_SIZE,
+    marts: Annotated[Path | None, typer.Option(help="Serve a folder of marts (`zhongcao marts`) instead.")] = None,
 ) -> None:
     """Start the local dashboard: the report's cards plus filters, drill-down and CSV/Excel export.
 
@@ -360,7 +414,10 @@ def serve(
     from zhongcao.web import serve as serve_dashboard
 
     with user_errors():
-        serve_dashboard(workspace, host=host, port=port, token=token, min_group_size=min_group_size,
+        if (workspace is None) == (marts is None):
+            raise typer.BadParameter("give a workspace folder or --marts DIR (one of them)")
+        source = MartFolder(marts) if marts is not None else Workspace(workspace)
+        serve_dashboard(source, host=host, port=port, token=token, min_group_size=min_group_size,
                         announce=lambda url: console.print(f"dashboard: {url}  (Ctrl+C stops it)"))
 
 

@@ -203,14 +203,14 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def create_app(
-    workspace: Path | str,
+    workspace: Path | str | Workspace,
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> FastAPI:
     check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
-    ws = Workspace(workspace)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
     state = _State(ws)
     doc = state.doc
     app = FastAPI(
@@ -338,7 +338,7 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
     return env.get_template("dashboard.html.j2").render(**context)
 
 
-def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
+def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
           min_group_size: int = DEFAULT_MIN_GROUP_SIZE, announce: Callable[[str], None] | None = None) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token.
 
@@ -352,12 +352,13 @@ def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, t
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
     check_min_group_size(min_group_size)
-    if not Workspace(workspace).exists():
-        raise WorkspaceError(f"no workspace at {workspace} (run `zhongcao ingest INPUT_DIR --workspace {workspace}`)")
+    source = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
+    if not source.exists():
+        raise WorkspaceError(f"no workspace at {source.path} (run `zhongcao ingest INPUT_DIR --workspace {source.path}`)")
     sock = _listen(host, port)
     try:
         hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-        app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
+        app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         if announce is not None:
             shown = f"[{host}]" if ":" in host else host
