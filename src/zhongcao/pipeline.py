@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zhongcao.analyses import REGISTRY, Analysis, create
-from zhongcao.engine import LoadSummary, Workspace
+from zhongcao.engine import LoadSummary, Workspace, keep_key, workspace_key
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document
 from zhongcao.ingest import read_input
@@ -31,14 +31,21 @@ class RunResult:
 
 
 def ingest(
-    input_dir: Path, workspace: Path, *, quarantine: bool = False, marts: Sequence[str] | None = None
+    input_dir: Path, workspace: Path, *, quarantine: bool = False, marts: Sequence[str] | None = None,
+    hash_key_file: Path | None = None,
 ) -> LoadSummary:
     """Validate an input folder and load it into the workspace (all-or-nothing).
 
     Every mart is precomputed unless ``marts`` names a subset; the rest are built on first use.
+    Phone numbers are hashed with the workspace's key (``engine.keys``): a new workspace draws one,
+    or adopts ``hash_key_file`` (a key shared with a partner, so both sides' hashes join).
     """
-    staged = read_input(Path(input_dir), quarantine=quarantine)
-    return Workspace(workspace).load(staged, quarantine=quarantine, marts_to_build=marts)
+    key, new = workspace_key(workspace, hash_key_file)
+    staged = read_input(Path(input_dir), quarantine=quarantine, hash_key=key)
+    summary = Workspace(workspace).load(staged, quarantine=quarantine, marts_to_build=marts)
+    if new:
+        keep_key(workspace, key)
+    return summary
 
 
 def analyze(
@@ -70,6 +77,7 @@ def run(
     lang: str = "zh",
     quarantine: bool = False,
     progress: Progress | None = None,
+    hash_key_file: Path | None = None,
 ) -> RunResult:
     """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``."""
     messages(lang)  # an unknown language fails here, before any work, not after the analyses
@@ -77,7 +85,7 @@ def run(
     ws_path = Path(workspace) if workspace else out_dir / "workspace"
     if progress:
         progress("ingest")
-    load = ingest(Path(input_dir), ws_path, quarantine=quarantine)
+    load = ingest(Path(input_dir), ws_path, quarantine=quarantine, hash_key_file=hash_key_file)
     doc = findings(Workspace(ws_path), progress=progress)
     if progress:
         progress("report")
