@@ -16,7 +16,7 @@ from zhongcao.engine import LoadSummary, Workspace, keep_key, workspace_key
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document
 from zhongcao.ingest import read_input
-from zhongcao.report import messages, write_report
+from zhongcao.report import messages, table_bytes, write_report
 
 Progress = Callable[[str], None]
 
@@ -67,6 +67,28 @@ def analyze(
 def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
     fitted, errors = analyze(workspace, names, progress)
     return build_document(workspace.brand, fitted, errors, workspace.row_counts())
+
+
+EVIDENCE: dict[str, tuple[str, str]] = {
+    # evidence name → (analysis, its method returning the rows); kept out of findings and the report
+    "safety.attack": ("safety", "attack_accounts"),
+}
+
+
+def evidence(workspace: Workspace, name: str, out: Path) -> int:
+    """Write evidence that is not published (the accounts of a coordinated attack, as masked handles)
+    to ``out`` (.csv or .xlsx), on explicit request only; returns the rows written."""
+    if name not in EVIDENCE:
+        raise AnalysisError(f"unknown evidence {name!r}; choose one of {', '.join(EVIDENCE)}")
+    analysis, method = EVIDENCE[name]
+    rows = getattr(create(analysis).fit(workspace), method)()
+    fmt = Path(out).suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise AnalysisError(f"evidence is written as .csv or .xlsx, not {Path(out).name}")
+    columns = list(rows[0]) if rows else ["attack", "start", "end", "kind", "account"]
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_bytes(table_bytes(rows, columns, fmt, name.replace(".", "_")))
+    return len(rows)
 
 
 def run(

@@ -220,6 +220,21 @@ def analyze(
 
 
 @app.command()
+def evidence(
+    name: Annotated[str, typer.Argument(help=f"One of {', '.join(pipeline.EVIDENCE)}.")],
+    workspace: Annotated[Path, typer.Option(help="Workspace folder.")],
+    out: Annotated[Path, typer.Option(help="File to write (.csv or .xlsx).")],
+) -> None:
+    """Export evidence that findings and the report leave out (attack accounts, as masked handles).
+
+    Example: zhongcao evidence safety.attack --workspace ws --out attack_accounts.csv
+    """
+    with user_errors():
+        rows = pipeline.evidence(Workspace(workspace), name, out)
+    console.print(f"wrote {out} ({rows} rows)")
+
+
+@app.command()
 def keygen(
     out: Annotated[Path, typer.Option(help="Key file to write (hex, readable by you only).")],
 ) -> None:

@@ -37,7 +37,8 @@ def _overview(kpi: KpiAnalysis) -> Finding:
         "cpm": Money(t["cpm"]), "cpe": Money(t["cpe"]), "cpl": Money(t["cpl"]),
         "low": number(t["roi_low"]), "high": number(t["roi_high"]),
     }
-    daily = kpi.daily_.assign(day=kpi.daily_["day"].dt.strftime("%Y-%m-%d"))
+    # The series is published at the smallest period whose every row meets the minimum group.
+    daily = kpi.series_.assign(day=kpi.series_["day"].dt.strftime("%Y-%m-%d"))
     return Finding(
         id="kpi.overview", analysis=A,
         title=_t("overview", "title", **v), summary=_t("overview", "summary", **v),
@@ -48,7 +49,7 @@ def _overview(kpi: KpiAnalysis) -> Finding:
         confidence=Confidence("medium", _t("overview", "confidence", **v), "bootstrap over days, 90%",
                               (t["roi_low"], t["roi_high"]), t["roi"]),
         money_at_stake=t["spend"],
-        chart=Chart("line", "day", ["gmv", "spend"], Text("每日成交与投入", "Daily sales and spend")),
+        chart=Chart("line", "day", ["gmv", "spend"], Text("成交与投入（按时段）", "Sales and spend by period")),
     )
 
 

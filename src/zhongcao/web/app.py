@@ -8,7 +8,6 @@ queried with validated filters. This layer (with the CLI) is where errors become
 
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import tomllib
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
-import pandas as pd
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
@@ -34,7 +32,7 @@ from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
 from zhongcao.findings.model import LANGS
-from zhongcao.report import environment, report_context
+from zhongcao.report import environment, report_context, table_bytes
 from zhongcao.web.queries import (
     DRILL_VIEWS,
     FilterError,
@@ -103,19 +101,13 @@ def filter_params(
 
 
 def table_response(rows: list[dict[str, Any]], columns: list[str], fmt: str, name: str) -> Response:
-    """Rows as JSON, CSV (UTF-8 with BOM, so Excel reads Chinese) or an Excel workbook."""
+    """Rows as JSON, CSV (UTF-8 with BOM, so Excel reads Chinese) or an Excel workbook; no
+    exported cell is a live formula (``report.export``)."""
     if fmt == "json":
         return JSONResponse(jsonable_encoder({"columns": columns, "rows": rows}))
-    frame = pd.DataFrame(rows, columns=columns)
-    if fmt == "csv":
-        body = frame.to_csv(index=False).encode("utf-8-sig")
-        media = "text/csv; charset=utf-8"
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=name[:31] or "rows")
-        body = buffer.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, media_type=media,
+    media = ("text/csv; charset=utf-8" if fmt == "csv"
+             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(table_bytes(rows, columns, fmt, name), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
