@@ -40,26 +40,41 @@ def too_small(people: float | None, min_group_size: int = DEFAULT_MIN_GROUP_SIZE
 
 
 def suppress(rows: Rows, *, size: str | Callable[[Mapping[str, Any]], float | None],
-             blank: Sequence[str], min_group_size: int = DEFAULT_MIN_GROUP_SIZE, flag: str = FLAG) -> Rows:
+             blank: Sequence[str], min_group_size: int = DEFAULT_MIN_GROUP_SIZE, flag: str = FLAG,
+             complement: bool = False) -> Rows:
     """``rows`` with ``blank`` emptied (None) where the group is too small, and a ``flag`` column.
 
     ``size`` names the column counting the row's people (or computes it from the row). Works on a
-    DataFrame or a list of dicts and returns the same kind.
+    DataFrame or a list of dicts and returns the same kind. With ``complement`` the rows are the
+    parts of a total published elsewhere: when what was hidden adds up to fewer than the minimum
+    (the total minus the shown rows would reveal it), the smallest shown rows are hidden too until
+    it does not (complementary suppression).
     """
     if min_group_size < 1:
         raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
     measure = (lambda r: r.get(size)) if isinstance(size, str) else size
+    records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else list(rows)
+    sizes = [_number(measure(r)) for r in records]
+    marked = [too_small(n, min_group_size) for n in sizes]
+    if complement:
+        def hidden() -> float:
+            return sum(n or 0 for n, m in zip(sizes, marked, strict=True) if m)
+
+        while 0 < hidden() < min_group_size:
+            shown = [i for i, m in enumerate(marked) if not m and (sizes[i] or 0) > 0]
+            if not shown:
+                break
+            marked[min(shown, key=lambda i: sizes[i] or 0)] = True
     if isinstance(rows, pd.DataFrame):
         frame = rows.copy()
-        small = [too_small(_number(measure(r)), min_group_size) for r in frame.to_dict(orient="records")]
+        small = marked
         for column in blank:
             if column in frame.columns:
                 frame[column] = frame[column].astype(object).where(~pd.Series(small, index=frame.index), None)
         frame[flag] = pd.Series(small, index=frame.index, dtype=bool)
         return frame
     out = []
-    for row in rows:
-        small = too_small(_number(measure(row)), min_group_size)
+    for row, small in zip(records, marked, strict=True):
         out.append({**{k: (None if small and k in blank else v) for k, v in row.items()}, flag: small})
     return out  # type: ignore[return-value]
 
@@ -93,6 +108,11 @@ def coarsen_periods(daily: pd.DataFrame, *, day: str, sums: Sequence[str], peopl
         else:
             start = frame[day].dt.to_period(freq).dt.start_time
             out = frame.assign(**{day: start}).groupby(day, as_index=False)[list(sums)].sum()
-        if name == "all" or all(not too_small(float(v), min_group_size) for c in people for v in out[c]):
+        if name == "all":  # even the whole span is small in some count: that count is not published
+            for c in people:
+                if too_small(float(out[c].iloc[0]), min_group_size):
+                    out[c] = None
+            return out.assign(period=name).reset_index(drop=True), name
+        if all(not too_small(float(v), min_group_size) for c in people for v in out[c]):
             return out.assign(period=name).reset_index(drop=True), name
     raise AssertionError("unreachable: the whole span is the last period")

@@ -64,9 +64,19 @@ class KpiAnalysis(Analysis):
         self.series_, self.period_ = coarsen_periods(
             self._daily, day="day", sums=("spend", "reads", "engagements", "leads", "orders", "gmv"),
             people=("orders", "leads", "reads", "engagements"), min_group_size=self.min_group_size)
-        self.by_channel_ = _by_channel(channel, last_touch)
+        # Leads are people: a channel's leads (and its CPL) under the minimum are hidden, with enough
+        # others that the total minus the shown channels does not reveal them.
+        self.by_channel_ = suppress(_by_channel(channel, last_touch), size="leads", blank=("leads", "won", "cpl"),
+                                    min_group_size=self.min_group_size, complement=True)
         self.by_platform_ = _by_platform(platform, float(channel["spend"].sum()))
-        self.repurchase_ = _repurchase(source.mart("buyer_frequency").to_pandas())
+        repurchase = _repurchase(source.mart("buyer_frequency").to_pandas())
+        per_platform = suppress(repurchase[repurchase["platform"] != "all"], size="repeat_buyers",
+                                blank=("repeat_buyers", "rate", "rate_low", "rate_high"),
+                                min_group_size=self.min_group_size, complement=True)
+        overall = repurchase[repurchase["platform"] == "all"].assign(suppressed=False)
+        self.repurchase_ = pd.concat([per_platform, overall], ignore_index=True)
+        for column in ("repeat_buyers", "rate", "rate_low", "rate_high"):
+            self.repurchase_[column] = pd.to_numeric(self.repurchase_[column], errors="coerce")
         self.funnel_ = _funnel(source.mart("aips_funnel").to_pandas())
         self.nps_, self.nps_by_segment_ = _nps(
             source.mart("nps_monthly").to_pandas(), source.mart("nps_segment").to_pandas(), self.min_group_size
@@ -90,13 +100,13 @@ class KpiAnalysis(Analysis):
             "views": float(channel["views"].sum()),
             "reads": float(channel["reads"].sum()),
             "engagements": float(channel["engagements"].sum()),
-            "leads": float(channel["leads"].sum()),
-            "won": float(channel["won"].sum()),
+            "leads": _shown(float(channel["leads"].sum()), self.min_group_size),
+            "won": _shown(float(channel["won"].sum()), self.min_group_size),
             "orders": float(platform["orders"].sum()),
             "gmv": gmv,
             "cpm": safe_div(spend, float(channel["impressions"].sum())) * 1000,
             "cpe": safe_div(spend, float(channel["engagements"].sum())),
-            "cpl": safe_div(spend, float(channel["leads"].sum())),
+            "cpl": safe_div(spend, _shown(float(channel["leads"].sum()), self.min_group_size)),
             "roi": safe_div(gmv, spend),
             "roi_low": roi_lo,
             "roi_high": roi_hi,
@@ -106,6 +116,11 @@ class KpiAnalysis(Analysis):
             "days": float(len(daily)),
         }
         return totals
+
+
+def _shown(people: float, min_group: int) -> float:
+    """A whole-workspace count of people, or NaN when even the total is under the minimum group."""
+    return math.nan if too_small(people, min_group) else people
 
 
 def _daily(channel: pd.DataFrame, platform: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +185,10 @@ def _nps(monthly: pd.DataFrame, segments: pd.DataFrame, min_group: int) -> tuple
         rows.append({"attribute": r["attribute"], "value": r["value"], "responses": float(r["responses"]),
                      "nps": s, "low": slo, "high": shi})
     table = pd.DataFrame(rows, columns=["attribute", "value", "responses", "nps", "low", "high"])
-    table = suppress(table, size="responses", blank=("responses", "nps", "low", "high"), min_group_size=min_group)
+    table = pd.concat([suppress(part, size="responses", blank=("responses", "nps", "low", "high"),
+                                min_group_size=min_group, complement=True)
+                       for _, part in table.groupby("attribute", sort=False)] or [table.assign(suppressed=False)],
+                      ignore_index=True)
     for column in ("responses", "nps", "low", "high"):
         table[column] = pd.to_numeric(table[column], errors="coerce")
     return overall, table.sort_values(["attribute", "value"]).reset_index(drop=True)
