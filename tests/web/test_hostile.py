@@ -62,7 +62,10 @@ def _leaks(text: str, planted: Planted) -> list[str]:
     over the text's digit runs and hex words, not one scan per number."""
     phones = set(planted.phones)
     hashes = set(planted.forbidden()) - phones
-    found = {run[i:i + 11] for run in re.findall(r"\d{11,}", text) for i in range(len(run) - 10)} & phones
+    # Digit runs, not the fractional part of a float (whose digits can hold any 11 by chance).
+    found = {run[i:i + 11] for run in re.findall(r"(?<![\d.])\d{11,}", text) for i in range(len(run) - 10)} & phones
+    spelled = re.findall(r"(?<!\d)1\d{2}[ .-]\d{4}[ .-]?\d{4}(?!\d)", text)  # "138-1234-1234", "138 1234 1234"
+    found |= {re.sub(r"\D", "", x) for x in spelled} & phones
     found |= set(re.findall(r"[0-9a-f]{64}", text)) & hashes
     return sorted(found)
 
@@ -146,11 +149,19 @@ def test_no_phone_number_in_dashboard_answers_or_exports(hostile: Hostile, clien
     assert _leaks("\n".join(answers), hostile.planted) == []
 
 
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def test_no_exported_cell_is_a_formula(client: TestClient) -> None:
     neutralised = 0
     for name, body, fmt in _exports(client):
         for value in _cells(body, fmt):
-            if isinstance(value, str):
+            if isinstance(value, str) and not _number(value):  # a CSV "-12.5" is a number, not a formula
                 assert not value.lstrip(" ").startswith(FORMULA_PREFIXES), (name, fmt, value)
                 neutralised += value.startswith("'=")
     assert neutralised, "no hostile text reached an export: the test is void"
