@@ -129,7 +129,7 @@ def _exports(client: TestClient) -> Iterator[tuple[str, bytes, str]]:
 
 def _cells(body: bytes, fmt: str) -> list[Any]:
     if fmt == "csv":
-        return [c for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) for c in row]
+        return [c for row in csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")) for c in row]
     book = openpyxl.load_workbook(io.BytesIO(body))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"], "a formula cell"
