@@ -15,13 +15,13 @@ from typing import Any
 from zhongcao.analyses import REGISTRY, Analysis, create
 from zhongcao.analyses.prerequisites import Capability, facts_of
 from zhongcao.analyses.registry import assess
-from zhongcao.engine import LoadSummary, Workspace
+from zhongcao.engine import LoadSummary, Workspace, keep_key, workspace_key
 from zhongcao.engine.mart_folder import MartFolder
 from zhongcao.engine.marts_build import build_marts
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document, need_text
 from zhongcao.ingest import read_input
-from zhongcao.report import messages, write_report
+from zhongcao.report import messages, table_bytes, write_report
 
 Progress = Callable[[str], None]
 
@@ -36,14 +36,21 @@ class RunResult:
 
 
 def ingest(
-    input_dir: Path, workspace: Path, *, quarantine: bool = False, marts: Sequence[str] | None = None
+    input_dir: Path, workspace: Path, *, quarantine: bool = False, marts: Sequence[str] | None = None,
+    hash_key_file: Path | None = None,
 ) -> LoadSummary:
     """Validate an input folder and load it into the workspace (all-or-nothing).
 
     Every mart is precomputed unless ``marts`` names a subset; the rest are built on first use.
+    Phone numbers are hashed with the workspace's key (``engine.keys``): a new workspace draws one,
+    or adopts ``hash_key_file`` (a key shared with a partner, so both sides' hashes join).
     """
-    staged = read_input(Path(input_dir), quarantine=quarantine)
-    return Workspace(workspace).load(staged, quarantine=quarantine, marts_to_build=marts)
+    key, new = workspace_key(workspace, hash_key_file)
+    staged = read_input(Path(input_dir), quarantine=quarantine, hash_key=key)
+    summary = Workspace(workspace).load(staged, quarantine=quarantine, marts_to_build=marts)
+    if new:
+        keep_key(workspace, key)
+    return summary
 
 
 def capabilities(workspace: Workspace, names: Sequence[str] | None = None) -> dict[str, Capability]:
@@ -96,6 +103,28 @@ def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = No
         return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
 
 
+EVIDENCE: dict[str, tuple[str, str]] = {
+    # evidence name → (analysis, its method returning the rows); kept out of findings and the report
+    "safety.attack": ("safety", "attack_accounts"),
+}
+
+
+def evidence(workspace: Workspace, name: str, out: Path) -> int:
+    """Write evidence that is not published (the accounts of a coordinated attack, as masked handles)
+    to ``out`` (.csv or .xlsx), on explicit request only; returns the rows written."""
+    if name not in EVIDENCE:
+        raise AnalysisError(f"unknown evidence {name!r}; choose one of {', '.join(EVIDENCE)}")
+    analysis, method = EVIDENCE[name]
+    rows = getattr(create(analysis).fit(workspace), method)()
+    fmt = Path(out).suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise AnalysisError(f"evidence is written as .csv or .xlsx, not {Path(out).name}")
+    columns = list(rows[0]) if rows else ["attack", "start", "end", "kind", "account"]
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_bytes(table_bytes(rows, columns, fmt, name.replace(".", "_")))
+    return len(rows)
+
+
 def run(
     input_dir: Path,
     out_dir: Path,
@@ -104,6 +133,7 @@ def run(
     lang: str = "zh",
     quarantine: bool = False,
     progress: Progress | None = None,
+    hash_key_file: Path | None = None,
 ) -> RunResult:
     """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``."""
     messages(lang)  # an unknown language fails here, before any work, not after the analyses
@@ -111,7 +141,7 @@ def run(
     ws_path = Path(workspace) if workspace else out_dir / "workspace"
     if progress:
         progress("ingest")
-    load = ingest(Path(input_dir), ws_path, quarantine=quarantine)
+    load = ingest(Path(input_dir), ws_path, quarantine=quarantine, hash_key_file=hash_key_file)
     return _write(findings(Workspace(ws_path), progress=progress), out_dir, ws_path, lang, load, progress)
 
 

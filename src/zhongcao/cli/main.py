@@ -26,8 +26,10 @@ from zhongcao.analyses import REGISTRY
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.contract import TABLES
 from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, describe_marts
+from zhongcao.engine.keys import KEY_ENV, keep_key, read_key_file, workspace_key, write_key_file
 from zhongcao.engine.mart_folder import MartFolder
 from zhongcao.errors import Problem, ValidationError, WorkspaceError, ZhongcaoError
+from zhongcao.ingest.phone import scrub
 from zhongcao.simulate import WORLDS
 from zhongcao.simulate import simulate as simulate_world
 
@@ -36,6 +38,10 @@ app = typer.Typer(help="种草决策大脑 · an offline decision brain for cont
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 console = Console()
 err = Console(stderr=True)
+
+
+HASH_KEY_HELP = ("Key file both sides of a join hash phones with (zhongcao keygen writes one); a new workspace "
+                 "adopts it. Default: the workspace's own random key.")
 
 
 class Lang(StrEnum):
@@ -52,12 +58,12 @@ def user_errors() -> Iterator[None]:
     except ValidationError as exc:
         err.print(f"[bold red]Input rejected[/]: {len(exc.problems)} problem(s); the workspace is unchanged.")
         for p in exc.problems[:50]:
-            err.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity}[/] {p}")
+            err.print(f"  [{'red' if p.severity == 'error' else 'yellow'}]{p.severity}[/] {scrub(str(p))}")
         if len(exc.problems) > 50:
             err.print(f"  … and {len(exc.problems) - 50} more")
         raise typer.Exit(2) from exc
     except ZhongcaoError as exc:
-        err.print(f"[bold red]Error[/]: {exc}")
+        err.print(f"[bold red]Error[/]: {scrub(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -97,13 +103,14 @@ def ingest(
     input_dir: Annotated[Path, typer.Argument(help="Folder with one file per table and an optional brand.toml.")],
     workspace: Annotated[Path, typer.Option(help="Workspace folder (created if missing).")],
     quarantine: Annotated[bool, typer.Option(help="Load valid rows; keep rejected ones in rejected_rows.")] = False,
+    hash_key_file: Annotated[Path | None, typer.Option(envvar=KEY_ENV, help=HASH_KEY_HELP)] = None,
 ) -> None:
     """Validate a folder and load it into a workspace; on any error nothing changes.
 
     Example: zhongcao ingest demo/hiking-shoes/input --workspace ws
     """
     with user_errors():
-        summary = pipeline.ingest(input_dir, workspace, quarantine=quarantine)
+        summary = pipeline.ingest(input_dir, workspace, quarantine=quarantine, hash_key_file=hash_key_file)
     table = Table("table", "rows loaded", title=f"workspace {workspace}")
     for name, rows in summary.loaded.items():
         table.add_row(name, f"{rows:,}")
@@ -162,13 +169,13 @@ def print_warnings(warnings: list[Problem], limit: int = 20) -> None:
     count and one example (a load with warnings still succeeds)."""
     for (file, column, expected), group in list(group_problems(warnings).items())[:limit]:
         first = group[0]
-        where = file + (f", column {column!r}" if column else "")
-        example = f" (e.g. {first.value!r}" + (f", row {first.row}" if first.row else "") + ")" if first.value else ""
+        where = scrub(file + (f", column {column!r}" if column else ""))
+        example = f" (e.g. {scrub(str(first.value))!r}" + (f", row {first.row}" if first.row else "") + ")" if first.value else ""
         if first.value is None:  # a file-level note: it says everything itself
-            console.print(f"  [yellow]warning[/] {escape(where)}: expected {escape(expected)}")
+            console.print(f"  [yellow]warning[/] {escape(where)}: expected {escape(scrub(expected))}")
             continue
         console.print(f"  [yellow]warning[/] {escape(where)}: {len(group):,} value(s){escape(example)}; "
-                      f"expected {escape(expected)}")
+                      f"expected {escape(scrub(expected))}")
     groups = len(group_problems(warnings))
     if groups > limit:
         console.print(f"  … and {groups - limit} more kinds of warning")
@@ -187,19 +194,28 @@ def import_(
     into: Annotated[Path, typer.Option(help="Input folder to write contract tables (UTF-8 CSV) into.")],
     merge: Annotated[bool, typer.Option(help="Merge with tables already in the folder, by key.")] = False,
     year: Annotated[int | None, typer.Option(help="Year of dates shown without one (04-07).")] = None,
+    workspace: Annotated[Path | None, typer.Option(help="Workspace you will ingest into: phones and buyer "
+                                                        "names are hashed with its key.")] = None,
+    hash_key_file: Annotated[Path | None, typer.Option(envvar=KEY_ENV, help=HASH_KEY_HELP)] = None,
 ) -> None:
     """Turn platform, creator, crawler and order exports into contract tables; report every row.
 
     Example: zhongcao import tmall-orders tmall_order_report.csv --into my_input
     """
     from zhongcao.ingest.importers import KINDS, import_files
+    from zhongcao.ingest.phone import keyed
 
     kind, *paths = [str(f) for f in files]
     with user_errors():
         if kind not in (*KINDS, "auto"):
             raise typer.BadParameter(f"unknown source kind {kind!r}; choose auto or one of {', '.join(KINDS)}")
-        report = import_files([Path(p) for p in paths], into, kind=None if kind == "auto" else kind,
-                              merge=merge, year=year)
+        key, new = (workspace_key(workspace, hash_key_file) if workspace
+                    else (read_key_file(hash_key_file) if hash_key_file else None, False))
+        with keyed(key):
+            report = import_files([Path(p) for p in paths], into, kind=None if kind == "auto" else kind,
+                                  merge=merge, year=year)
+        if new and workspace is not None and key is not None:
+            keep_key(workspace, key)  # the workspace's ingest must hash with the key these ids used
     t = Table("file", "kind", "read", "imported", "combined", "dropped (why)", title=f"import into {into}")
     for f in report.files:
         t.add_row(f.source, f.kind + (" (detected)" if f.detected else ""), f"{f.rows_read:,}", f"{f.imported:,}",
@@ -227,6 +243,7 @@ def run(
     quarantine: Annotated[bool, typer.Option(help="Load valid rows, quarantine the rest.")] = False,
     marts: Annotated[Path | None, typer.Option(help="Analyse a folder of marts (`zhongcao marts` output) "
                                                     "instead of an input folder.")] = None,
+    hash_key_file: Annotated[Path | None, typer.Option(envvar=KEY_ENV, help=HASH_KEY_HELP)] = None,
 ) -> None:
     """Ingest + every analysis + findings.json + report.html (or every analysis over a mart folder).
 
@@ -240,7 +257,7 @@ def run(
             result = pipeline.run_marts(marts, out, lang=lang, progress=lambda step: update(step, 0.5))
         else:
             assert input_dir is not None
-            result = pipeline.run(input_dir, out, lang=lang, quarantine=quarantine,
+            result = pipeline.run(input_dir, out, lang=lang, quarantine=quarantine, hash_key_file=hash_key_file,
                                   progress=lambda step: update(step, 0.5))
     print_warnings(result.load.warnings)
     print_findings(result.document, lang, top=5)
@@ -264,11 +281,12 @@ def marts_command(
     quarantine: Annotated[bool, typer.Option(help="Keep valid rows; report and drop the rest.")] = False,
     workspace: Annotated[Path | None, typer.Option(help="duckdb: keep the workspace (and its people salt) here.")]
     = None,
+    hash_key_file: Annotated[Path | None, typer.Option(envvar=KEY_ENV, help=HASH_KEY_HELP)] = None,
 ) -> None:
     """Build staging and every mart on an engine and write them as Parquet plus a manifest.
 
     Example: zhongcao marts demo/hiking-shoes/input --out marts/hiking
-             zhongcao marts s3a://lake/brand/ --out s3a://lake/marts/ --engine spark --master yarn
+             zhongcao marts s3a://lake/brand/ --out marts/brand --engine spark --master yarn
     """
     with user_errors():
         settings = {}
@@ -279,7 +297,7 @@ def marts_command(
             settings[key.strip()] = value.strip()
         folder = pipeline.build_marts(source, out, engine=engine, master=master, conf=settings,
                                       quarantine=quarantine, workspace=workspace, export=export,
-                                      min_group_size=min_group_size)
+                                      min_group_size=min_group_size, hash_key_file=hash_key_file)
     manifest = folder.manifest
     t = Table("mart", "rows", "grain", title=f"{len(manifest['marts'])} marts in {out} ({manifest['engine']})")
     for name, entry in manifest["marts"].items():
@@ -348,6 +366,39 @@ def design_test(
     d = plan["design"]
     console.print(f"control: {escape(', '.join(d['control']))}\ntreatment: {escape(', '.join(d['treatment']))}\n"
                   f"window: {d['start']} to {d['end']} (+{d['cooldown_days']} days to measure the carry-over)")
+
+
+@app.command()
+def evidence(
+    name: Annotated[str, typer.Argument(help=f"One of {', '.join(pipeline.EVIDENCE)}.")],
+    workspace: Annotated[Path, typer.Option(help="Workspace folder.")],
+    out: Annotated[Path, typer.Option(help="File to write (.csv or .xlsx).")],
+) -> None:
+    """Export evidence that findings and the report leave out (attack accounts, as masked handles).
+
+    Example: zhongcao evidence safety.attack --workspace ws --out attack_accounts.csv
+    """
+    with user_errors():
+        rows = pipeline.evidence(Workspace(workspace), name, out)
+    console.print(f"wrote {out} ({rows} rows)")
+
+
+@app.command()
+def keygen(
+    out: Annotated[Path, typer.Option(help="Key file to write (hex, readable by you only).")],
+) -> None:
+    """Write a new random hash key to share with a partner, so both sides' hashed phones join.
+
+    Hand the file over out of band; both then ingest with --hash-key-file FILE (or
+    ZHONGCAO_HASH_KEY_FILE=FILE). The key is never printed.
+
+    Example: zhongcao keygen --out partner.key
+    """
+    with user_errors():
+        if out.exists():
+            raise typer.BadParameter(f"{out} exists; a key file is never overwritten")
+        write_key_file(out)
+    console.print(f"wrote {out}")
 
 
 @app.command()

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 import zhongcao
 from zhongcao.engine.facts import workspace_facts
+from zhongcao.engine.keys import keep_key, read_key_file, workspace_key
 from zhongcao.engine.mart_folder import MART_DIR, MartFolder, mart_entry, write_manifest
 from zhongcao.engine.sql import marts
 from zhongcao.engine.workspace import Workspace
@@ -45,6 +46,7 @@ def build_marts(
     workspace: Path | None = None,
     min_group_size: int | None = None,
     export: bool = False,
+    hash_key_file: Path | None = None,
 ) -> MartFolder:
     """Build every mart from ``source`` on ``engine`` and write them, with a manifest, into ``out``.
 
@@ -53,6 +55,8 @@ def build_marts(
     apply too). ``workspace`` keeps the DuckDB engine's workspace (and so its salt) for later
     builds; by default it is a temporary folder, removed after. With ``export`` the clean-room
     policy (``engine.clean_room``) is applied, with ``min_group_size`` (default 50), and checked.
+    Phones are hashed with ``hash_key_file`` (a key shared with a partner), else the kept workspace's
+    key, else a key drawn for this build; it stays where the marts are built, like the people salt.
     """
     if engine not in ENGINES:
         raise WorkspaceError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -63,12 +67,13 @@ def build_marts(
         shutil.rmtree(out / MART_DIR)
     out.mkdir(parents=True, exist_ok=True)
     if engine == "duckdb":
-        about, entries = _build_duckdb(Path(source), out, quarantine, workspace)
+        about, entries = _build_duckdb(Path(source), out, quarantine, workspace, hash_key_file)
     else:
         from zhongcao.engine.spark import build_marts_spark
 
+        key = read_key_file(hash_key_file) if hash_key_file is not None else None
         about, entries = build_marts_spark(str(source), out, master=master, conf=conf, spark=spark,
-                                           quarantine=quarantine)
+                                           quarantine=quarantine, hash_key=key)
     about = {"engine": engine, **about, "code_version": zhongcao.__version__,
              "built_at": datetime.now(UTC).isoformat(timespec="seconds"), "min_group_size": None,
              "exported": False}
@@ -80,21 +85,24 @@ def build_marts(
     return MartFolder(out)
 
 
-def _build_duckdb(source: Path, out: Path, quarantine: bool, workspace: Path | None
+def _build_duckdb(source: Path, out: Path, quarantine: bool, workspace: Path | None, key_file: Path | None
                   ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     from zhongcao.ingest import read_input
 
     if not source.is_dir():
         raise WorkspaceError(f"--engine duckdb reads a local input folder; {source} is not one")
-    staged = read_input(source, quarantine=quarantine)
-    if staged.errors and not quarantine:  # read_input raises on errors; kept for a reader that does not
-        raise ValidationError(staged.errors)
-    fingerprint = input_fingerprint(sorted((t, f.sha256) for t, f in staged.files.items()))
-    brand = staged.brand.to_mapping()
     scratch = Path(tempfile.mkdtemp(prefix="zhongcao-marts-")) if workspace is None else None
     ws = Workspace(workspace or scratch / "ws")  # type: ignore[operator]
     try:
+        key, new_key = workspace_key(ws.path, key_file)
+        staged = read_input(source, quarantine=quarantine, hash_key=key)
+        if staged.errors and not quarantine:  # read_input raises on errors; kept for a reader that does not
+            raise ValidationError(staged.errors)
+        fingerprint = input_fingerprint(sorted((t, f.sha256) for t, f in staged.files.items()))
+        brand = staged.brand.to_mapping()
         summary = ws.load(staged, quarantine=quarantine)
+        if new_key and workspace is not None:
+            keep_key(ws.path, key)
         entries: dict[str, dict[str, Any]] = {}
         with ws.held():
             for name in marts():

@@ -69,7 +69,8 @@ def spark_session(app: str = "zhongcao", master: str | None = None, conf: Mappin
 
 
 def build_marts_spark(source: str, out: Path, *, master: str | None = None, conf: Mapping[str, str] | None = None,
-                      spark: Any = None, quarantine: bool = False) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+                      spark: Any = None, quarantine: bool = False, hash_key: bytes | None = None
+                      ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Build every mart on Spark from ``source`` and write them under ``out`` (see ``engine.spark_build``).
 
     An existing session (``spark``, e.g. a notebook's) is used as it is, with the model settings
@@ -81,7 +82,7 @@ def build_marts_spark(source: str, out: Path, *, master: str | None = None, conf
     try:
         for key, value in DEFAULTS.items():
             session.conf.set(key, value)
-        return build(session, source, str(Path(out).resolve()), quarantine)
+        return build(session, source, str(Path(out).resolve()), quarantine, hash_key or secrets.token_bytes(32))
     finally:
         if spark is None:
             session.stop()

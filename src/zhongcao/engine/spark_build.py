@@ -118,7 +118,7 @@ def numbered(frame: Any) -> Any:
     return out.drop("_path", "_part", "_id", "_first", "_before")
 
 
-def validated(spark: Any, table: Table, path: str, fmt: str) -> tuple[Any, list[Problem], list[str]]:
+def validated(spark: Any, table: Table, path: str, fmt: str, hash_key: bytes) -> tuple[Any, list[Problem], list[str]]:
     """Run ingest's validation on every partition; returns (typed rows with ``_bad``, problems, extras)."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
@@ -146,7 +146,7 @@ def validated(spark: Any, table: Table, path: str, fmt: str) -> tuple[Any, list[
                pa.field("_problems", pa.list_(_PROBLEM))]
     schema = pa.schema(fields)
     text_format = {"parquet": "parquet", "csv": "csv", "json": "jsonl"}[fmt]
-    run = _partition_validator(table.name, text_format, schema)
+    run = _partition_validator(table.name, text_format, schema, hash_key)
     checked = numbered(frame).mapInArrow(run, from_arrow_schema(schema))
     checked = checked.persist()
     # Key problems are the engine's: a key seen twice may sit in two partitions.
@@ -174,7 +174,9 @@ def _header_problems(table: Table, found: Any, headers: list[str], name: str) ->
     return out
 
 
-def _partition_validator(table_name: str, fmt: str, schema: pa.Schema) -> Any:
+def _partition_validator(table_name: str, fmt: str, schema: pa.Schema, hash_key: bytes) -> Any:
+    # The hash key travels to the executors inside the task's closure, like the people salt: it
+    # stays where the marts are built and is written to no mart and no manifest.
     """The function each executor runs over its batches: ingest.validate, batch by batch and file by file."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -192,7 +194,7 @@ def _partition_validator(table_name: str, fmt: str, schema: pa.Schema) -> Any:
                 rows = part.column("_row").to_numpy()
                 raw = RawFile(Path(file), fmt, table=part.drop_columns(["_file", "_row"]),
                               row_numbers=np.asarray(rows, dtype=np.int64))
-                checked = validate(raw, CONTRACT[table_name])
+                checked = validate(raw, CONTRACT[table_name], hash_key)
                 n = part.num_rows
                 worded: list[list[dict[str, object]]] = [[] for _ in range(n)]
                 position = {int(r): i for i, r in enumerate(rows)}
@@ -257,7 +259,8 @@ def brand_config(text: str | None) -> BrandConfig:
         raise ContractError(f"brand.toml is not usable: {error}") from error
 
 
-def build(spark: Any, source: str, out: str, quarantine: bool) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def build(spark: Any, source: str, out: str, quarantine: bool, hash_key: bytes
+          ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Validate the input, stage it, build every mart and write each as Parquet under ``out/marts``."""
     from pyspark.sql import functions as F
 
@@ -274,7 +277,7 @@ def build(spark: Any, source: str, out: str, quarantine: bool) -> tuple[dict[str
             raw[name] = (empty_raw(spark, spec), [])
             input_rows[name] = 0
             continue
-        checked, found, extras = validated(spark, spec, *tables[name])
+        checked, found, extras = validated(spark, spec, *tables[name], hash_key)
         problems += found
         raw[name] = (checked, extras)
     errors = [p for p in problems if p.severity == "error"]

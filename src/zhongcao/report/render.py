@@ -7,6 +7,8 @@ with the report's own script and styles, so nothing is fetched when the file ope
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import tomllib
 from functools import cache
@@ -97,6 +99,18 @@ def _json_script(value: Any) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
 
 
+def _script_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def report_csp() -> str:
+    """The offline report's Content-Security-Policy: only its own two inline scripts run (by hash),
+    nothing is fetched, so text that slipped into markup could neither run nor send anything."""
+    scripts = " ".join(_script_hash(asset(name)) for name in ("vendor/echarts.min.js", "static/report.js"))
+    return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
+            "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
 def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """Everything the template needs, in both languages; ``lang`` is the one shown first."""
     messages(lang)
@@ -137,7 +151,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "css": Markup(asset("static/report.css")), "echarts": Markup(asset("vendor/echarts.min.js")),
         "script": Markup(asset("static/report.js")), "title_attr": _attr_text,
         "page_title": {code: messages(code)["title"].format(brand=doc["brand"]["name"]) for code in LANGS},
-        "escape": escape,
+        "escape": escape, "csp": report_csp(),
     }
 
 

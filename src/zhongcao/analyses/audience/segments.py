@@ -19,6 +19,7 @@ import pandas as pd
 from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet
 from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.privacy import suppress
 from zhongcao.contract import TABLES
 from zhongcao.errors import AnalysisError, InsufficientDataError
 from zhongcao.text import Lexicon
@@ -79,7 +80,7 @@ class SegmentAnalysis(Analysis):
             sizes = sizes[sizes.index.isin(set(groups.values()))]
         small = sizes[sizes < self.min_group_size]
         self.attribute_ = attribute
-        self.sizes_ = {str(k): float(v) for k, v in sizes.items()}
+        self.sizes_ = {str(k): float(v) for k, v in sizes.items() if k not in small.index}
         # Suppressed segments publish nothing, not even their size.
         self.suppressed_ = sorted(str(k) for k in small.index)
         texts = texts[~texts["value"].isin(set(self.suppressed_)) & texts["text"].astype(str).str.strip().ne("")]
@@ -119,8 +120,13 @@ class SegmentAnalysis(Analysis):
                 users = float(sum(w for ts, w in zip(seg_terms, seg_w, strict=True) if members & set(ts)))
                 theme_rows.append({"segment": seg, "theme": group[0], "terms": group, "z": zmap[group[0]],
                                    "users": users, "examples": examples(group, seg_text, seg_terms, seg_w)})
-        self.terms_ = pd.DataFrame(term_rows, columns=["segment", "rank", "term", "users", "share", "z"])
-        self.themes_ = pd.DataFrame(theme_rows, columns=["segment", "theme", "terms", "z", "users", "examples"])
+        # A theme or term used by fewer people than the minimum shows neither its count nor, for a
+        # theme, the verbatim comments and queries behind it.
+        self.terms_ = suppress(pd.DataFrame(term_rows, columns=["segment", "rank", "term", "users", "share", "z"]),
+                               size="users", blank=("users", "share"), min_group_size=self.min_group_size)
+        self.themes_ = suppress(
+            pd.DataFrame(theme_rows, columns=["segment", "theme", "terms", "z", "users", "examples"]),
+            size="users", blank=("users", "examples"), min_group_size=self.min_group_size)
         return self
 
     def _attribute(self, source: MartSource) -> str:
