@@ -123,8 +123,8 @@ class NegativityModel:
         n = len(vectorizer.vocabulary_)
         if not self.use_lexicon:
             x = x[:, :n]
-        # liblinear: deterministic, and the fastest of scikit-learn's solvers on these sparse designs.
-        self.model_ = LogisticRegression(C=self.c, solver="liblinear", class_weight="balanced")
+        # liblinear (its shuffling seeded): deterministic, and the fastest of scikit-learn's solvers on these sparse designs.
+        self.model_ = LogisticRegression(C=self.c, solver="liblinear", class_weight="balanced", random_state=0)
         self.model_.fit(x, y, sample_weight=sample_weight)
         # Class 1 is positive: negate so that the weights push towards "negative".
         coef = -self.model_.coef_[0]

@@ -37,18 +37,26 @@ def negativity(texts: Iterable[str]) -> np.ndarray:
 
 
 def scores(texts: Iterable[str]) -> np.ndarray:
-    """Signed score: below 0 is negative (P(negative) above the model's threshold), 0 for a blank text.
+    """Signed score for brand safety: below 0 is a negative mention, 0 for a blank or neutral text.
 
-    It is the log-odds of the model's decision, so its size says how sure the model is."""
+    The model was trained on reviews, which are all for or against something, so on neutral
+    chatter (蹲链接, 三年级能用吗) it leans negative. A mention therefore counts as negative only
+    when both opinions agree: the model's P(negative) is above its threshold *and* the lexicon
+    finds blame in it (a blame word, a complaint, a sarcasm marker, negated praise or a negative
+    sticker). Otherwise the score is the model's positive log-odds, floored at 0. Its size is the
+    model's log-odds, so it says how sure the model is."""
     items, blank = _texts(texts)
     p = np.clip(negativity(items), 1e-9, 1 - 1e-9)
     t = shipped().threshold
     out = np.log(t / (1 - t)) - np.log(p / (1 - p))
+    blame = lexicon.features(items)[:, lexicon.FEATURES.index("negative")] > 0
+    out[~blame] = np.maximum(out[~blame], 0.0)
     out[blank] = 0.0
     return out
 
 
 def is_negative(texts: Iterable[str]) -> np.ndarray:
+    """A negative mention: the model reads it as negative and the lexicon finds blame in it."""
     return scores(texts) < 0
 
 
