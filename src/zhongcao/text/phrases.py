@@ -1,7 +1,7 @@
 """Multi-word terms: lexicon words survive segmentation; frequent adjacent pairs are joined.
 
-A pair of adjacent tokens becomes a phrase when it is frequent and its pointwise mutual
-information is high (the pair occurs far more often than its parts' frequencies predict),
+A pair of adjacent tokens of the same script becomes a phrase when it is frequent and its pointwise
+mutual information is high (the pair occurs far more often than its parts' frequencies predict),
 e.g. 卷面 + 整洁 → 卷面整洁 or 写字 + 速度 → 写字速度.
 """
 
@@ -31,7 +31,7 @@ def detect_phrases(docs: Sequence[Sequence[str]], *, min_count: int = 20, min_pm
     for (a, b), n in bigrams.items():
         if n < min_count or a.startswith("#") or b.startswith("#") or a in exclude or b in exclude:
             continue
-        if not (_wordlike(a) and _wordlike(b)) or len(a) + len(b) > max_chars:
+        if not (_wordlike(a) and _wordlike(b)) or len(a) + len(b) > max_chars or script(a) != script(b):
             continue
         pmi = math.log(n * total / (unigrams[a] * unigrams[b]))
         if pmi >= min_pmi:
@@ -56,6 +56,11 @@ def join_phrases(docs: Sequence[Sequence[str]], phrases: dict[tuple[str, str], s
                 i += 1
         out.append(joined)
     return out
+
+
+def script(token: str) -> str:
+    """``han`` for a token with any Chinese character, else ``latin``: phrases never join the two (bear + 小)."""
+    return "han" if any("\u3400" <= ch <= "\u9fff" for ch in token) else "latin"
 
 
 def _wordlike(token: str) -> bool:
