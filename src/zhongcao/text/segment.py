@@ -478,7 +478,7 @@ class Segmenter:
         """The word's dictionary frequency (0 for a word the dictionary does not hold)."""
         if not word:
             return 0
-        s = _find(self._table, _hash_span(code_points(word), 0, len(word)))
+        s = _find(self._table, np.uint64(_hash_span(code_points(word), 0, len(word))))
         return max(int(self._table[s, _FREQ]), 0) if self._table[s, _KEY] != 0 else 0
 
     def _grow(self, need: int) -> None:

@@ -62,6 +62,11 @@ def _segmenter(lexicon: Lexicon | None, keep_stopwords: bool) -> Segmenter:
     return Segmenter(words, _LEXICON_FREQ, drop, weighted=weighted, hmm=True)
 
 
+def segmenter_for(lexicon: Lexicon | None = None) -> Segmenter:
+    """The cached segmenter of a lexicon (stop words kept), e.g. to look up a word's dictionary frequency."""
+    return _segmenter(lexicon, True)
+
+
 def segment_all(text: str, lexicon: Lexicon | None = None) -> list[list[str]]:
     """Every token of each normalised text in ``text`` (texts joined by the batch separator), nothing dropped:
     the tokens of a text concatenate back to it. For word discovery, which needs token boundaries."""
