@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from zhongcao.analyses import REGISTRY, Analysis, create
 from zhongcao.engine import LoadSummary, Workspace
 from zhongcao.errors import AnalysisError
@@ -55,6 +57,16 @@ def analyze(
         except AnalysisError as exc:
             errors[name] = str(exc)
     return fitted, errors
+
+
+def words(workspace: Workspace) -> pd.DataFrame:
+    """The words learned from the workspace's notes, comments and searches (learned and stored on first use),
+    each marked ``banned`` when brand.toml's ``ban_words`` lists it."""
+    from zhongcao.analyses.vocabulary import learned_table
+
+    frame = learned_table(workspace)
+    banned = {w.lower() for w in workspace.brand.ban_words}
+    return frame.assign(banned=frame["word"].astype(str).isin(banned))
 
 
 def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:

@@ -58,6 +58,7 @@ DB_FILE = "workspace.duckdb"
 _LOG = "_ingest_log"
 _META = "_meta"
 _REJECTED = "rejected_rows"
+_WORDS = "learned_words"  # the text layer's words learned from this workspace (zhongcao words WS)
 _SEGMENTS = "_segments"
 SEGMENTED = frozenset(TABLES)  # new workspaces keep every input table as Parquet segments
 
@@ -117,6 +118,7 @@ class Workspace:
                 summary = _load_into(con, staged, quarantine, self.path, written)
                 summary.warnings = staged.warnings
                 if summary.changed or not _has_table(con, _META):
+                    con.execute(f"DROP TABLE IF EXISTS {_WORDS}")  # learned from the old text
                     _write_meta(con, staged.brand)
                     build_models(con, marts_to_build)
             finally:
@@ -268,6 +270,26 @@ class Workspace:
     def row_counts(self) -> dict[str, int]:
         with self._connect() as con:
             return {t: con.execute(f"SELECT COUNT(*) FROM {raw_name(t)}").fetchone()[0] for t in TABLES}
+
+    # ----------------------------------------------------------------------------- learned words
+    def learned_words(self) -> pa.Table | None:
+        """The words the text layer learned from this workspace's text, or None until it has learned them.
+
+        A load that changes the data forgets them, so they are learned again from the new text.
+        """
+        with self._connect() as con:
+            return con.execute(f"SELECT * FROM {_WORDS}").fetch_arrow_table() if _has_table(con, _WORDS) else None
+
+    def save_learned_words(self, words: pa.Table) -> None:
+        """Store learned words (a table with a ``word`` column); skipped while a read connection is held."""
+        if getattr(self._local, "con", None) is not None or not self.exists():
+            return
+        con = self._open(self.db_path)
+        try:
+            con.register("learned_words_in", words)
+            con.execute(f"CREATE OR REPLACE TABLE {_WORDS} AS SELECT * FROM learned_words_in")
+        finally:
+            con.close()
 
     def rejected_rows(self) -> pa.Table:
         with self._connect() as con:

@@ -97,7 +97,7 @@ class TermJudge:
             return "shortcode"
         if _HAN.search(t) and _LATIN.search(t) and t not in self.known and not self._hashtag(t):
             return "cross_script"
-        if len(t) == 1 and (_HAN.match(t) or t.isalpha()) or self._crosses_words(t):
+        if (len(t) == 1 and (_HAN.match(t) or t.isalpha())) or self._crosses_words(t):
             return "fragment"
         if t in generic_words():
             return "generic"
