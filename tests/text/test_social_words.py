@@ -20,7 +20,7 @@ from zhongcao.text.normalise import normalise
 CARRIERS = ("最近好多人问我{w}的事，今天统一说一下", "说真的{w}这个我研究了很久", "姐妹们，{w}真的可以冲！")
 
 
-def _share(words: list[str], cut) -> float:  # noqa: ANN001 - a tokeniser function
+def _share(words: list[str], cut) -> float:
     whole = total = 0
     for w in words:
         for c in CARRIERS:
