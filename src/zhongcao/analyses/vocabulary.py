@@ -25,7 +25,7 @@ from zhongcao.analyses.creators.neardup import near_duplicate_groups
 from zhongcao.text import Lexicon
 from zhongcao.text.discover import discover_words
 from zhongcao.text.lexicon import generic_words
-from zhongcao.text.quality import _HAN, _LATIN, _MARKERS, _PLACEHOLDER
+from zhongcao.text.quality import _LATIN, _MARKERS, _PLACEHOLDER
 
 DEFAULT_MIN_CREATORS = 5
 _LEARNED: weakref.WeakKeyDictionary[Any, tuple[str, ...]] = weakref.WeakKeyDictionary()
@@ -126,8 +126,5 @@ def is_word_term(term: str, known: frozenset[str] = frozenset()) -> bool:
     if len(t) < 2 or not any(ch.isalnum() for ch in t) or _PLACEHOLDER.match(t) or _MARKERS.search(t):
         return False
     if t in generic_words() or t.isdigit():
-        return False
-    if not _HAN.search(t) and not (len(t) >= 3 and t.isascii() and t in known):
-        # Latin alone is a term only when a lexicon knows it (ootd, yyds): stray English is sticker names.
         return False
     return not (_LATIN.search(t) and t not in known and not term.startswith("#"))
