@@ -54,8 +54,22 @@ def test_entities_from_brand_places_and_service_suffixes() -> None:
 def test_phrases_join_frequent_adjacent_pairs() -> None:
     docs = [["写字", "速度", "慢"]] * 30 + [["写字", "好看"]] * 5 + [["速度", "快"]] * 5 + [["今天", "天气"]] * 3
     phrases = detect_phrases(docs, min_count=20, min_pmi=0.1)
-    assert phrases == {("写字", "速度"): "写字速度", ("速度", "慢"): "速度慢"}  # 天气 is too rare
+    # 天气 is too rare; 速度 + 慢 is a word and a leftover character (the 充电盒 + 大 kind), not a phrase.
+    assert phrases == {("写字", "速度"): "写字速度"}
     assert join_phrases([["写字", "速度", "慢"]], phrases) == [["写字速度", "慢"]]
+
+
+def test_phrases_join_only_words_that_touch_in_the_text() -> None:
+    # Stop words and punctuation are dropped from the tokens, so 耳洞 + 姐妹 look adjacent; in the text
+    # "不打耳洞的姐妹" they are not, and "质量差，客服推脱" does not make 质量差客服.
+    docs = [["耳洞", "姐妹", "耳夹"]] * 30 + [["质量差", "客服"]] * 30
+    texts = ["不打耳洞的姐妹冲，耳夹"] * 30 + ["质量差，客服推脱"] * 30
+    assert detect_phrases(docs, min_count=20, min_pmi=0.1) != {}
+    assert detect_phrases(docs, min_count=20, min_pmi=0.1, texts=texts) == {}
+    texts = ["耳洞姐妹耳夹"] * 30 + ["质量差客服"] * 30
+    assert detect_phrases(docs, min_count=20, min_pmi=0.1, texts=texts) == {
+        ("耳洞", "姐妹"): "耳洞姐妹", ("姐妹", "耳夹"): "姐妹耳夹", ("质量差", "客服"): "质量差客服"}
+    assert join_phrases([["耳洞", "姐妹"]], {("耳洞", "姐妹"): "耳洞姐妹"}, texts=["耳洞的姐妹"]) == [["耳洞", "姐妹"]]
 
 
 def test_batching_changes_nothing() -> None:

@@ -10,7 +10,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from zhongcao.text import Lexicon, detect_phrases, tokenise
+from zhongcao.text import Lexicon, detect_phrases, normalise, tokenise
+from zhongcao.text.normalise import BATCH_SEPARATOR
 
 _MIN_TERM_CHARS = 2  # one-character tokens (娃, 字, 课) carry little meaning on their own
 
@@ -19,16 +20,18 @@ def term_sets(texts: Sequence[str], lexicon: Lexicon | None, *, phrase_min_count
     """Each text's distinct terms: tokens of two or more characters, hashtags, emoji and detected phrases.
 
     Phrases are added beside their parts (握笔 + 姿势 → also 握笔姿势) so both the short and the
-    long form can be scored; identical texts are tokenised once.
+    long form can be scored; a phrase joins two words that touch in the text (never across a dropped
+    stop word or punctuation mark). Identical texts are tokenised once.
     """
     uniq = list(dict.fromkeys(texts))
     toks = tokenise(uniq, lexicon)
+    norms = normalise(BATCH_SEPARATOR.join(t.replace(BATCH_SEPARATOR, " ") for t in uniq)).split(BATCH_SEPARATOR)
     known = frozenset(lexicon.words()) if lexicon is not None else frozenset()
-    phrases = detect_phrases(toks, min_count=phrase_min_count, exclude=known)
+    phrases = detect_phrases(toks, min_count=phrase_min_count, exclude=known, texts=norms)
     by_text: dict[str, list[str]] = {}
-    for text, doc in zip(uniq, toks, strict=True):
+    for text, norm, doc in zip(uniq, norms, toks, strict=True):
         terms = [t for t in doc if len(t) >= _MIN_TERM_CHARS or is_symbol(t)]
-        terms += [phrases[p] for p in pairwise(doc) if p in phrases]
+        terms += [phrases[p] for p in pairwise(doc) if p in phrases and phrases[p] in norm]
         by_text[text] = list(dict.fromkeys(terms))
     return [by_text[t] for t in texts]
 
