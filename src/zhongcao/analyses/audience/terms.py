@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.text import Lexicon, detect_phrases, normalise, tokenise
-from zhongcao.text.normalise import BATCH_SEPARATOR
 
 _MIN_TERM_CHARS = 2  # one-character tokens (娃, 字, 课) carry little meaning on their own
 
@@ -25,7 +24,7 @@ def term_sets(texts: Sequence[str], lexicon: Lexicon | None, *, phrase_min_count
     """
     uniq = list(dict.fromkeys(texts))
     toks = tokenise(uniq, lexicon)
-    norms = normalise(BATCH_SEPARATOR.join(t.replace(BATCH_SEPARATOR, " ") for t in uniq)).split(BATCH_SEPARATOR)
+    norms = [normalise(t) for t in uniq]
     known = frozenset(lexicon.words()) if lexicon is not None else frozenset()
     phrases = detect_phrases(toks, min_count=phrase_min_count, exclude=known, texts=norms)
     by_text: dict[str, list[str]] = {}
