@@ -1,8 +1,9 @@
 """Current social-commerce words for the segmentation acceptance test, assembled by hand for it.
 
-The test splits them by membership in the shipped base lexicon at run time: words in it show that the
-lexicon is taught correctly; the others (held out: never added to the lexicon) show what the
-dictionary and the HMM do with words nobody taught.
+``HELD_OUT`` words are never added to the shipped base lexicon (the test checks it): they show what the
+dictionary, the lexicon's other words and the HMM do with words nobody taught. The others must all be in
+the lexicon: they show that it is taught correctly. The held-out list was fixed before the lexicon's
+second round of words (issue 18), and that round left these words out on purpose.
 """
 
 WORDS = """
@@ -28,4 +29,11 @@ citywalk 特种兵 多巴胺 美拉德 老钱风 静奢风 新中式 千金风 �
 发疯文学 电子木鱼 显眼包文学 纯欲风 美式辣妹 小香风外套 羊羔毛 摇粒绒 软壳衣 硬壳冲锋衣 户外穿搭 山系穿搭 静电
 卫衣裙 腮红刷 美妆蛋 粉扑 睫毛夹 修眉刀 洗脸巾 棉柔巾 化妆棉 漱口水 牙线 电动牙刷头 颈霜 唇线笔 高光盘 卧蚕笔
 眼线胶笔 双眼皮贴 假发片 蛋卷头 羊毛卷 黑长直 挂耳染 奶茶色头发 头皮精华 护发喷雾 香体露 止汗露 身体磨砂膏
+""".split()
+
+HELD_OUT = """
+谷子 吧唧 痛包 盲盒 端盒 手账 拼豆 钩针 咕卡 冷萃 挂耳咖啡 电子榨菜 搭子社交 反向旅游
+县城婆罗门 脆皮大学生 发疯文学 电子木鱼 显眼包文学 纯欲风 美式辣妹 羊羔毛 摇粒绒 软壳衣 硬壳冲锋衣 户外穿搭 静电 卫衣裙
+腮红刷 美妆蛋 粉扑 睫毛夹 修眉刀 洗脸巾 棉柔巾 化妆棉 漱口水 牙线 电动牙刷头 颈霜 唇线笔 高光盘
+卧蚕笔 眼线胶笔 双眼皮贴 假发片 蛋卷头 羊毛卷 黑长直 挂耳染 奶茶色头发 头皮精华 护发喷雾 香体露 止汗露 身体磨砂膏
 """.split()

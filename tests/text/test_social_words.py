@@ -12,7 +12,7 @@ import logging
 import jieba
 import rjieba
 
-from tests.text.social_words import WORDS
+from tests.text.social_words import HELD_OUT, WORDS
 from zhongcao.text import tokenise
 from zhongcao.text.lexicon import base_lexicon
 from zhongcao.text.normalise import normalise
@@ -32,9 +32,12 @@ def _share(words: list[str], cut) -> float:
 def test_social_commerce_words_come_out_whole() -> None:
     jieba.setLogLevel(logging.ERROR)
     base = base_lexicon()
-    seen = [w for w in WORDS if w.lower() in base]
-    held = [w for w in WORDS if w.lower() not in base]
-    assert len(WORDS) >= 300 and len(held) >= 50
+    held = list(HELD_OUT)
+    seen = [w for w in WORDS if w not in set(held)]
+    assert len(WORDS) >= 300 and len(held) >= 50 and set(held) <= set(WORDS)
+    # Held-out words stay out of the lexicon; every other word of the list is in it.
+    assert not [w for w in held if w.lower() in base]
+    assert not [w for w in seen if w.lower() not in base]
 
     def ours(text: str) -> list[str]:
         return tokenise(text, keep_stopwords=True)[0]
@@ -52,9 +55,10 @@ def test_social_commerce_words_come_out_whole() -> None:
         print(f"{name:16s} whole: all {a:.1%}  in lexicon {s:.1%}  held out {h:.1%}")
     missed = [w for w in held if not all(w.lower() in ours(c.format(w=w)) for c in CARRIERS)]
     print("held-out words not always whole:", " ".join(missed))
-    # The issue asks 97% of the whole list. Measured: 100% of the lexicon's words, 41% of the held-out ones
-    # (jieba with HMM 43%): the whole list is 91%, short of 97%, because held-out words rest on jieba's
-    # dictionary and HMM alone until a workspace learns them (zhongcao.text.discover). Asserted: the taught
-    # part meets the target, and held-out words do better than the segmenter this one replaced (rjieba's mode).
+    # The issue asks 97% of the whole list. Measured (issue 18, second round): 100% of the lexicon's words and
+    # 60.1% of the held-out ones (jieba with HMM 43.5%, rjieba 17.9%), 94.0% of the whole list: short of 97%.
+    # Held-out words rest on jieba's dictionary, the HMM and head compounds (腮红 + 刷) until a workspace learns
+    # them from its own text (zhongcao.text.discover). Asserted: the taught part meets the target, and held-out
+    # words do better than both jieba modes.
     assert rows["zhongcao"][1] >= 0.97
-    assert rows["zhongcao"][2] > rows["rjieba (no HMM)"][2]
+    assert rows["zhongcao"][2] > max(rows["rjieba (no HMM)"][2], rows["jieba HMM"][2])

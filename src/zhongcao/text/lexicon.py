@@ -47,19 +47,45 @@ def _read_data(name: str) -> str:
 @cache
 def base_lexicon() -> dict[str, int]:
     """The shipped social-commerce lexicon: word → frequency (``data/lexicon.txt``)."""
-    words: dict[str, int] = {}
-    freq = BASE_FREQ
+    return {w: f for w, (f, _) in _lexicon_entries().items()}
+
+
+@cache
+def _lexicon_entries() -> dict[str, tuple[int, str]]:
+    """word → (frequency, section) of ``data/lexicon.txt``."""
+    words: dict[str, tuple[int, str]] = {}
+    freq, section = BASE_FREQ, ""
     for line in _read_data("lexicon.txt").splitlines():
         if line.startswith("## "):
             parts = line.split()
+            section = parts[1]
             freq = int(parts[2]) if len(parts) > 2 else BASE_FREQ
             continue
         if not line.strip() or line.startswith("# "):
             continue
         for item in line.split():
             word, _, own = item.partition(":")  # `word:12000` gives one word its own frequency
-            words[word.lower()] = int(own) if own.isdigit() else freq
+            words[word.lower()] = (int(own) if own.isdigit() else freq, section)
     return words
+
+
+# Single characters that head product names (modifier + head: 腮红刷, 钢化膜, 双眼皮贴, 电动牙刷头). Left out:
+# characters that are more often grammar or praise after a noun (被 passive, 棒 "great", 粉 "fan of", 器/仪,
+# which jieba's dictionary already joins where they name a device).
+COMPOUND_HEADS = "刷笔巾贴片膏霜露乳液油蛋夹盘梳垫罩膜裙衣裤袜鞋靴帽包毛绒衫卷杯壶锅碗盒机灯枕毯架箱柜桌椅伞镜戒环钉扣袋瓶罐头"
+# Lexicon sections of words that describe rather than name (绝绝子, 显瘦, 好用): never the modifier of a compound.
+_NOT_NOUN_SECTIONS = frozenset({"slang", "slang-more", "efficacy"})
+
+
+@cache
+def compound_nouns() -> tuple[str, ...]:
+    """Words that may take a head character (:data:`COMPOUND_HEADS`): jieba's nouns (tags n, ng, nz) and the base
+    lexicon's naming words, two or more Chinese characters each."""
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    out = [p[0] for p in (line.split(" ") for line in text.splitlines())
+           if len(p) == 3 and p[2] in ("n", "ng", "nz")]
+    out += [w for w, (_, section) in _lexicon_entries().items() if section not in _NOT_NOUN_SECTIONS]
+    return tuple(w for w in dict.fromkeys(out) if len(w) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in w))
 
 
 @cache

@@ -3,7 +3,8 @@
 Segmentation is jieba's accurate mode with its HMM for unknown words (``jieba.cut(text, HMM=True)``,
 token for token; tests compare them) over jieba's dictionary plus the shipped social-commerce
 lexicon, the workspace's learned words and the brand's words (``zhongcao.text.lexicon``), run by our
-compiled segmenter (``zhongcao.text.segment``). Text is folded and cleaned first
+compiled segmenter (``zhongcao.text.segment``), which also keeps head compounds whole (a noun followed by
+a character that heads product names: 腮红刷, 钢化膜, 双眼皮贴; rule 4 there). Text is folded and cleaned first
 (``zhongcao.text.normalise``: stickers, shortcodes, mentions, URLs and placeholders never become
 tokens). A lexicon is taught to the segmenter once and cached.
 
@@ -20,7 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from zhongcao.text.lexicon import LEARNED_FREQ, Lexicon, base_lexicon
+from zhongcao.text.lexicon import COMPOUND_HEADS, LEARNED_FREQ, Lexicon, base_lexicon, compound_nouns
 from zhongcao.text.normalise import BATCH_SEPARATOR, HASHTAG, hashtags, normalise
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ def _segmenter(lexicon: Lexicon | None, keep_stopwords: bool) -> Segmenter:
     weighted += [(w, 0) for w in banned]  # frequency 0: not a word, even in jieba's dictionary
     words = [w for w in lexicon.words() if " " not in w]
     drop = _PUNCT if keep_stopwords else stopwords() | _PUNCT
-    return Segmenter(words, _LEXICON_FREQ, drop, weighted=weighted, hmm=True)
+    nouns = [w for w in compound_nouns() if w not in banned] if lexicon.base else []
+    return Segmenter(words, _LEXICON_FREQ, drop, weighted=weighted, hmm=True, compounds=nouns, heads=COMPOUND_HEADS)
 
 
 def segmenter_for(lexicon: Lexicon | None = None) -> Segmenter:
@@ -73,7 +75,8 @@ def segment_all(text: str, lexicon: Lexicon | None = None) -> list[list[str]]:
     from zhongcao.text.segment import Segmenter
 
     seg = _segmenter(lexicon, True)
-    full = Segmenter(weighted=seg.weighted, hmm=True)
+    nouns = compound_nouns() if (lexicon is None or lexicon.base) else ()
+    full = Segmenter(weighted=seg.weighted, hmm=True, compounds=nouns, heads=COMPOUND_HEADS)
     return full.cut_many(text)
 
 
