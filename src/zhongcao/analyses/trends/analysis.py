@@ -69,8 +69,10 @@ class TrendAnalysis(Analysis):
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
         text = source.mart("note_text").to_pandas()
-        days = source.mart("note_metrics").to_pandas()[["note_id", "day", "creator_id"]]
-        notes = text.merge(days, on="note_id")
+        days = source.mart("note_metrics").to_pandas()
+        if "creator_id" not in days:  # an export without creators: each note is its own author
+            days = days.assign(creator_id=days["note_id"].astype(str))
+        notes = text.merge(days[["note_id", "day", "creator_id"]], on="note_id")
         if notes.empty:
             raise InsufficientDataError("no notes in the workspace: no trends to find")
         brand = source.brand
@@ -112,10 +114,11 @@ class TrendAnalysis(Analysis):
         wide = counts.pivot_table(index=["source", "item"], columns="week", values="count", fill_value=0, aggfunc="sum")
         weeks = list(wide.columns)
         x = wide.to_numpy(float)
-        # Distinct people behind a query's week (queries only; 0 where none searched it that week).
+        # Distinct people behind an item's week (searchers of a query, creators of a term); without the column
+        # every count is taken as a different person.
         people = (counts.pivot_table(index=["source", "item"], columns="week", values="people", fill_value=0,
                                      aggfunc="sum").reindex(index=wide.index, columns=weeks, fill_value=0).to_numpy(float)
-                  if "people" in counts else np.zeros_like(x))
+                  if "people" in counts else x.copy())
         out = []
         for j in range(self.baseline_weeks, len(weeks)):
             mu = x[:, j - self.baseline_weeks:j].mean(axis=1)
