@@ -81,3 +81,12 @@ def test_batching_changes_nothing() -> None:
     assert together == [tokenise([t], lx)[0] for t in texts]
     joined = "\x00".join(t or "" for t in texts if t is None or "\x00" not in t)
     assert normalise(joined).split("\x00") == [normalise(t) for t in texts if t is None or "\x00" not in t]
+
+
+def test_discovery_keeps_new_words_not_phrases_around_taught_ones() -> None:
+    from zhongcao.text.discover import _new_words
+
+    lex = Lexicon.from_brand(None, extra={"线下班": "service", "早八": "term"}, places=False, base=False)
+    # 线下班 + 三个月 is a phrase around a taught word (a simulated template once taught it as one word, and
+    # 线下班, a planted competitor, stopped being a token); 早八 + 人 is a new word built on a taught one.
+    assert _new_words(["线下班三个月", "早八人"], lex) == [False, True]

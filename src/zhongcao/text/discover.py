@@ -217,16 +217,21 @@ def _new_words(words: list[str], lexicon: Lexicon | None) -> list[bool]:
 
     With the segmenter as it is (this lexicon, before learning), a candidate is left out when it is
     already one token; when it is a phrase of known words (every piece two or more characters:
-    购物分享, 日常通勤); and when a piece is a stop word or a generic word (怎么买, 尝试一个新).
+    购物分享, 日常通勤); when a piece is a stop word or a generic word (怎么买, 尝试一个新); and when it is a
+    taught word with two or more characters around it (线下班三个月).
     """
     from zhongcao.text.tokenise import stopwords, tokenise
 
-    pieces = tokenise(words, lexicon or Lexicon(), keep_stopwords=True)
-    stop, generic = stopwords(), generic_words()
+    lexicon = lexicon or Lexicon()
+    pieces = tokenise(words, lexicon, keep_stopwords=True)
+    stop, generic, taught = stopwords(), generic_words(), lexicon.known()
     out = []
     for w, doc in zip(words, pieces, strict=True):
         known = doc == [w]
         phrase = len(doc) > 1 and all(len(t) >= 2 for t in doc)
         filler = any(t in stop or t in generic for t in doc)
-        out.append(not (known or phrase or filler))
+        # A taught word plus two or more other characters is a phrase around it (线下班 + 三个月, 跟 + 墨小笔 +
+        # 练字), not a new word; a taught word plus one character may be one (早八 + 人).
+        around = any(len(t) >= 2 and t in taught and len(w) - len(t) >= 2 for t in doc)
+        out.append(not (known or phrase or filler or around))
     return out

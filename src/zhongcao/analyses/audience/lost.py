@@ -165,7 +165,7 @@ class LostLeadAnalysis(Analysis):
                                           min_creators=self.min_creators).to_dict()
 
     def _competitors(self, table: pd.DataFrame, units: pd.DataFrame, terms: list[list[str]], lexicon: Lexicon,
-                     own: str, brand: Any, n: tuple[float, float, float, float], support: TermSupport
+                     own: str, brand: Any, n: tuple[float, float, float, float], vocab: TermSupport
                      ) -> tuple[pd.DataFrame, int]:
         n_lost, n_conv, t_lost, t_conv = n
         w = (units["lost"] + units["converted"]).to_numpy(float)
@@ -174,7 +174,7 @@ class LostLeadAnalysis(Analysis):
         cands = []
         for term, row in table.iterrows():
             kind = entity_type(str(term), lexicon)
-            if kind not in COMPETITOR_TYPES or own in str(term) or not support.reportable(str(term)):
+            if kind not in COMPETITOR_TYPES or own in str(term) or not vocab.reportable(str(term)):
                 continue
             support = row["lost"] + row["converted"]
             # An offer mostly named next to the brand itself is the brand's own course, not a rival.
