@@ -97,7 +97,7 @@ class SegmentAnalysis(Analysis):
         lexicon = lexicon_for(source)
         known = lexicon.known()
         text_list = texts["text"].astype(str).tolist()
-        terms = term_sets(text_list, lexicon)
+        terms = term_sets(text_list, lexicon, parts=True)
         weights = texts["users"].to_numpy(float)
         counts = weighted_counts(terms, weights, texts["value"].tolist()).reindex(kept).fillna(0.0)
         total = counts.sum(axis=0).to_numpy(float)
