@@ -189,7 +189,7 @@ class LostLeadAnalysis(Analysis):
         # leader is kept apart even when both are named in the same comparison notes.
         groups = themes([c[0] for c in cands], terms, w, nest=True, scores=[c[3] for c in cands],
                         max_score_gap=math.log(2.0))
-        assigned = _assign(terms, groups)
+        assigned = _assign(terms, groups, units["title"].astype(str).str.lower().tolist())
         known = {k.lower() for k in brand.known_competitors}
         rows, suppressed = [], 0
         for gi, group in enumerate(groups):
@@ -225,20 +225,26 @@ class LostLeadAnalysis(Analysis):
         return frame.reset_index(drop=True), suppressed
 
 
-def _assign(terms: list[list[str]], groups: list[list[str]]) -> np.ndarray:
+def _assign(terms: list[list[str]], groups: list[list[str]], titles: list[str] | None = None) -> np.ndarray:
     """Each note or query belongs to the offer most of its offer words name (−1: none).
 
     A copybook note that says "cheaper than an offline class" stays a copybook note: counting
-    every mention would credit each offer with its rivals' notes.
+    every mention would credit each offer with its rivals' notes. A tie goes to the offer the title
+    names (《线下练字班值得报吗》 that says "比起网课…" is an offline-class note), else to the larger offer
+    (lower index), which is the more common reading.
     """
     where = {t: gi for gi, g in enumerate(groups) for t in g}
     out = np.full(len(terms), -1, dtype=np.int64)
     for i, ts in enumerate(terms):
         votes = [where[t] for t in ts if t in where]
         if votes:
-            # Ties go to the larger offer (lower index), which is the more common reading.
-            out[i] = min(set(votes), key=lambda g: (-votes.count(g), g))
+            title = titles[i] if titles is not None else ""
+            out[i] = min(set(votes), key=lambda g: (-votes.count(g), not _named_in(groups[g], title), g))
     return out
+
+
+def _named_in(group: list[str], title: str) -> bool:
+    return bool(title) and any(t.lstrip("#") in title for t in group)
 
 
 def _majority(values: list[str]) -> str:
