@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from zhongcao.analyses import REGISTRY, Analysis, create
 from zhongcao.analyses.prerequisites import Capability, facts_of
 from zhongcao.analyses.registry import assess
@@ -93,6 +95,16 @@ def analyze(
         except AnalysisError as exc:
             errors[name] = str(exc)
     return fitted, errors
+
+
+def words(workspace: Workspace) -> pd.DataFrame:
+    """The words learned from the workspace's notes, comments and searches (learned and stored on first use),
+    each marked ``banned`` when brand.toml's ``ban_words`` lists it."""
+    from zhongcao.analyses.vocabulary import learned_table
+
+    frame = learned_table(workspace)
+    banned = {w.lower() for w in workspace.brand.ban_words}
+    return frame.assign(banned=frame["word"].astype(str).isin(banned))
 
 
 def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:

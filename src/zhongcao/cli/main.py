@@ -402,6 +402,26 @@ def keygen(
 
 
 @app.command()
+def words(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    top: Annotated[int, typer.Option(help="How many words to show (0: all).")] = 100,
+) -> None:
+    """Show the words learned from the workspace's own notes, comments and searches.
+
+    They teach the tokenizer the brand's vocabulary; ban a wrong one with `ban_words` in brand.toml
+    and add a missing one with `lexicon`. Example: zhongcao words ws
+    """
+    with user_errors():
+        frame = pipeline.words(Workspace(workspace))
+    t = Table("word", "uses", "creators/texts", "cohesion", "entropy", "banned",
+              title=f"{len(frame)} words learned from {workspace}")
+    for row in (frame if top <= 0 else frame.head(top)).itertuples():
+        t.add_row(str(row.word), str(row.count), str(row.docs), f"{row.cohesion:.1f}",
+                  f"{min(row.left_entropy, row.right_entropy):.2f}", "yes" if row.banned else "")
+    console.print(t)
+
+
+@app.command()
 def tables() -> None:
     """List the input tables of the data contract and the marts built from them.
 

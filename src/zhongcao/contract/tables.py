@@ -272,6 +272,9 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting("selling_points", "list[str]", "The positioning the brand believes in.", []),
     BrandSetting("known_competitors", "list[str]", "Competitors the brand already tracks.", []),
     BrandSetting("lexicon", "list[str]", "Extra words for the tokenizer (products, slang, places).", []),
+    BrandSetting("ban_words", "list[str]",
+                 "Words the tokenizer must never keep as one token, even when learned from the brand's text or "
+                 "in a dictionary (`zhongcao words WS` lists what it learned).", []),
     BrandSetting("target", "table", "Target segment, e.g. `{gender = \"f\", age_band = [\"18-24\"]}`.", {}),
     BrandSetting("scenes", "table", "Scene name → words the brand associates with it.", {}),
     BrandSetting("products", "list[str]", "The brand's product names.", []),
@@ -370,6 +373,7 @@ class BrandConfig:
     selling_points: tuple[str, ...] = ()
     known_competitors: tuple[str, ...] = ()
     lexicon: tuple[str, ...] = ()
+    ban_words: tuple[str, ...] = ()
     target: dict[str, object] = field(default_factory=dict)
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
@@ -420,6 +424,7 @@ class BrandConfig:
             selling_points=strings("selling_points"),
             known_competitors=strings("known_competitors"),
             lexicon=strings("lexicon"),
+            ban_words=strings("ban_words"),
             target=dict(target),
             scenes={str(k): tuple(v) for k, v in scenes_raw.items()},
             products=strings("products"),
@@ -436,6 +441,7 @@ class BrandConfig:
             "selling_points": list(self.selling_points),
             "known_competitors": list(self.known_competitors),
             "lexicon": list(self.lexicon),
+            "ban_words": list(self.ban_words),
             "target": dict(self.target),
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),

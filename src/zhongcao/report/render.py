@@ -141,6 +141,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     methods = sorted({c.method for c in cards})
     errors = {a: _unlock(caps.get(a), e) for a, e in errors.items()}
     return {
+        "term_quality": term_quality_rows(analyses),
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
         "kpis": kpi_tiles(doc), "sections": sections, "top": sorted(cards, key=lambda c: -c.money_at_stake)[:5],
         "errors": errors, "capabilities": _panel(caps), "methods": methods, "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
@@ -175,6 +176,26 @@ def _panel(caps: dict[str, Any]) -> list[dict[str, Any]]:
             notes.append({code: cap["reason"] for code in LANGS})
         rows.append({"name": name, "status": cap["status"], "label": cap["label"], "title": cap["title"],
                      "notes": notes})
+    return rows
+
+
+def term_quality_rows(analyses: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each text analysis's term quality (``results.term_quality`` in findings.json) as catalogue values."""
+    rows = []
+    for name, entry in analyses.items():
+        q = (entry.get("results") or {}).get("term_quality")
+        if not isinstance(q, dict) or not q.get("terms"):
+            continue
+        reasons = {code: "" for code in LANGS}
+        found = [(k, n) for k, n in (q.get("reasons") or {}).items() if n]
+        if found:
+            for code in LANGS:
+                m = messages(code)
+                items = m["tq_sep"].join(f"{m.get('tq_reason_' + k, k)} {n}" for k, n in found)
+                reasons[code] = m["tq_reasons"].format(list=items)
+        label = {code: messages(code).get(f"tq_analysis_{name}", name) for code in LANGS}
+        rows.append({"analysis": label, "terms": int(q["terms"]), "bad": int(q.get("bad") or 0),
+                     "share": f"{100 * float(q.get('share_bad') or 0.0):.0f}%", "reasons": reasons})
     return rows
 
 

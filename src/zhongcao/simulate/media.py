@@ -16,7 +16,7 @@ from zhongcao.simulate import specials
 from zhongcao.simulate.population import PROVINCE_GROUP, PROVINCE_P
 from zhongcao.simulate.scenario import DRIVER_DEMAND, confounded_level, demand_driver
 from zhongcao.simulate.spec import CHANNELS, WorldSpec
-from zhongcao.simulate.text import TextMaker
+from zhongcao.simulate.text import TextMaker, fill
 
 # Share of a user's touches by channel, and the true response parameters per channel.
 CHANNEL_SHARE = np.array([0.42, 0.20, 0.10, 0.06, 0.12, 0.10])
@@ -67,6 +67,28 @@ def scale_counts(users: int) -> tuple[int, int]:
     notes = int(np.clip(round(2500 * (users / 20_000) ** 0.7), 800, 1_000_000))
     creators = int(np.clip(round(300 * (users / 20_000) ** 0.45), 120, 60_000))
     return notes, creators
+
+
+# One creator's title template over a run of notes, as real accounts post them (《关于我买到超满意的…这件事》):
+# the analyses must count such a series once, not read it as a scene carried by many people.
+SERIES_TITLES: tuple[str, ...] = ("关于我买到超满意的{tag}这件事", "前来报道｜{tag}打卡第{n}天", "言出必行·{tag}日记{n}",
+                                  "{tag}｜第{n}期 碎碎念")
+SERIES_CREATORS = 3
+
+
+def _template_series(tm: TextMaker, author: np.ndarray, topic: np.ndarray, spec: WorldSpec,
+                     titles: list[str | None]) -> None:
+    """The most prolific creators title most of their notes from one template each (drawn from the noise stream)."""
+    if not len(author):
+        return
+    busiest = np.argsort(-np.bincount(author), kind="stable")[:SERIES_CREATORS]
+    for k, c in enumerate(busiest.tolist()):
+        template = SERIES_TITLES[k % len(SERIES_TITLES)]
+        for n, i in enumerate(np.flatnonzero(author == c).tolist(), 1):
+            tags = spec.topics[int(topic[i])].tags
+            if tm.noise.random() < 0.7 and tags:
+                tag = fill(tags[0], tm.slots, tm.noise)
+                titles[i] = template.format(tag=tag, n=n)
 
 
 def _names(tm: TextMaker, n: int) -> list[str]:
@@ -166,6 +188,7 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int, 
         text["tags"].append(tm.tags(t.tags))
         text["brand"].append(brand)
         text["product"].append(product)
+    _template_series(tm, author, topic, spec, text["title"])
 
     # --- planted special accounts and notes (genuine users, soft ads, fakes, negative burst)
     media = Media([], creator, names, kinds, [], note, text, [], np.zeros(0), [], np.zeros(0), 0.0, np.zeros(0))

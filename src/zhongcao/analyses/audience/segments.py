@@ -20,9 +20,10 @@ from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichl
 from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
 from zhongcao.analyses.privacy import suppress
+from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, is_word_term, lexicon_for
 from zhongcao.contract import TABLES
 from zhongcao.errors import AnalysisError, InsufficientDataError
-from zhongcao.text import Lexicon
+from zhongcao.text.quality import term_quality
 
 MART_ATTRIBUTES = ("gender", "age_band", "city_tier", "region")
 _NOT_SEGMENTS = {"holdout_group", "phone"}
@@ -47,6 +48,9 @@ class SegmentAnalysis(Analysis):
         α₀ of the Dirichlet prior (pseudo-counts spread like the whole corpus).
     min_z:
         Smallest z-score for a term to count as distinguishing (1.96 ≈ 95%).
+    min_creators:
+        A term is reported only when at least this many of the segment's people wrote or searched it
+        (and it is a word: not a symbol, placeholder, shortcode, generic word or cross-script glue).
     """
 
     name: ClassVar[str] = "segments"
@@ -57,17 +61,19 @@ class SegmentAnalysis(Analysis):
         "top_terms": [Interval(int, 1, 500)],
         "prior_strength": [Interval(float, 0.001, None)],
         "min_z": [Interval(float, 0, None)],
+        "min_creators": [Interval(int, 1, None)],
     }
 
     def __init__(self, attribute: str = "auto", value_groups: dict[str, str] | None = None,
                  min_group_size: int = DEFAULT_MIN_GROUP_SIZE, top_terms: int = 15, prior_strength: float = 500.0,
-                 min_z: float = 1.96) -> None:
+                 min_z: float = 1.96, min_creators: int = DEFAULT_MIN_CREATORS) -> None:
         self.attribute = attribute
         self.value_groups = value_groups
         self.min_group_size = min_group_size
         self.top_terms = top_terms
         self.prior_strength = prior_strength
         self.min_z = min_z
+        self.min_creators = min_creators
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
@@ -89,9 +95,10 @@ class SegmentAnalysis(Analysis):
             raise InsufficientDataError(
                 f"segments by {attribute}: need two segments of at least {self.min_group_size} users with text; "
                 f"got {len(kept)} ({len(self.suppressed_)} suppressed as too small)")
-        lexicon = Lexicon.from_brand(source.brand)
+        lexicon = lexicon_for(source)
+        known = lexicon.known()
         text_list = texts["text"].astype(str).tolist()
-        terms = term_sets(text_list, lexicon)
+        terms = term_sets(text_list, lexicon, parts=True)
         weights = texts["users"].to_numpy(float)
         counts = weighted_counts(terms, weights, texts["value"].tolist()).reindex(kept).fillna(0.0)
         total = counts.sum(axis=0).to_numpy(float)
@@ -103,8 +110,9 @@ class SegmentAnalysis(Analysis):
             _, _, z = log_odds_dirichlet(a, total - a, prior)
             order = np.argsort(-z)
             # Emoji stay tokens in the text layer but are mood, not a pain point to write content about.
-            top = [i for i in order[: self.top_terms * 4]
-                   if z[i] >= self.min_z and a[i] > 0 and not is_symbol(str(counts.columns[i]))][: self.top_terms]
+            top = [i for i in order[: self.top_terms * 8]
+                   if z[i] >= self.min_z and a[i] >= self.min_creators and not is_symbol(str(counts.columns[i]))
+                   and is_word_term(str(counts.columns[i]), known)][: self.top_terms]
             names = [str(counts.columns[i]) for i in top]
             for rank, i in enumerate(top, 1):
                 term_rows.append({"segment": seg, "rank": rank, "term": str(counts.columns[i]),
@@ -120,10 +128,13 @@ class SegmentAnalysis(Analysis):
                 users = float(sum(w for ts, w in zip(seg_terms, seg_w, strict=True) if members & set(ts)))
                 theme_rows.append({"segment": seg, "theme": group[0], "terms": group, "z": zmap[group[0]],
                                    "users": users, "examples": examples(group, seg_text, seg_terms, seg_w)})
+        terms = pd.DataFrame(term_rows, columns=["segment", "rank", "term", "users", "share", "z"])
+        people = dict(zip(counts.columns.astype(str), total, strict=True))
+        self.term_quality_ = term_quality(terms["term"].tolist(), lexicon, corpus=text_list, creators=people,
+                                          min_creators=self.min_creators).to_dict()
         # A theme or term used by fewer people than the minimum shows neither its count nor, for a
         # theme, the verbatim comments and queries behind it.
-        self.terms_ = suppress(pd.DataFrame(term_rows, columns=["segment", "rank", "term", "users", "share", "z"]),
-                               size="users", blank=("users", "share"), min_group_size=self.min_group_size)
+        self.terms_ = suppress(terms, size="users", blank=("users", "share"), min_group_size=self.min_group_size)
         self.themes_ = suppress(
             pd.DataFrame(theme_rows, columns=["segment", "theme", "terms", "z", "users", "examples"]),
             size="users", blank=("users", "examples"), min_group_size=self.min_group_size)

@@ -30,6 +30,8 @@ from importlib import resources
 
 import numpy as np
 
+from zhongcao.text.normalise import fold as fold_text
+
 _CLAUSE = re.compile(r"[，。！？、；：,.!?;:~…\s]")
 _STICKER = re.compile(r"\[([^\[\]\s]{1,12})\]")
 _COMPLAINT_WEIGHT = -2.0
@@ -43,8 +45,10 @@ FEATURES = ("positive", "negative", "score", "negated", "complaints", "sarcasm",
 
 
 def fold(text: str) -> str:
-    """NFKC (full-width → half-width) and lower case: the lexicon and the n-gram model read this form."""
-    return unicodedata.normalize("NFKC", str(text or "")).lower()
+    """NFKC (full-width → half-width), lower case and simplified characters (the text layer's fold:
+    a complaint written in traditional script is the same complaint): the lexicon and the n-gram
+    model read this form."""
+    return fold_text(unicodedata.normalize("NFKC", str(text or "")))
 
 
 @dataclass(frozen=True)
