@@ -6,6 +6,7 @@ The CLI and the web app are thin shells over these functions (each CLI command i
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +15,11 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses import REGISTRY, Analysis, create
+from zhongcao.analyses.prerequisites import Capability, facts_of
+from zhongcao.analyses.registry import assess
 from zhongcao.engine import LoadSummary, Workspace
 from zhongcao.errors import AnalysisError
-from zhongcao.findings import build_document
+from zhongcao.findings import build_document, need_text
 from zhongcao.ingest import read_input
 from zhongcao.report import messages, write_report
 
@@ -43,15 +46,41 @@ def ingest(
     return Workspace(workspace).load(staged, quarantine=quarantine, marts_to_build=marts)
 
 
+def capabilities(workspace: Workspace, names: Sequence[str] | None = None) -> dict[str, Capability]:
+    """Which analyses can run on the workspace, and exactly what would unlock the others (cheap queries)."""
+    return assess(facts_of(workspace), list(names) if names else None)
+
+
+def check(path: Path) -> dict[str, Capability]:
+    """What a workspace, or an input folder not yet ingested, can answer (a folder is validated
+    and staged into a temporary workspace with no marts built, then removed)."""
+    path = Path(path)
+    ws = Workspace(path)
+    if ws.exists():
+        return capabilities(ws)
+    with tempfile.TemporaryDirectory(prefix="zhongcao-check-") as tmp:
+        ingest(path, Path(tmp) / "workspace", marts=())
+        return capabilities(Workspace(Path(tmp) / "workspace"))
+
+
 def analyze(
-    workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None
+    workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None,
+    assessed: dict[str, Capability] | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
-    """Fit the named analyses (all by default). An analysis that cannot run is reported, not fatal."""
+    """Fit the named analyses (all by default). An analysis that cannot run is reported, not fatal.
+
+    With ``assessed`` (the prerequisites tested on the workspace) an analysis whose prerequisites
+    are not met is not fitted at all: its error says what is missing.
+    """
     fitted: dict[str, Analysis] = {}
     errors: dict[str, str] = {}
     for name in names or list(REGISTRY):
         if progress:
             progress(f"analysis:{name}")
+        cap = (assessed or {}).get(name)
+        if cap is not None and not cap.runs:
+            errors[name] = "; ".join(need_text(n).en for n in cap.missing)
+            continue
         try:
             fitted[name] = create(name).fit(workspace)
         except AnalysisError as exc:
@@ -70,8 +99,11 @@ def words(workspace: Workspace) -> pd.DataFrame:
 
 
 def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
-    fitted, errors = analyze(workspace, names, progress)
-    return build_document(workspace.brand, fitted, errors, workspace.row_counts())
+    # One snapshot for the whole document: a load finishing meanwhile must not mix generations.
+    with workspace.held():
+        assessed = capabilities(workspace, names)
+        fitted, errors = analyze(workspace, names, progress, assessed)
+        return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
 
 
 def run(
@@ -98,3 +130,20 @@ def run(
     findings_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     report_path = write_report(doc, out_dir / "report.html", lang)
     return RunResult(ws_path, findings_path, report_path, doc, load)
+
+
+def design_test(workspace: Workspace, channel: str | None = None, start: str | None = None) -> dict[str, Any]:
+    """The next experiment on a workspace (``zhongcao design-test``): the mmm fit's channels ranked by the
+    value of a lift study and a geo holdout for the first, or for ``channel``, starting the day after the
+    data or on ``start`` (designed on the history before it); a findings document."""
+    from zhongcao.analyses.mmm import fitted_mmm
+    from zhongcao.analyses.mmm.experiment import next_experiment
+
+    mmm = fitted_mmm(workspace)
+    if channel is not None or start is not None:
+        mmm.next_experiment_ = next_experiment(workspace, mmm._model, mmm.kpi, channel, start=start)
+    elif "error" in mmm.next_experiment_:
+        raise AnalysisError(f"no geo test can be designed: {mmm.next_experiment_['error']}")
+    doc = build_document(workspace.brand, {"mmm": mmm}, {}, workspace.row_counts())
+    doc["findings"] = [f for f in doc["findings"] if f["id"] == "mmm.next_experiment"]
+    return doc

@@ -94,7 +94,7 @@ def _synthetic(doc: dict[str, Any]) -> dict[str, Any]:
     base = doc["findings"][0]
     rows = [{"scene": s, "region": r, "users": i * 10 + j, "share": 0.1 * j}
             for i, s in enumerate(["通勤", "运动"]) for j, r in enumerate(["广东", "北京", "上海"])]
-    for kind, fid, analysis in (("heatmap", "scenes.heat", "scenes"), ("sankey", "lost.flow", "lost_leads"),
+    for kind, fid, analysis in (("heatmap", "scenes.heat", "scenes"), ("sankey", "lost.flow", "lost"),
                                 ("scatter", "creators.value", "creators"), ("bar", "future.thing", "future")):
         f = copy.deepcopy(base)
         f.update(id=fid, analysis=analysis, money_at_stake=1.0,

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -25,12 +26,13 @@ from zhongcao.analyses import REGISTRY
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.contract import TABLES
 from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, describe_marts
-from zhongcao.errors import Problem, ValidationError, ZhongcaoError
+from zhongcao.errors import Problem, ValidationError, WorkspaceError, ZhongcaoError
 from zhongcao.simulate import WORLDS
 from zhongcao.simulate import simulate as simulate_world
 
+# Tracebacks of a bug never print local variables: they hold rows of the brand's data.
 app = typer.Typer(help="种草决策大脑 · an offline decision brain for content-seeding marketing.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 console = Console()
 err = Console(stderr=True)
 
@@ -109,15 +111,73 @@ def ingest(
         console.print(f"already ingested, skipped: {', '.join(summary.skipped_files)}")
     if summary.rejected:
         console.print(f"[yellow]{summary.rejected} row(s) quarantined in rejected_rows[/]")
+    if summary.brand_changed:
+        console.print("brand.toml changed: the workspace now holds the new settings")
+    for item in summary.recovered:
+        console.print(f"removed first, left by an interrupted load: {item}")
     print_warnings(summary.warnings)
+    print_capabilities(pipeline.capabilities(Workspace(workspace)))
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="An input folder (validated, nothing written) or a workspace.")],
+    lang: Annotated[Lang, typer.Option(help="Language of the table.")] = Lang.zh,
+) -> None:
+    """Say what the data can answer: which analyses run, which cannot, and what would unlock each.
+
+    Example: zhongcao check my_exports/
+    """
+    with user_errors():
+        if not path.exists():
+            raise typer.BadParameter(f"{path} does not exist")
+        assessed = pipeline.check(path)
+    print_capabilities(assessed, lang)
+
+
+def print_capabilities(assessed: dict[str, Any], lang: str = "zh") -> None:
+    """The "what your data can answer" table (the same content as the report's panel)."""
+    from zhongcao.findings import capabilities
+
+    caps = capabilities(assessed)
+    colour = {"runs": "green", "partial": "yellow", "insufficient": "yellow", "missing": "red"}
+    title = "你的数据能回答什么" if lang == "zh" else "What your data can answer"
+    t = Table(title=title, show_lines=True, expand=True)
+    t.add_column("analysis", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("answers", ratio=2, overflow="fold")
+    t.add_column("what would unlock more", ratio=3, overflow="fold")
+    for name, cap in sorted(caps.items(), key=lambda kv: ("runs", "partial", "insufficient", "missing")
+                            .index(kv[1]["status"])):
+        notes = [u[lang] for u in cap["unlock"]]
+        notes += [f"{card}: " + "; ".join(n[lang] for n in needs) for card, needs in cap["cards"].items()]
+        t.add_row(name, f"[{colour[cap['status']]}]{escape(cap['label'][lang])}[/]", escape(cap["title"][lang]),
+                  escape("\n".join(notes)))
+    console.print(t)
 
 
 def print_warnings(warnings: list[Problem], limit: int = 20) -> None:
-    """Warnings the input was loaded despite; a load with warnings still succeeds."""
-    for p in warnings[:limit]:
-        console.print(f"  [yellow]warning[/] {p}")
-    if len(warnings) > limit:
-        console.print(f"  … and {len(warnings) - limit} more warnings")
+    """Warnings the input was loaded despite, grouped: one line per file, column and kind, with the
+    count and one example (a load with warnings still succeeds)."""
+    for (file, column, expected), group in list(group_problems(warnings).items())[:limit]:
+        first = group[0]
+        where = file + (f", column {column!r}" if column else "")
+        example = f" (e.g. {first.value!r}" + (f", row {first.row}" if first.row else "") + ")" if first.value else ""
+        if first.value is None:  # a file-level note: it says everything itself
+            console.print(f"  [yellow]warning[/] {escape(where)}: expected {escape(expected)}")
+            continue
+        console.print(f"  [yellow]warning[/] {escape(where)}: {len(group):,} value(s){escape(example)}; "
+                      f"expected {escape(expected)}")
+    groups = len(group_problems(warnings))
+    if groups > limit:
+        console.print(f"  … and {groups - limit} more kinds of warning")
+
+
+def group_problems(problems: list[Problem]) -> dict[tuple[str, str | None, str], list[Problem]]:
+    out: dict[tuple[str, str | None, str], list[Problem]] = {}
+    for p in problems:
+        out.setdefault((p.file, p.column, p.expected), []).append(p)
+    return out
 
 
 @app.command("import")
@@ -196,10 +256,46 @@ def analyze(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return
     error = doc["analyses"][name]["error"]
-    if error:
-        err.print(f"[bold red]{name} could not run[/]: {error}")
+    cap = doc.get("capabilities", {}).get(name) or {"status": "missing", "unlock": [], "cards": {}}
+    if error or not any(f["analysis"] == name for f in doc["findings"]):
+        # Nothing to show is never silent: say why, and what would unlock it.
+        why = [u[lang] for u in cap["unlock"]] or ([error] if error else [])
+        why += [f"{card}: " + "; ".join(n[lang] for n in needs) for card, needs in cap["cards"].items()]
+        head = "could not run" if error else "ran, with no card to show"
+        err.print(f"[bold red]{name} {head}[/]" + (": " + escape("; ".join(why)) if why else ""))
         raise typer.Exit(2)
     print_findings(doc, lang, top=None)
+
+
+@app.command("design-test")
+def design_test(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    channel: Annotated[str | None, typer.Option(help="Design for this channel (default: the most valuable).")] = None,
+    start: Annotated[str | None, typer.Option(help="First day of the test, YYYY-MM-DD (default: after the data).")]
+    = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the printed design.")] = Lang.zh,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the design as JSON.")] = False,
+) -> None:
+    """Propose the next experiment: channels ranked by the value of a lift study, and a geo holdout.
+
+    Example: zhongcao design-test ws --lang en
+    """
+    with user_errors():
+        doc = pipeline.design_test(Workspace(workspace), channel, start)
+    plan = doc["analyses"]["mmm"]["results"]["next_experiment"]
+    if as_json:
+        sys.stdout.write(json.dumps(plan, ensure_ascii=False, indent=1) + "\n")
+        return
+    print_findings(doc, lang, top=None)
+    ranking = Table("channel", "value of a study", "budget it may move", "ROI sd now → after", "days", "power",
+                    title="value of information")
+    for r in plan["ranking"]:
+        ranking.add_row(escape(r["channel"]), f"{r['value_of_information']:,.0f}", f"{r['budget_moved']:,.0f}",
+                        f"{r['roi_sd']:.2f} → {r['roi_sd_after']:.2f}", str(r["days"]), f"{r['power']:.0%}")
+    console.print(ranking)
+    d = plan["design"]
+    console.print(f"control: {escape(', '.join(d['control']))}\ntreatment: {escape(', '.join(d['treatment']))}\n"
+                  f"window: {d['start']} to {d['end']} (+{d['cooldown_days']} days to measure the carry-over)")
 
 
 @app.command()
@@ -284,8 +380,33 @@ def serve(
     from zhongcao.web import serve as serve_dashboard
 
     with user_errors():
-        console.print(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)")
-        serve_dashboard(workspace, host=host, port=port, token=token, min_group_size=min_group_size)
+        serve_dashboard(workspace, host=host, port=port, token=token, min_group_size=min_group_size,
+                        announce=lambda url: console.print(f"dashboard: {url}  (Ctrl+C stops it)"))
+
+
+@app.command()
+def doctor(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")],
+) -> None:
+    """Check a workspace and remove what an interrupted load left behind (when no load is running).
+
+    Exits 2 when a problem remains that it could not repair (a listed segment missing, a database
+    that does not open). Example: zhongcao doctor demo/hiking-shoes/workspace
+    """
+    with user_errors():
+        if not Workspace(workspace).exists() and not (workspace / "segments").is_dir():
+            raise WorkspaceError(f"no workspace at {workspace}")
+        report = Workspace(workspace).recover(check=True)
+    table = Table("found", "path", "size", "action", title=f"doctor {workspace}")
+    for item in report.items:
+        colour = "green" if item.repaired else "red"
+        size = f"{item.size / 2**20:,.1f} MB" if item.size else ""
+        table.add_row(item.kind, item.path, size, f"[{colour}]{item.action}[/]")
+    console.print(table)
+    if not report.ok:
+        err.print("[bold red]problems remain[/] that doctor could not repair (see above)")
+        raise typer.Exit(2)
+    console.print("workspace is healthy" if all(not i.problem for i in report.items) else "repaired")
 
 
 def print_top_per_analysis(doc: dict[str, Any], lang: str) -> None:
@@ -295,23 +416,23 @@ def print_top_per_analysis(doc: dict[str, Any], lang: str) -> None:
         if f["analysis"] in seen:
             continue
         seen.add(f["analysis"])
-        console.print(f"[bold cyan]{f['analysis']}[/] [bold]{f['title'][lang]}[/]")
-        console.print(f"   {f['summary'][lang]}")
-        console.print(f"   [green]→ {f['action'][lang]}[/]")
+        console.print(f"[bold cyan]{f['analysis']}[/] [bold]{escape(f['title'][lang])}[/]")
+        console.print(f"   {escape(f['summary'][lang])}")
+        console.print(f"   [green]→ {escape(f['action'][lang])}[/]")
     for name, entry in doc["analyses"].items():
         if entry.get("error"):
-            console.print(f"[yellow]{name} did not run[/]: {entry['error']}")
+            console.print(f"[yellow]{name} did not run[/]: {escape(entry['error'])}")
 
 
 def print_findings(doc: dict[str, Any], lang: str, top: int | None) -> None:
     shown = doc["findings"][:top] if top else doc["findings"]
     for i, f in enumerate(shown, 1):
-        console.print(f"[bold red]{i}.[/] [bold]{f['title'][lang]}[/]")
-        console.print(f"   {f['summary'][lang]}")
-        console.print(f"   [green]→ {f['action'][lang]}[/]")
+        console.print(f"[bold red]{i}.[/] [bold]{escape(f['title'][lang])}[/]")
+        console.print(f"   {escape(f['summary'][lang])}")
+        console.print(f"   [green]→ {escape(f['action'][lang])}[/]")
     errors = {k: v["error"] for k, v in doc["analyses"].items() if v.get("error")}
     for name, message in errors.items():
-        console.print(f"[yellow]{name} did not run[/]: {message}")
+        console.print(f"[yellow]{name} did not run[/]: {escape(message)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

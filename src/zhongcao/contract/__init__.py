@@ -1,8 +1,10 @@
 """Layer 1: the declared tables (grain, columns, descriptions) and reference data."""
 
 from zhongcao.contract.geo import PROVINCES, REGION_GROUPS, normalise_province, region_group
+from zhongcao.contract.platforms import PLATFORMS, normalise_platform
 from zhongcao.contract.tables import (
     ACTIONS,
+    ANALYSIS_SETTINGS,
     BRAND_SETTINGS,
     FILE_SUFFIXES,
     LEAD_STATUSES,
@@ -16,9 +18,11 @@ from zhongcao.contract.tables import (
 
 __all__ = [
     "ACTIONS",
+    "ANALYSIS_SETTINGS",
     "BRAND_SETTINGS",
     "FILE_SUFFIXES",
     "LEAD_STATUSES",
+    "PLATFORMS",
     "PROVINCES",
     "REGION_GROUPS",
     "TABLES",
@@ -27,6 +31,7 @@ __all__ = [
     "Column",
     "Reference",
     "Table",
+    "normalise_platform",
     "normalise_province",
     "region_group",
 ]

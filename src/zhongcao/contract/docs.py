@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from zhongcao.contract.platforms import PLATFORMS
 from zhongcao.contract.tables import BRAND_SETTINGS, CURRENCY, FILE_SUFFIXES, TABLES, TIMEZONE
 
 INTRO = f"""# Data contract
@@ -61,10 +62,62 @@ def contract_markdown() -> str:
                 rule = f" Range [{c.minimum if c.minimum is not None else '−∞'}, {c.maximum if c.maximum is not None else '∞'}]."
             aliases = ", ".join(c.aliases)
             out.append(f"| `{c.name}` | {c.type} | {'required' if c.required else ''} | {c.description}{rule} | {aliases} |")
+    out.append("\n## Platforms\n\nEvery `platform` column (orders) is mapped to one code at ingestion, "
+               "like provinces: spellings are matched ignoring case, spaces and punctuation; an unknown "
+               "platform is kept as written (lower-cased) with one warning per file (`contract/platforms.py`).\n\n"
+               "| code | spellings |\n|---|---|")
+    for code, names in PLATFORMS.items():
+        out.append(f"| `{code}` | {', '.join(names)} |")
     out.append("\n## `brand.toml`\n\n| key | type | description |\n|---|---|---|")
     for s in BRAND_SETTINGS:
         out.append(f"| `{s.name}` | {s.type} | {s.description} |")
+    out.append(LOADING)
     return "\n".join(out) + "\n"
+
+
+# What a load promises (engine/workspace, ingest/readers, ingest/limits; tests/engine/test_concurrency.py,
+# test_stress.py and tests/ingest/test_defects.py check it). Kept here so the page states it once.
+LOADING = """
+## Loading: what the workspace guarantees
+
+**One writer, consistent readers.** A load holds an exclusive lock on the workspace (`WS/.lock`, a
+`flock`). A second `zhongcao ingest` into the same workspace stops at once with *workspace WS is
+being loaded by pid N since TIME*; a lock left by a process that died is taken over (the kernel
+releases it with the process) and the load says so. Each load builds in its own staging area
+(`WS/.staging/<pid>-<random>/`), writes new Parquet segments beside the old ones, and swaps the
+database in with one `os.replace`. Readers (`analyze`, `run`, the dashboard) read one snapshot for
+a whole findings document; segments are never rewritten, and files no database lists are removed
+only while no load runs and no reader holds the workspace.
+
+**All or nothing, even when killed.** A failed load leaves the database byte for byte as it was.
+A load killed at any point (kill -9, a power cut) leaves either the old state or the new one
+whole; its staging area and unlisted segments are removed the next time the workspace is opened
+or loaded, and `zhongcao doctor WS` reports and repairs them (it exits 2 on what it cannot
+repair, such as a listed segment deleted by hand).
+
+**Generations.** Every load that changes anything (rows, quarantined rows or `brand.toml`) writes a
+new generation into the workspace; re-ingesting the same folder changes nothing, and re-ingesting
+it with an edited `brand.toml` stores the new settings. Caches of results are keyed by it.
+
+**The same rows twice.** A file already loaded (same content hash) is skipped. Keyed tables refuse
+keys they already hold. Keyless tables (`exposures`, `spend`, `surveys`) carry a fingerprint of
+their rows (count and an order-independent hash of the contract columns), so the same rows sent
+again in another format (Parquet re-sent as CSV) are skipped with a warning instead of counted
+twice. Rows that only partly overlap earlier ones are not detected.
+
+**Files.** Table names are matched case-insensitively (`ORDERS.CSV` is `orders`). A browser's copy
+(`orders (1).csv`, `orders - 副本.csv`) is not read, and the message says to rename it. A folder, a
+named pipe, a dangling or looping symbolic link named like a table is refused with its cause.
+CSV may be separated by commas, tabs, `;` or `|`; a title row above the header (a merged
+banner) is skipped with a warning; a JSON array saved as `.jsonl` is read with a warning. Every
+sheet of a workbook is read: sheets under the same header are appended (rows numbered on), a
+sheet with another header is reported and not read.
+
+**Values.** These are warnings, grouped per file and column with a count and one example, and
+never reject a row: text cells are cut to 32,767 characters (Excel's own limit) and NUL bytes
+removed; dates before 2000 or more than a year ahead, amounts above 1,000,000,000 CNY a row and
+counts above 100,000,000,000 are kept as written and reported.
+"""
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def _tgi(x: float) -> str:
 
 def lost_findings(a: LostLeadAnalysis) -> list[Finding]:
     a.check_is_fitted()
-    return [_lost_overview(a), _lost_competitors(a)]
+    return [f for f in (_lost_overview(a), _lost_competitors(a)) if f is not None]
 
 
 def _lost_overview(a: LostLeadAnalysis) -> Finding:
@@ -55,7 +55,9 @@ def _lost_overview(a: LostLeadAnalysis) -> Finding:
     definition = ("status = lost" if a.definition == "status"
                   else f"no trial/won/order within {a.window_days} days")
     v = {"lost_rate": Pct(c["lost_rate"]), "lost": Count(c["lost"]), "converted": Count(c["converted"]),
-         "leads": Count(c["leads"]), "not_in_panel": Count(c["leads_not_in_panel"]), "definition": definition,
+         "leads": Count(c["leads"]), "definition": definition,
+         "not_in_panel": _t("lost_overview", "not_in_panel", n=Count(c["leads_not_in_panel"]))
+         if c["leads_not_in_panel"] > 0 else _t("lost_overview", "all_in_panel"),
          "profile": profile}
     rows = p[p["attribute"] != "lead_note"]
     return Finding(
@@ -71,7 +73,7 @@ def _lost_overview(a: LostLeadAnalysis) -> Finding:
     )
 
 
-def _lost_competitors(a: LostLeadAnalysis) -> Finding:
+def _lost_competitors(a: LostLeadAnalysis) -> Finding | None:
     comp = a.competitors_
     over = comp[comp["over_indexed"]] if len(comp) else comp
     cols = ["offer", "terms", "entity_type", "known", "tgi", "tgi_low", "tgi_high", "lost_share", "converted_share",
@@ -80,20 +82,26 @@ def _lost_competitors(a: LostLeadAnalysis) -> Finding:
                                  "suppressed_for_support": a.suppressed_competitors_},
                         rows=_flat(comp[cols]) if len(comp) else [], columns=cols)
     chart = Chart("bar", "offer", ["tgi"], Text("战败线索的竞品 TGI", "Competitor TGI among lost leads"))
-    if len(over) < 2:
+    if comp.empty:
+        return None  # no competitor in post-lead notes or searches: nothing was compared
+    if over.empty:
         v = {"n": len(comp), "suppressed": a.suppressed_competitors_}
+        v["suppressed_part"] = _t("lost_none", "suppressed" if a.suppressed_competitors_ else "none_suppressed", **v)
         return Finding(id="lost.competitors", analysis="lost", title=_t("lost_none", "title", **v),
                        summary=_t("lost_none", "summary", **v), action=_t("lost_none", "action", **v),
                        evidence=evidence, confidence=Confidence("low", _t("lost_none", "confidence", **v),
                                                                 "delta method on log TGI, 90%"), chart=chart)
-    first, second = over.iloc[0], over.iloc[1]
+    first = over.iloc[0]
+    second = over.iloc[1] if len(over) > 1 else None
+    key = "lost_competitors" if second is not None else "lost_one"
     unlisted = over[~over["known"]]
     known = comp[comp["known"]]
     none = _t("lost_competitors", "none")
     v = {
-        "first": first["offer"], "second": second["offer"], "first_share": Pct(first["lost_share"]),
+        "first": first["offer"], "second": second["offer"] if second is not None else "",
+        "first_share": Pct(first["lost_share"]),
         "first_conv_share": Pct(first["converted_share"]), "first_tgi": _tgi(first["tgi"]),
-        "second_tgi": _tgi(second["tgi"]), "unlisted": len(unlisted),
+        "second_tgi": _tgi(second["tgi"]) if second is not None else "", "unlisted": len(unlisted),
         "unlisted_names": "、".join(unlisted["offer"].astype(str)) or none,
         "known_names": "、".join(known["offer"].astype(str)) or none,
         "known_tgi": "、".join(_tgi(x) for x in known["tgi"]) or "—",
@@ -101,8 +109,7 @@ def _lost_competitors(a: LostLeadAnalysis) -> Finding:
     }
     return Finding(
         id="lost.competitors", analysis="lost",
-        title=_t("lost_competitors", "title", **v), summary=_t("lost_competitors", "summary", **v),
-        action=_t("lost_competitors", "action", **v), evidence=evidence,
+        title=_t(key, "title", **v), summary=_t(key, "summary", **v), action=_t(key, "action", **v), evidence=evidence,
         confidence=Confidence("medium", _t("lost_competitors", "confidence", **v), "delta method on log TGI, 90%",
                               (float(first["tgi_low"]), float(first["tgi_high"])), float(first["tgi"])),
         chart=chart,

@@ -22,6 +22,12 @@ def _rows(frame: pd.DataFrame, cols: list[str], n: int = 50) -> list[dict[str, A
     return f.to_dict(orient="records")
 
 
+def _name(row: pd.Series) -> str:
+    """A creator's display name, else its id (a creator missing from the creator list has no name)."""
+    name = row.get("name")
+    return str(name) if isinstance(name, str) and name.strip() else str(row["creator_id"])
+
+
 def creator_findings(a: CreatorAnalysis) -> list[Finding]:
     a.check_is_fitted()
     out = [f for f in (_incremental(a), _genuine(a), _soft(a), _fake(a), _shortlist(a)) if f is not None]
@@ -39,9 +45,9 @@ def _incremental(a: CreatorAnalysis) -> Finding | None:
         return None
     top = shown.iloc[0]
     big = shown.sort_values("followers", ascending=False).iloc[0]
-    v = {"top": str(top["name"] or top["creator_id"]), "top_inc": number(top["incremental"], 0),
+    v = {"top": _name(top), "top_inc": number(top["incremental"], 0),
          "total": number(shown["incremental"].clip(lower=0).sum(), 0), "shown": len(shown),
-         "biggest": str(big["name"] or big["creator_id"]), "biggest_inc": number(big["incremental"], 0),
+         "biggest": _name(big), "biggest_inc": number(big["incremental"], 0),
          "suppressed": int(p["suppressed"].sum()), "min_group": a.min_group_size,
          "low": number(top["incremental_low"], 0), "high": number(top["incremental_high"], 0)}
     cols = ["creator_id", "name", "tier", "followers", "readers", "orders", "expected", "incremental",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -13,46 +13,18 @@ import jsonschema
 import pandas as pd
 
 from zhongcao.analyses import Analysis
-from zhongcao.analyses.attribution import AttributionAnalysis
-from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
-from zhongcao.analyses.budget import BudgetAnalysis
-from zhongcao.analyses.creators import CreatorAnalysis
-from zhongcao.analyses.kpi import KpiAnalysis
-from zhongcao.analyses.mmm import MmmAnalysis
-from zhongcao.analyses.repurchase import RepurchaseAnalysis
-from zhongcao.analyses.safety import SafetyAnalysis
-from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
-from zhongcao.analyses.trends import TrendAnalysis
+from zhongcao.analyses.prerequisites import Capability
 from zhongcao.contract import BrandConfig
-from zhongcao.findings.attribution import attribution_findings
-from zhongcao.findings.audience import lost_findings, segment_findings
-from zhongcao.findings.creators import creator_findings, safety_findings, trend_findings
-from zhongcao.findings.kpi import kpi_findings
-from zhongcao.findings.mmm import budget_findings, mmm_findings, repurchase_findings
+from zhongcao.findings.builders import findings_for
+from zhongcao.findings.capabilities import capabilities, gate
 from zhongcao.findings.model import Finding, _clean
-from zhongcao.findings.scenes import lift_findings, region_findings, scene_findings
 
-SCHEMA_VERSION = "1.0.0"
-
-# Which findings builder turns which fitted analysis into findings. Declared once.
-BUILDERS: dict[type[Analysis], Callable[[Any], list[Finding]]] = {
-    KpiAnalysis: kpi_findings, LostLeadAnalysis: lost_findings, SegmentAnalysis: segment_findings,
-    AttributionAnalysis: attribution_findings,
-    MmmAnalysis: mmm_findings, BudgetAnalysis: budget_findings, RepurchaseAnalysis: repurchase_findings,
-    SceneAnalysis: scene_findings, RegionAnalysis: region_findings, LiftAnalysis: lift_findings,
-    CreatorAnalysis: creator_findings, SafetyAnalysis: safety_findings, TrendAnalysis: trend_findings}
+SCHEMA_VERSION = "1.1.0"
 
 
 @cache
 def schema() -> dict[str, Any]:
     return json.loads(resources.files("zhongcao.findings").joinpath("schema.json").read_text(encoding="utf-8"))
-
-
-def findings_for(analysis: Analysis) -> list[Finding]:
-    for kind, build in BUILDERS.items():
-        if isinstance(analysis, kind):
-            return build(analysis)
-    return []
 
 
 def results_of(analysis: Analysis) -> dict[str, Any]:
@@ -77,10 +49,15 @@ def build_document(
     analyses: Mapping[str, Analysis],
     errors: Mapping[str, str] | None = None,
     workspace: Mapping[str, int] | None = None,
+    assessed: Mapping[str, Capability] | None = None,
 ) -> dict[str, Any]:
+    """findings.json: the findings of the fitted analyses, their results, and (given ``assessed``,
+    the prerequisites tested on the workspace) what the data can answer and what would unlock the rest."""
     findings: list[Finding] = []
     for analysis in analyses.values():
         findings += findings_for(analysis)
+    if assessed is not None:
+        findings = gate(findings, assessed)
     findings.sort(key=lambda f: f.money_at_stake, reverse=True)
     doc: dict[str, Any] = {
         "version": SCHEMA_VERSION,
@@ -95,6 +72,12 @@ def build_document(
     }
     for name, message in (errors or {}).items():
         doc["analyses"][name] = {"params": {}, "results": {}, "error": message}
+    if assessed is not None:
+        shown: dict[str, set[str]] = {}
+        for f in findings:
+            shown.setdefault(f.analysis, set()).add(f.id)
+        ran_and_failed = {n: m for n, m in (errors or {}).items() if n in assessed and assessed[n].runs}
+        doc["capabilities"] = capabilities(assessed, ran_and_failed, shown)
     validate_document(doc)
     return doc
 

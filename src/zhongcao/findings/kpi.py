@@ -17,7 +17,7 @@ A = "kpi"
 def kpi_findings(kpi: KpiAnalysis) -> list[Finding]:
     kpi.check_is_fitted()
     out = [_overview(kpi)]
-    for build in (_platform_split, _channel_efficiency, _repurchase, _nps, _funnel, _trend):
+    for build in (_regions, _platform_split, _channel_efficiency, _repurchase, _nps, _funnel, _trend):
         finding = build(kpi)
         if finding is not None:
             out.append(finding)
@@ -34,21 +34,62 @@ def _overview(kpi: KpiAnalysis) -> Finding:
     v = {
         "spend": Money(t["spend"]), "gmv": Money(t["gmv"]), "roi": number(t["roi"]),
         "days": int(t["days"]), "orders": Count(t["orders"]), "leads": Count(t["leads"]),
-        "cpm": Money(t["cpm"]), "cpe": Money(t["cpe"]), "cpl": Money(t["cpl"]),
+        "cpm": Money(t["cpm"]), "cpe": Money(t["cpe"]), "cpl": Money(t["cpl"]), "aov": Money(t["aov"]),
         "low": number(t["roi_low"]), "high": number(t["roi_high"]),
     }
+    # A partial workspace gets a card that says what it covers, never an ROI from a missing side.
+    key = "overview" if t["spend"] > 0 and t["orders"] > 0 else ("overview_gmv" if t["orders"] > 0 else "overview_spend")
+    if key == "overview_gmv":
+        v["leads_part"] = _t(key, "leads" if t["leads"] > 0 else "no_leads", **v)
+    if key == "overview_spend":
+        v["leads_part"] = _t(key, "leads", **v) if t["leads"] > 0 else ""
+    if key == "overview":  # only the costs that have a denominator: no "0 leads; CPL —"
+        v["leads_part"] = _t(key, "leads", **v) if t["leads"] > 0 else ""
+        costs = [_t(key, c, **v) for c in ("cpm", "cpe", "cpl") if math.isfinite(t[c]) and t[c] > 0]
+        v["costs"] = Text(zh="；" + "，".join(c.zh for c in costs), en="; " + ", ".join(c.en for c in costs)) \
+            if costs else ""
     daily = kpi.daily_.assign(day=kpi.daily_["day"].dt.strftime("%Y-%m-%d"))
+    shown = {"overview": ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl", "reads", "engagements",
+                          "impressions", "aov"),
+             "overview_gmv": ("gmv", "orders", "leads", "aov"),
+             "overview_spend": ("spend", "leads", "cpm", "cpe", "cpl", "reads", "engagements", "impressions")}[key]
+    if key == "overview":
+        confidence = Confidence("medium", _t(key, "confidence", **v), "bootstrap over days, 90%",
+                                (t["roi_low"], t["roi_high"]), t["roi"])
+    else:
+        confidence = Confidence("descriptive", _t(key, "confidence", **v), "count")
+    series = {"overview": ["gmv", "spend"], "overview_gmv": ["gmv"], "overview_spend": ["spend"]}[key]
     return Finding(
         id="kpi.overview", analysis=A,
-        title=_t("overview", "title", **v), summary=_t("overview", "summary", **v),
-        action=_t("overview", "action", **v),
-        evidence=Evidence(numbers={k: t[k] for k in ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl",
-                                                    "reads", "engagements", "impressions", "aov")},
-                          rows=records(daily), columns=list(daily.columns)),
-        confidence=Confidence("medium", _t("overview", "confidence", **v), "bootstrap over days, 90%",
-                              (t["roi_low"], t["roi_high"]), t["roi"]),
-        money_at_stake=t["spend"],
-        chart=Chart("line", "day", ["gmv", "spend"], Text("每日成交与投入", "Daily sales and spend")),
+        title=_t(key, "title", **v), summary=_t(key, "summary", **v), action=_t(key, "action", **v),
+        evidence=Evidence(numbers={k: t[k] for k in shown}, rows=records(daily), columns=list(daily.columns)),
+        confidence=confidence,
+        money_at_stake=t["spend"] if t["spend"] > 0 else t["gmv"],
+        chart=Chart("line", "day", series, Text("每日成交与投入", "Daily sales and spend")),
+    )
+
+
+def _regions(kpi: KpiAnalysis) -> Finding | None:
+    r = getattr(kpi, "by_region_", None)
+    if r is None:
+        return None
+    known = r[~r["suppressed"] & (r["region"] != "unknown")]
+    if len(known) < 2:
+        return None
+    top3 = known.head(3)
+    v = {"top": str(known.iloc[0]["region"]), "top_share": Pct(float(known.iloc[0]["gmv_share"])),
+         "top3": "、".join(top3["region"].astype(str)), "top3_share": Pct(float(top3["gmv_share"].sum())),
+         "provinces": len(known), "suppressed": int(r["suppressed"].sum()), "min_group": kpi.min_group_size,
+         "unknown": Pct(float(r.loc[r["region"] == "unknown", "gmv_share"].sum()))}
+    v["suppressed_part"] = _t("regions", "suppressed" if v["suppressed"] else "none_suppressed", **v)
+    return Finding(
+        id="kpi.regions", analysis=A,
+        title=_t("regions", "title", **v), summary=_t("regions", "summary", **v), action=_t("regions", "action", **v),
+        evidence=Evidence(numbers={"provinces": len(known), "top_share": float(known.iloc[0]["gmv_share"])},
+                          rows=records(r), columns=list(r.columns)),
+        confidence=Confidence("descriptive", _t("regions", "confidence", **v), "count"),
+        money_at_stake=float(top3["gmv"].sum()),
+        chart=Chart("bar", "region", ["gmv"], _t("regions", "chart")),
     )
 
 
@@ -62,15 +103,19 @@ def _platform_split(kpi: KpiAnalysis) -> Finding | None:
     total = red + off_gmv
     if off.empty:
         return None
+    if len(p[p["gmv"] > 0]) < 2:
+        return None  # one platform: nothing to split
     top = str(off.iloc[0]["platform"])
     v = {
         "offsite_share": Pct(off_gmv / total), "top_offsite": top, "red_gmv": Money(red), "offsite_gmv": Money(off_gmv),
         "offsite_list": ", ".join(off["platform"].astype(str)),
-        "understatement": number(total / red, 1) if red > 0 else "∞",
+        "understatement": number(total / red, 1) if red > 0 else "",
     }
+    # Without closed-loop orders the understatement is unbounded: say what is known instead.
+    summary = "platform_split" if red > 0 else "platform_split_offsite"
     return Finding(
         id="kpi.platform_split", analysis=A,
-        title=_t("platform_split", "title", **v), summary=_t("platform_split", "summary", **v),
+        title=_t("platform_split", "title", **v), summary=_t(summary, "summary", **v),
         action=_t("platform_split", "action", **v),
         evidence=Evidence(numbers={"red_gmv": red, "offsite_gmv": off_gmv, "offsite_share": off_gmv / total},
                           rows=records(p), columns=list(p.columns)),
@@ -113,6 +158,8 @@ def _repurchase(kpi: KpiAnalysis) -> Finding | None:
     if overall.empty or float(overall["buyers"].iloc[0]) == 0:
         return None
     o = overall.iloc[0]
+    if float(o["repeat_buyers"]) == 0 and float(o["buyers"]) >= kpi.totals_["orders"]:
+        return None  # every order has its own buyer id (anonymous buyers): repurchase cannot be measured
     lowest = str(per.iloc[0]["platform"]) if len(per) else "all"
     by_platform = ", ".join(f"{row.platform} {pct(row.rate)}" for row in per.itertuples())
     v = {"rate": Pct(o["rate"]), "buyers": Count(o["buyers"]), "repeat": Count(o["repeat_buyers"]),
@@ -135,7 +182,9 @@ def _nps(kpi: KpiAnalysis) -> Finding | None:
     if not n["responses"]:
         return None
     seg = kpi.nps_by_segment_
-    shown = seg[~seg["suppressed"]].sort_values("nps")
+    if seg.empty:
+        return None  # no segment to compare (no user panel)
+    shown = seg[~seg["suppressed"].astype(bool)].sort_values("nps")
     if shown.empty:
         return None
     lo, hi = shown.iloc[0], shown.iloc[-1]

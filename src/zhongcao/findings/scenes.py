@@ -56,6 +56,7 @@ def _overview(a: SceneAnalysis) -> Finding:
          "scenes": "、".join(f"{r.label}（{'/'.join(r.terms[:3])}）" for r in s.head(6).itertuples()),
          "best": best["label"], "best_ratio": _n(best["conversion_ratio"]),
          "low": _n(best["conversion_low"]), "high": _n(best["conversion_high"])}
+    v["conversion"] = _t("overview", "conversion" if len(conv) else "no_conversion", **v)
     cols = ["scene", "label", "terms", "notes", "note_share", "save_rate", "comment_rate", "conversion",
             "conversion_ratio", "distance", "growth", "coherence", "examples"]
     interval = None
@@ -66,7 +67,8 @@ def _overview(a: SceneAnalysis) -> Finding:
         title=_t("overview", "title", **v), summary=_t("overview", "summary", **v), action=_t("overview", "action", **v),
         evidence=Evidence(numbers={"scenes": len(s), "notes": int(s["notes"].sum())}, rows=_flat(s[cols]),
                           columns=cols),
-        confidence=Confidence("medium" if interval else "descriptive", _t("overview", "confidence", **v),
+        confidence=Confidence("medium" if interval else "descriptive",
+                              _t("overview", "confidence" if len(conv) else "confidence_counts", **v),
                               "log-scale binomial ratio, 90%", interval,
                               None if math.isnan(float(best["conversion_ratio"])) else float(best["conversion_ratio"])),
         chart=Chart("bar", "label", ["notes"], Text("各场景笔记数", "Notes per scene")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -18,9 +19,26 @@ def catalogue(analysis: str) -> dict[str, dict[str, dict[str, str]]]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
+OMIT_WHEN_ZERO = ("suppressed",)
+"""Placeholders whose sentence is left out when the value is 0: "0 groups were suppressed" is not news."""
+_SENTENCE = {"zh": re.compile(r"[^。；]*[。；]?"), "en": re.compile(r"[^.;]*(?:[.;](?:\s+|$)|$)")}
+
+
 def render(analysis: str, template: str, part: str, **values: Any) -> Text:
     entry = catalogue(analysis)[template][part]
-    return Text(zh=entry["zh"].format(**_localised(values, "zh")), en=entry["en"].format(**_localised(values, "en")))
+    texts = {}
+    for lang in ("zh", "en"):
+        text = entry[lang]
+        for key in OMIT_WHEN_ZERO:
+            if key in values and _is_zero(values[key]) and "{" + key + "}" in text:
+                text = "".join(s for s in _SENTENCE[lang].findall(text) if "{" + key + "}" not in s).rstrip()
+        texts[lang] = text.format(**_localised(values, lang))
+    return Text(zh=texts["zh"], en=texts["en"])
+
+
+def _is_zero(value: Any) -> bool:
+    number = value.n if isinstance(value, Count) else value
+    return isinstance(number, int | float) and not isinstance(number, bool) and number == 0
 
 
 def _localised(values: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import stat
 import tempfile
 import tomllib
 import weakref
@@ -115,22 +117,66 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A browser or the OS names a second download or a copy `orders (1).csv`, `orders - 副本.csv`,
+# `orders copy.csv`: the table is plain, but the name is not one we read.
+_COPY = re.compile(r"^(?P<table>.+?)(?:\s*\(\d+\)|\s*-?\s*(?:副本|copy)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (a folder, a pipe, a broken or looping link), or None."""
+    try:
+        if path.is_symlink():
+            target = os.readlink(path)
+            try:
+                path.resolve(strict=True)
+            except FileNotFoundError:
+                return f"a readable file (it is a symbolic link to {target!r}, which does not exist)"
+            except (RuntimeError, OSError) as error:  # a loop: RuntimeError before Python 3.13, OSError after
+                return f"a readable file (it is a symbolic link that loops back on itself: {error})"
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"a readable file ({error.strerror or error})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a file (it is a folder)"
+    if stat.S_ISFIFO(mode):
+        return "a regular file (it is a named pipe, FIFO; reading it would wait for a writer forever)"
+    return "a regular file (it is a socket or device)"
+
+
 def _discover(folder: Path, problems: list[Problem], scratch: Path) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
     exports: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name == "brand.toml":
+        if path.name.startswith(".") or path.name == "brand.toml":
             continue
         split = split_name(path.name)
-        if split is not None and split[0] not in TABLES and _is_export(path):
+        table = split[0].lower() if split is not None else None  # ORDERS.CSV is orders.csv
+        why = _not_a_file(path)
+        if why is not None:
+            if table in TABLES:  # meant as a table file: refusing it says why, ignoring it would not
+                problems.append(Problem(path.name, None, None, None, why))
+            elif split is not None:
+                problems.append(Problem(path.name, None, None, None, f"{why}; ignored", "warning"))
+            continue
+        copy = _COPY.match(split[0]) if split is not None and table not in TABLES else None
+        if copy is not None and copy["table"].strip().lower() in TABLES:
+            name = copy["table"].strip().lower()
+            problems.append(Problem(path.name, None, None, None,
+                                    f"a file named after a contract table; this looks like a copy of "
+                                    f"{name}.{split[1]} (a browser or the OS added to the name): rename it to "
+                                    f"{name}.{split[1]} to load it; ignored", "warning"))
+            continue
+        if split is not None and table not in TABLES and _is_export(path):
             exports.append(path)
             continue
-        if split is None or split[0] not in TABLES:
+        if split is None or table not in TABLES:
             problems.append(Problem(path.name, None, None, None,
                                     f"a file named after a contract table ({', '.join(TABLES)}); ignored",
                                     "warning"))
             continue
-        found.setdefault(split[0], []).append(path)
+        found.setdefault(table, []).append(path)
     for name, converted in _import_exports(exports, scratch, problems).items():
         found.setdefault(name, []).append(converted)
     for name, paths in found.items():
@@ -495,7 +541,9 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     problems: list[Problem] = []
     paths = _discover(folder, problems, scratch)
     if not paths and not any(p.severity == "error" for p in problems):
-        raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)")
+        ignored = "".join(f"\n  - {p}" for p in problems)
+        raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)"
+                         + (f"; ignored:{ignored}" if ignored else ""))
     fatal = any(p.severity == "error" for p in problems)  # two files for one table
 
     ordered = sorted(paths.items(), key=lambda item: list(TABLES).index(item[0]))

@@ -15,10 +15,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zhongcao.contract import Column, Table, normalise_province
+from zhongcao.contract import Column, Table, normalise_platform, normalise_province
 from zhongcao.errors import Problem
 from zhongcao.ingest.coerce import as_text, coerce, trim_text
 from zhongcao.ingest.headers import HeaderMap, clean_header, map_headers
+from zhongcao.ingest.limits import clean_text, implausible
 from zhongcao.ingest.parsers import ARROW_TYPES, EXPECTED
 from zhongcao.ingest.phone import hash_phone_series, mask_phone, normalise_phone, scrub
 from zhongcao.ingest.readers import RawFile
@@ -116,6 +117,19 @@ def _regions(array: pa.Array, issues: _Issues, column: str) -> pa.Array:
     return pc.take(pa.array(canonical, type=pa.string()), pc.index_in(array, pa.array(distinct)))
 
 
+def _platforms(array: pa.Array, issues: _Issues, column: str) -> pa.Array:
+    """Canonical platform codes (天猫 → tmall, 京东 → jd; contract/platforms.py); unknown ones kept, one warning."""
+    distinct = pc.unique(array).drop_null().to_pylist()
+    if not distinct:
+        return array
+    canonical = [normalise_platform(v) or str(v).strip().lower() for v in distinct]
+    unknown = [v for v in distinct if normalise_platform(v) is None]
+    if unknown:
+        issues.file_level(f"a known platform code ({len(unknown)} unknown spelling(s) kept as written, "
+                          f"e.g. {short(unknown[0])!r}; docs/data-contract.md lists the codes)", column, "warning")
+    return pc.take(pa.array(canonical, type=pa.string()), pc.index_in(array, pa.array(distinct)))
+
+
 def _bounds(array: pa.Array, column: Column) -> tuple[np.ndarray, str]:
     bad = np.zeros(len(array), dtype=bool)
     parts = []
@@ -206,6 +220,8 @@ def _checked(raw_values: pa.Array, column: Column, from_text: bool, issues: _Iss
     failures = [(bad, EXPECTED[column.type])]
     if column.name == "region" and column.type == "str":
         values = _regions(values, issues, column.name)
+    if column.name == "platform" and column.type == "str":
+        values = _platforms(values, issues, column.name)
     if column.choices:
         values = _choices(values, column)
         outside = _present(values) & ~pc.is_in(values, pa.array(column.choices)).to_numpy(zero_copy_only=False)
@@ -292,6 +308,14 @@ def validate(raw: RawFile, table: Table) -> Validated:
             if column.name in unparsed:
                 missing &= ~unparsed[column.name]
             issues.rows_bad(missing, column.name, None, "a value (required)")
+    for column in table.columns:  # limits: warnings, never a rejected row (see `limits`)
+        if column.name not in found.columns:
+            continue
+        if column.type == "str":
+            typed[column.name], cleaned = clean_text(typed[column.name], column.name, file, issues.rows)
+            issues.problems += cleaned
+        else:
+            issues.problems += implausible(typed[column.name], column, file, issues.rows)
     _duplicates(typed, table, issues)
 
     names = list(typed)
@@ -300,7 +324,9 @@ def validate(raw: RawFile, table: Table) -> Validated:
         if table.keeps_extra:
             values = source.column(index).combine_chunks()
             names.append(extra)
-            arrays.append(trim_text(as_text(values)) if from_text else values)
+            values, cleaned = clean_text(trim_text(as_text(values)) if from_text else values, extra, file, issues.rows)
+            issues.problems += cleaned
+            arrays.append(values)
         else:
             issues.file_level(f"only {table.name} contract columns (extra column dropped)", extra, "warning")
     for row, reason, text in raw.bad_rows:

@@ -19,18 +19,18 @@ from markupsafe import Markup, escape
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.findings.model import LANGS
-from zhongcao.report.sections import SECTIONS, card_from_finding, grouped, kpi_tiles, region_map, tiles
+from zhongcao.report.sections import (
+    SECTIONS,
+    card_from_finding,
+    grouped,
+    kpi_tiles,
+    region_map,
+    section_analyses,
+    tiles,
+)
 
 ECHARTS_VERSION = "5.6.0"
 """Pinned: vendor/echarts.min.js is dist/echarts.min.js of the npm package echarts@5.6.0 (Apache-2.0)."""
-
-# Which analysis a section waits for, to say "could not run: …" rather than "not run yet".
-SECTION_ANALYSES: dict[str, tuple[str, ...]] = {
-    "overview": ("kpi",), "funnel": ("kpi",), "lost": ("lost", "lost_leads"), "segments": ("segments",),
-    "scenes": ("scenes",), "creators": ("creators",), "roi": ("attribution", "mmm"), "budget": ("budget",),
-    "safety": ("safety", "brand_safety"), "trends": ("trends",),
-}
-
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
@@ -111,21 +111,26 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         visuals["scenes"].append(nps_map)
     charts = {c.id: c.chart for c in cards if c.chart}
     charts |= {v["id"]: v for vs in visuals.values() for v in vs}
+    caps = doc.get("capabilities") or {}
     sections = []
     for key in SECTIONS:
         if key == "methods":
             continue
-        waiting = [a for a in SECTION_ANALYSES.get(key, ()) if a in errors]
+        waiting = [a for a in section_analyses(key) if a in errors]
         if key == "other" and not by_section[key]:
             continue
+        # An analysis that ran but has no card here says why: each card it left out and what unlocks it.
+        quiet = {a: caps[a] for a in section_analyses(key)
+                 if a in caps and caps[a]["status"] in ("runs", "partial") and not caps[a]["findings"]}
         sections.append({"key": key, "cards": by_section[key], "visuals": visuals[key],
-                         "errors": {a: errors[a] for a in waiting}})
+                         "errors": {a: _unlock(caps.get(a), errors[a]) for a in waiting}, "quiet": quiet})
     methods = sorted({c.method for c in cards})
+    errors = {a: _unlock(caps.get(a), e) for a, e in errors.items()}
     return {
         "term_quality": term_quality_rows(analyses),
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
         "kpis": kpi_tiles(doc), "sections": sections, "top": sorted(cards, key=lambda c: -c.money_at_stake)[:5],
-        "errors": errors, "methods": methods, "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
+        "errors": errors, "capabilities": _panel(caps), "methods": methods, "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
         "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
                               "labels": {code: {"level_" + lv: messages(code)["level_" + lv]
                                                 for lv in ("high", "medium", "low", "descriptive")}
@@ -154,6 +159,29 @@ def term_quality_rows(analyses: dict[str, Any]) -> list[dict[str, Any]]:
         label = {code: messages(code).get(f"tq_analysis_{name}", name) for code in LANGS}
         rows.append({"analysis": label, "terms": int(q["terms"]), "bad": int(q.get("bad") or 0),
                      "share": f"{100 * float(q.get('share_bad') or 0.0):.0f}%", "reasons": reasons})
+    return rows
+
+
+def _unlock(cap: dict[str, Any] | None, error: str) -> dict[str, str]:
+    """Why an analysis did not run, per language: what would unlock it, else the error it raised."""
+    if cap and cap["status"] == "missing" and cap["unlock"]:
+        sep = {"zh": "；", "en": "; "}
+        return {code: sep[code].join(u[code] for u in cap["unlock"]) for code in LANGS}
+    return {code: error for code in LANGS}
+
+
+def _panel(caps: dict[str, Any]) -> list[dict[str, Any]]:
+    """The "what your data can answer" rows: runs first, then partial, insufficient, missing."""
+    order = {"runs": 0, "partial": 1, "insufficient": 2, "missing": 3}
+    rows = []
+    for name, cap in sorted(caps.items(), key=lambda kv: order[kv[1]["status"]]):
+        notes = [u for u in cap["unlock"]]
+        notes += [{code: f"{card}: " + "；".join(x[code] for x in needs) for code in LANGS}
+                  for card, needs in cap["cards"].items()]
+        if cap["reason"]:
+            notes.append({code: cap["reason"] for code in LANGS})
+        rows.append({"name": name, "status": cap["status"], "label": cap["label"], "title": cap["title"],
+                     "notes": notes})
     return rows
 
 

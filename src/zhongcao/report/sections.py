@@ -1,7 +1,7 @@
 """Cards and sections: every finding as a card (both languages), grouped into the report's sections.
 
-Cards render generically from the findings schema, so findings from analyses that land later
-show up without a change here; only the analysis → section table below learns their names.
+Cards render generically from the findings schema; an analysis's section comes from its
+registration (``analyses/registry.py``), so a new analysis needs no change here.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhongcao.analyses.registry import REGISTRY
+from zhongcao.analyses.registry import SECTIONS as REGISTRY_SECTIONS
 from zhongcao.contract.geo import BY_NAME, PROVINCES
 from zhongcao.findings.model import LANGS
 from zhongcao.findings.text import count, money, number
@@ -17,44 +19,26 @@ from zhongcao.findings.text import count, money, number
 MAX_EVIDENCE_ROWS = 60
 """Rows shown per card in the report; findings.json (and the dashboard's download) has them all."""
 
-SECTIONS: tuple[str, ...] = (
-    "overview", "funnel", "lost", "segments", "scenes", "creators", "roi", "budget", "safety", "trends",
-    "other", "methods",
-)
+SECTIONS: tuple[str, ...] = (*REGISTRY_SECTIONS, "methods")
 
-# Which section a finding belongs to: first by finding id, then by analysis name, then by a
-# word in the analysis name (analyses from later issues), else "other".
+# Which section a finding belongs to: a few KPI cards by finding id, then the section its
+# analysis is registered with (analyses/registry.py), else "other".
 BY_FINDING: dict[str, str] = {
     "kpi.overview": "overview", "kpi.funnel": "funnel", "kpi.nps": "segments", "kpi.trend": "trends",
     "kpi.platform_split": "roi", "kpi.channel_efficiency": "roi", "kpi.repurchase": "roi",
 }
-BY_ANALYSIS: dict[str, str] = {
-    "lost": "lost", "lost_leads": "lost", "leads": "lost", "competitors": "lost",
-    "segments": "segments", "audience": "segments", "personas": "segments",
-    "scenes": "scenes", "regions": "scenes", "geo": "scenes",
-    "creators": "creators", "notes": "creators",
-    "attribution": "roi", "mmm": "roi", "roi": "roi", "ltv": "roi", "incrementality": "roi",
-    "budget": "budget", "plan": "budget",
-    "safety": "safety", "brand_safety": "safety", "sentiment": "safety", "comments": "safety",
-    "trends": "trends", "forecast": "trends",
-}
-KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("lost", "lost"), ("segment", "segments"), ("scene", "scenes"), ("region", "scenes"),
-    ("creator", "creators"), ("attribution", "roi"), ("roi", "roi"), ("budget", "budget"),
-    ("safety", "safety"), ("trend", "trends"),
-)
 
 
 def section_of(finding: dict[str, Any]) -> str:
     if finding["id"] in BY_FINDING:
         return BY_FINDING[finding["id"]]
-    analysis = finding["analysis"]
-    if analysis in BY_ANALYSIS:
-        return BY_ANALYSIS[analysis]
-    for word, section in KEYWORDS:
-        if word in analysis:
-            return section
-    return "other"
+    entry = REGISTRY.get(finding["analysis"])
+    return entry.section if entry is not None else "other"
+
+
+def section_analyses(section: str) -> tuple[str, ...]:
+    """The analyses registered under a report section (what the section waits for)."""
+    return tuple(name for name, e in REGISTRY.items() if e.section == section)
 
 
 @dataclass

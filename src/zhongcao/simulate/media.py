@@ -14,6 +14,7 @@ from zhongcao.contract.geo import PROVINCES, REGION_GROUPS
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate import specials
 from zhongcao.simulate.population import PROVINCE_GROUP, PROVINCE_P
+from zhongcao.simulate.scenario import DRIVER_DEMAND, confounded_level, demand_driver
 from zhongcao.simulate.spec import CHANNELS, WorldSpec
 from zhongcao.simulate.text import TextMaker, fill
 
@@ -99,7 +100,7 @@ def _names(tm: TextMaker, n: int) -> list[str]:
     return [r.choice(pre) + r.choice(core) + r.choice(post) for _ in range(n)]
 
 
-def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) -> Media:
+def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int, confounded: str | None = None) -> Media:
     n_notes, n_creators = scale_counts(users)
     follower_scale = (users / 20_000) ** 0.3
     # --- regular creators -------------------------------------------------------------
@@ -123,6 +124,11 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
     # Spend flighting comes from its own stream (spawning does not advance ``rng``), so every other
     # draw of the world is the same whatever the flighting.
     flights = flighting(rng.spawn(1)[0], spec)
+    driver = np.zeros(cal.N_DAYS)
+    if confounded is not None:  # its own stream: the rest of the world is drawn as without it
+        drng = rng.spawn(1)[0]
+        driver = demand_driver(drng, cal.N_DAYS)
+        flights[CHANNELS.index(confounded)] = confounded_level(driver, drng)
 
     # --- ordinary notes -----------------------------------------------------------------
     posting = np.linspace(1.0, 1.8, cal.N_DAYS)  # notes per day grow over the period
@@ -222,7 +228,8 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
         idx = np.flatnonzero((n["topic"] == ti) & ~n["negative"])
         idx = idx[np.argsort(n["pub"][idx], kind="stable")]
         media.pools.append((idx, n["pub"][idx], np.cumsum(n["popularity"][idx])))
-    _plan_spend(spec, media, users, flights)
+    _plan_spend(spec, media, users, flights, driver)
+    media.planted["driver"] = driver
     return media
 
 
@@ -272,7 +279,7 @@ def _flights(rng: np.random.Generator, weeks: np.ndarray, off: float, keep_on: n
     return x / x.mean()
 
 
-def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray) -> None:
+def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray, driver: np.ndarray) -> None:
     """Daily spend per channel and the per-touch effect it buys.
 
     Each channel's expected incremental orders on a touch day are a planted response of its own
@@ -283,7 +290,7 @@ def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray) 
     """
     days = cal.N_DAYS
     boost = cal.event_boost()
-    demand = cal.demand_profile(spec.monthly_season)
+    demand = cal.demand_profile(spec.monthly_season) * (1 + DRIVER_DEMAND * driver).clip(0.2, None)
     spend = np.zeros((len(CHANNELS), days))
     for c in range(1, len(CHANNELS)):
         spend[c] = flights[c] * SPEND_PER_USER[c] * users / days

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import secrets
+import socket
+import threading
 import tomllib
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -33,6 +36,7 @@ from zhongcao import pipeline
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
+from zhongcao.findings import SCHEMA_VERSION
 from zhongcao.findings.model import LANGS
 from zhongcao.report import environment, report_context
 from zhongcao.web.queries import (
@@ -46,7 +50,7 @@ from zhongcao.web.queries import (
 )
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-FINDINGS_CACHE = "findings.json"
+FINDINGS_CACHE = ".findings-cache.json"
 COOKIE = "zhongcao_token"
 
 Lang = Literal["zh", "en"]
@@ -57,21 +61,60 @@ class AuthError(ZhongcaoError):
     """Binding beyond this machine without a token."""
 
 
+class BindError(ZhongcaoError):
+    """The address cannot be listened on (in use, not this machine's, not permitted)."""
+
+
 @cache
 def web_messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("zhongcao.web").joinpath("messages.toml").read_text(encoding="utf-8"))
 
 
 def load_findings(ws: Workspace) -> dict[str, Any]:
-    """The findings document, recomputed only when the workspace changed since the cached copy."""
+    """The findings document of the workspace's current generation.
+
+    The cache (``WS/.findings-cache.json``) records the generation it was computed from and is used
+    only for that generation, never by file times; the document is computed from one snapshot, so a
+    load finishing meanwhile cannot mix old and new rows into it.
+    """
     if not ws.exists():
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
     cached = ws.path / FINDINGS_CACHE
-    if cached.is_file() and cached.stat().st_mtime >= ws.db_path.stat().st_mtime:
-        return json.loads(cached.read_text(encoding="utf-8"))
-    doc = pipeline.findings(ws)
-    cached.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with ws.held():
+        generation = ws.generation
+        if generation is not None:
+            try:
+                stored = json.loads(cached.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = None
+            if isinstance(stored, dict) and stored.get("generation") == generation and isinstance(
+                    stored.get("document"), dict) and stored["document"].get("version") == SCHEMA_VERSION:
+                return stored["document"]  # a copy from an older version lacks newer blocks
+        doc = pipeline.findings(ws)  # the same snapshot (held) as the generation read above
+    if generation is not None:
+        _write_atomically(cached, json.dumps({"generation": generation, "document": doc}, ensure_ascii=False))
     return doc
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a unique temporary name and one rename: two servers never interleave their bytes."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only workspace: serve without a cache
+        tmp.unlink(missing_ok=True)
+
+
+def _clip(value: Any, limit: int = 80) -> Any:
+    """Long values echoed in a validation error, cut (a 100 KB parameter is not sent back)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}… ({len(value):,} characters)"
+    if isinstance(value, list):
+        return [_clip(v, limit) for v in value[:20]]
+    if isinstance(value, dict):
+        return {k: _clip(v, limit) for k, v in value.items()}
+    return value
 
 
 def allowed_query(*names: str) -> Callable[[Request], None]:
@@ -119,6 +162,46 @@ def table_response(rows: list[dict[str, Any]], columns: list[str], fmt: str, nam
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
+class _State:
+    """The findings document, filter options and rendered pages of one generation of the workspace.
+
+    Each request asks for the current one: when a load has swapped in a new database (its inode
+    changed) and its generation differs, they are recomputed once, under a lock, before answering.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._lock = threading.Lock()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.stamp = _stamp(self.ws.db_path)
+        with self.ws.held():  # the document and the options from one snapshot
+            self.generation = self.ws.generation
+            self.doc = load_findings(self.ws)
+            self.opts = options(self.ws)
+        self.findings = {f["id"]: f for f in self.doc["findings"]}
+        self.pages: dict[str, str] = {}
+
+    def current(self) -> _State:
+        if _stamp(self.ws.db_path) != self.stamp:
+            with self._lock:
+                stamp = _stamp(self.ws.db_path)
+                if stamp != self.stamp:
+                    if self.ws.generation != self.generation:
+                        self._refresh()
+                    self.stamp = stamp  # a mart stored on first use: a new file, the same generation
+        return self
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_ino, st.st_mtime_ns)
+
+
 def create_app(
     workspace: Path | str,
     *,
@@ -128,9 +211,8 @@ def create_app(
 ) -> FastAPI:
     check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
     ws = Workspace(workspace)
-    doc = load_findings(ws)
-    opts = options(ws)
-    findings = {f["id"]: f for f in doc["findings"]}
+    state = _State(ws)
+    doc = state.doc
     app = FastAPI(
         title="Zhongcao dashboard API",
         version=doc.get("version", "1"),
@@ -140,11 +222,10 @@ def create_app(
     )
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
-    pages: dict[str, str] = {}
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+        errors = _clip(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
         message = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', [])[1:])}: {e.get('msg')}" for e in errors)
         return JSONResponse({"error": f"invalid request: {message}", "detail": errors}, status_code=422)
 
@@ -183,9 +264,10 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(_: Annotated[None, Depends(allowed_query("lang", "token"))], lang: Lang = "zh") -> HTMLResponse:
-        if lang not in pages:
-            pages[lang] = render_dashboard(doc, opts, lang, min_group_size)
-        return HTMLResponse(pages[lang])
+        s = state.current()
+        if lang not in s.pages:
+            s.pages[lang] = render_dashboard(s.doc, s.opts, lang, min_group_size)
+        return HTMLResponse(s.pages[lang])
 
     @app.get("/api/health", summary="Is the server up")
     def health(_: Annotated[None, Depends(allowed_query())]) -> dict[str, str]:
@@ -193,11 +275,11 @@ def create_app(
 
     @app.get("/api/options", summary="The values each filter may take")
     def get_options(_: Annotated[None, Depends(allowed_query())]) -> dict[str, Any]:
-        return opts.to_dict()
+        return state.current().opts.to_dict()
 
     @app.get("/api/findings", summary="The findings document (findings.json)")
     def get_findings(_: Annotated[None, Depends(allowed_query())]) -> dict[str, Any]:
-        return doc
+        return state.current().doc
 
     @app.get("/api/findings/{finding_id}/rows", summary="The evidence rows behind one card")
     def finding_rows(
@@ -205,6 +287,7 @@ def create_app(
         finding_id: Annotated[str, PathParam(max_length=120)],
         format: Format = "json",
     ) -> Response:
+        findings = state.current().findings
         if finding_id not in findings:
             return JSONResponse({"error": f"no finding {finding_id!r}; GET /api/findings lists them"},
                                 status_code=404)
@@ -218,7 +301,7 @@ def create_app(
         _: Annotated[None, Depends(allowed_query(*FILTER_NAMES))],
         f: Annotated[Filters, Depends(filter_params)],
     ) -> dict[str, Any]:
-        view = live_view(ws, f.validate(opts), min_group_size)
+        view = live_view(ws, f.validate(state.current().opts), min_group_size)
         return jsonable_encoder(view.__dict__)
 
     @app.get("/api/rows", summary="Drill-down rows for the filters, as JSON, CSV or Excel")
@@ -228,7 +311,7 @@ def create_app(
         view: Literal["orders", "touches"] = "orders",
         format: Format = "json",
     ) -> Response:
-        data = drill_rows(ws, f.validate(opts), view, min_group_size)
+        data = drill_rows(ws, f.validate(state.current().opts), view, min_group_size)
         _mart, dimension, sums = DRILL_VIEWS[view]
         columns = ["day", dimension, *sums, "suppressed"]
         return table_response(data, columns, format, f"{view}_rows")
@@ -256,13 +339,46 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
 
 
 def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
-          min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
-    """Run the dashboard. Any host other than this machine's loopback needs a token."""
+          min_group_size: int = DEFAULT_MIN_GROUP_SIZE, announce: Callable[[str], None] | None = None) -> None:
+    """Run the dashboard. Any host other than this machine's loopback needs a token.
+
+    Everything that can fail does so before anything is announced: the token rule, the workspace,
+    the address (bound here, then handed to uvicorn), the findings. ``announce`` gets the URL once
+    the server is about to answer.
+    """
     import uvicorn
 
     if host not in LOOPBACK and not token:
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
-    hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-    app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    check_min_group_size(min_group_size)
+    if not Workspace(workspace).exists():
+        raise WorkspaceError(f"no workspace at {workspace} (run `zhongcao ingest INPUT_DIR --workspace {workspace}`)")
+    sock = _listen(host, port)
+    try:
+        hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
+        app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        if announce is not None:
+            shown = f"[{host}]" if ":" in host else host
+            announce(f"http://{shown}:{sock.getsockname()[1]}/")
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or BindError saying why not (in use, not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as error:
+        raise BindError(f"cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}") from error
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise BindError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    return sock

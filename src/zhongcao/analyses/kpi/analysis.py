@@ -35,7 +35,7 @@ class KpiAnalysis(Analysis):
     name: ClassVar[str] = "kpi"
     marts: ClassVar[tuple[str, ...]] = (
         "channel_daily", "platform_daily", "channel_last_touch", "buyer_frequency", "aips_funnel",
-        "nps_monthly", "nps_segment",
+        "nps_monthly", "nps_segment", "region_daily",
     )
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_group_size": [Interval(int, 1, None)],
@@ -64,6 +64,7 @@ class KpiAnalysis(Analysis):
         self.nps_, self.nps_by_segment_ = _nps(
             source.mart("nps_monthly").to_pandas(), source.mart("nps_segment").to_pandas(), self.min_group_size
         )
+        self.by_region_ = _by_region(source.mart("region_daily").to_pandas(), self.min_group_size)
         self.totals_ = self._totals(channel, platform)
         self.trend_ = _trend(self.daily_, self.recent_days)
         return self
@@ -130,6 +131,21 @@ def _by_platform(platform: pd.DataFrame, total_spend: float) -> pd.DataFrame:
     g["roi"] = g["gmv"] / total_spend if total_spend else np.nan
     g["closed_loop"] = g["platform"].eq("red")
     return g.sort_values("gmv", ascending=False).reset_index(drop=True)
+
+
+def _by_region(region: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """Orders and GMV per delivery/panel province; provinces with fewer orders than the minimum
+    group are suppressed (an order count bounds the buyers behind it from above)."""
+    cols = ["region", "orders", "gmv", "gmv_share", "aov", "suppressed"]
+    r = region[region["orders"] > 0].groupby("region", as_index=False)[["orders", "gmv"]].sum()
+    if r.empty:
+        return pd.DataFrame(columns=cols)
+    total = float(r["gmv"].sum())
+    r["gmv_share"] = r["gmv"] / total if total else np.nan
+    r["aov"] = r["gmv"] / r["orders"]
+    r["suppressed"] = r["orders"] < min_group
+    r.loc[r["suppressed"], ["orders", "gmv", "gmv_share", "aov"]] = np.nan
+    return r.sort_values("gmv", ascending=False, na_position="last").reset_index(drop=True)[cols]
 
 
 def _repurchase(freq: pd.DataFrame) -> pd.DataFrame:

@@ -127,8 +127,7 @@ def import_files(files: Sequence[Path], into: Path, *, kind: str | None = None, 
         raise InputError(f"unknown source kind {kind!r}; choose one of {', '.join(KINDS)}")
     into = Path(into)
     sources = [(path, read_frames(Path(path))) for path in files]
-    if year is None:
-        year = _shared_year([f for _, frames in sources for f in frames])
+    shared = None if year is not None else _shared_year([f for _, frames in sources for f in frames])
     converted: list[Converted] = []
     reports: list[FileReport] = []
     skipped: list[str] = []
@@ -140,7 +139,7 @@ def import_files(files: Sequence[Path], into: Path, *, kind: str | None = None, 
                 skipped.append(no_match_message(frame.label, KINDS, [str(h) for h in frame.frame.columns]))
                 continue
             used += 1
-            item = convert(frame, chosen, year=year, file_index=len(converted))
+            item = convert(frame, chosen, year=year, file_index=len(converted), shared_year=shared)
             converted.append(item)
             reports.append(FileReport(item.label, chosen.name, detected, item.rows_read, dropped=item.dropped,
                                       mapped=item.mapped, derived=item.derived, ignored=item.ignored,

@@ -22,7 +22,7 @@ from zhongcao.errors import InputError
 from zhongcao.ingest.coerce import as_text
 from zhongcao.ingest.headers import clean_header
 from zhongcao.ingest.importers.spec import Output, SourceKind
-from zhongcao.ingest.importers.values import lower_bound, parse, reference_year
+from zhongcao.ingest.importers.values import infer_years, lower_bound, parse
 from zhongcao.ingest.parsers import EXPECTED
 from zhongcao.ingest.readers import _cell, decode, read_file
 
@@ -197,7 +197,18 @@ def _output_columns(output: Output, available: set[str]) -> dict[str, str]:
     return {col: name for col, name in output.columns.items() if name in available}
 
 
-def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, file_index: int = 0) -> Converted:
+def _made(path: Path) -> pd.Timestamp | None:
+    """When the file was made, as far as the file system knows (its modification time, local)."""
+    try:
+        return pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").tz_convert("Asia/Shanghai").tz_localize(None)
+    except OSError:
+        return None
+
+
+def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, file_index: int = 0,
+            shared_year: int | None = None) -> Converted:
+    """One file's rows as contract tables. ``year`` is ``--year``; ``shared_year`` the latest year
+    written out in the dates of the files imported together (see ``values.infer_years``)."""
     frame = source.frame.reset_index(drop=True)
     headers = [clean_header(h) for h in frame.columns]
     keys = [header_key(h) for h in headers]
@@ -220,12 +231,20 @@ def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, f
             continue
         used.add(index)
         raw = frame.iloc[:, index]
+        row_year: int | pd.Series | None = year
         if spec.parser == "month_day":
-            result.notes.append(f"{headers[index]}: dates without a year read as {year or reference_year(raw)} "
-                                "(the latest year written out in such columns; pass --year to change)")
-        values, bad = parse(spec.parser, raw, year=year)
+            ids = _raw_field(frame, keys, kind, "note_id")
+            row_year, why = infer_years(raw, ids, _made(source.path), given=year, shared=shared_year)
+            result.notes.append(f"{headers[index]}: dates without a year read as {why}")
+        values, bad = parse(spec.parser, raw, year=row_year)
         if spec.scale != 1.0:
             values = pd.to_numeric(values, errors="coerce") * spec.scale
+        if spec.name in kind.zero_is_missing:
+            zeros = pd.to_numeric(values, errors="coerce").eq(0)
+            if zeros.any():
+                values = values.where(~zeros, None)
+                result.notes.append(f"{headers[index]}: {int(zeros.sum()):,} zero(s) read as missing (this export "
+                                    "writes 0 for no data)")
         fields[spec.name] = values
         result.mapped.append((headers[index], targets.get(spec.name, spec.name)))
         if spec.keep_raw:
@@ -271,10 +290,15 @@ def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, f
         keep &= ~hit
     parsed = parsed[keep]
 
-    available = set(parsed.columns)
     for output in kind.outputs:
         rows = parsed if output.where is None else parsed[output.where(parsed).fillna(False).to_numpy(dtype=bool)]
-        columns = _output_columns(output, available)
+        if output.explode is not None:
+            if output.explode not in rows:
+                continue
+            rows = _exploded(rows, output.explode)
+            for col, name in output.ids.items():
+                rows[col] = rows[name].astype("string") + "#" + rows[f"{output.explode}_n"].astype(str)
+        columns = _output_columns(output, set(rows.columns))
         table = pd.DataFrame({col: rows[name] for col, name in columns.items()}, index=rows.index)
         for col, value in output.constants.items():
             if col not in table:
@@ -291,6 +315,23 @@ def convert(source: SourceFrame, kind: SourceKind, *, year: int | None = None, f
         result.tables[output.table] = table if previous is None else pd.concat([previous, table], ignore_index=True)
     result.dropped = Counter({k: v for k, v in result.dropped.items() if v})
     return result
+
+
+def _raw_field(frame: pd.DataFrame, keys: list[str], kind: SourceKind, name: str) -> pd.Series | None:
+    """The raw column a kind reads into field ``name`` (the first spelling present), if any."""
+    for spec in kind.fields:
+        if spec.name == name:
+            for n in spec.names:
+                if header_key(n) in keys:
+                    return frame.iloc[:, keys.index(header_key(n))]
+    return None
+
+
+def _exploded(rows: pd.DataFrame, field: str) -> pd.DataFrame:
+    """One row per element of the list in ``field``; ``<field>_n`` is its 1-based position."""
+    out = rows[rows[field].map(lambda v: isinstance(v, list) and len(v) > 0)].explode(field)
+    out[f"{field}_n"] = out.groupby(level=0).cumcount() + 1
+    return out.reset_index(drop=True)
 
 
 def _aggregate(table: str, frame: pd.DataFrame) -> pd.DataFrame:

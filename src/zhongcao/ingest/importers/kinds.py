@@ -11,6 +11,7 @@ import hashlib
 import pandas as pd
 
 from zhongcao.ingest.importers.spec import Derive, Drop, Field, Output, Rule, SourceKind
+from zhongcao.ingest.importers.values import id_times
 
 F = Field
 
@@ -176,12 +177,25 @@ XINHONG = SourceKind(
         F(("图文CPM",), "image_cpm", "float"), F(("视频CPM",), "video_cpm", "float"),
         F(("粉丝主要年龄",), "follower_age", "str"),
         F(("粉丝性别分布",), "follower_gender", "str"),
+        F(("粉丝兴趣标签",), "follower_interests", "str"),
+        F(("爆文数",), "viral_notes", "count"), F(("新增作品",), "new_notes", "count"),
+        F(("删文数",), "deleted_notes", "count"), F(("新增粉丝数",), "new_followers", "float"),
+        F(("近期商业笔记数",), "commercial_notes", "count"),
+        F(("商业笔记平均互动量",), "commercial_avg_engagement", "float"),
+        F(("关注数",), "following", "count"), F(("上周新榜指数",), "newrank_index", "float"),
+        F(("最近发文时间",), "last_post_at", "str"), F(("数据周期",), "data_period", "str"),
+        F(("账号类别",), "account_type", "str"), F(("定位",), "location", "str"),
     ),
     outputs=(Output("creators", {c: c for c in (
         "creator_id", "name", "category", "subcategory", "region", "followers", "quote", "video_quote",
         "likes_and_collects", "gender", "tier", "note_count", "avg_likes", "avg_collects", "avg_comments",
-        "avg_reads", "image_cpe", "video_cpe", "image_cpm", "video_cpm", "follower_age", "follower_gender")}),),
-    ignored={"粉丝主要地域": "unreliable in this export (see shared data notes)", "序号": "row number"},
+        "avg_reads", "image_cpe", "video_cpe", "image_cpm", "video_cpm", "follower_age", "follower_gender",
+        "follower_interests", "viral_notes", "new_notes", "deleted_notes", "new_followers", "commercial_notes",
+        "commercial_avg_engagement", "following", "newrank_index", "last_post_at", "data_period", "account_type",
+        "location")}),),
+    zero_is_missing=("quote", "video_quote", "image_cpe", "video_cpe", "image_cpm", "video_cpm", "avg_reads"),
+    ignored={"粉丝主要地域": "one top follower region per creator cannot weigh an audience across regions; "
+                         "follower regions come from the user panel (users.region)", "序号": "row number"},
 )
 
 AGENCY = SourceKind(
@@ -344,19 +358,29 @@ XHS_RESEARCH = SourceKind(
         F(("post_comments",), "comments", "count", keep_raw=True),
         F(("nums_category_img", "num_category_text"), "category_code", "str"),
         F(("post_url",), "url", "str"),
+        F(("post_fetch_time",), "fetched_at", "month_day"),
+        F(("post_comment_content",), "comment_texts", "text_list"),
     ),
     derived=(
         Derive("body", "post_content, else summary, else post_title", first_of("content", "summary", "title")),
         Derive("sponsored", f"false: {_CRAWLED}", constant(False)),
+        Derive("published_at", "where post_date is absent: the creation time in the note id (Xiaohongshu note ids "
+               "are ObjectIds whose first 8 hex digits are Unix seconds)", lambda f: id_times(col(f, "note_id"))),
+        Derive("comment_time", "the crawl time (post_fetch_time; the export has no comment times), else the "
+               "publish time: comments count in text analyses, not in timing", first_of("fetched_at", "published_at"),
+               only_if_missing=False),
     ),
     outputs=(Output("notes", {c: c for c in ("note_id", "creator_id", "published_at", "title", "body", "tags",
                                              "region", "sponsored", "likes", "collects", "comments",
-                                             "category_code", "url")}),
-             Output("creators", {"creator_id": "creator_id"}, primary=False)),
+                                             "category_code", "url", "fetched_at")}),
+             Output("creators", {"creator_id": "creator_id"}, primary=False),
+             # post_comment_content holds a note's comment texts joined by ##: one comments row each,
+             # with id <note_id>#<position>; no commenter id (the export has none).
+             Output("comments", {"comment_id": "comment_id", "note_id": "note_id", "created_at": "comment_time",
+                                 "text": "comment_texts"}, primary=False, explode="comment_texts",
+                    ids={"comment_id": "note_id"})),
     ignored={"post_time": "mostly empty; post_date is used", "post_img": "media URL",
-             "post_comment_content": "comment texts without ids or times: no comments rows can be made",
-             "post_fetch_time": "crawl time without a year", "summary_cleaned": "derived text",
-             "rake_keywords": "derived keywords", "filter_label": "derived labels"},
+             "summary_cleaned": "derived text", "rake_keywords": "derived keywords", "filter_label": "derived labels"},
     file_formats="csv",
 )
 

@@ -28,6 +28,7 @@ PARSER_NAMES = (
     "month_day",  # 04-07 (this year, as the platform shows it) or 2023-12-16 → date
     "phone_hash",  # a mobile number → SHA-256 of its 11 digits; the raw number is never kept
     "pseudonym",  # any buyer identifier (nickname, member name) → SHA-256, so no name is written
+    "text_list",  # texts joined by ## in one cell (a crawler's comments under a note) → a list
 )
 
 
@@ -77,7 +78,8 @@ class Output:
     with one value. ``primary`` outputs account for every source row (imported or
     dropped with a reason); the others are side tables (the creators behind crawled notes)
     reduced to one row per key. ``where`` keeps only some rows (a spend line only where an
-    amount was spent); ``aggregate`` sums numeric columns per key (daily rows → one note).
+    amount was spent); ``aggregate`` sums numeric columns per key (daily rows → one note);
+    ``explode`` makes one row per element of a list field.
     """
 
     table: str
@@ -86,6 +88,10 @@ class Output:
     primary: bool = True
     where: Rule | None = None
     aggregate: bool = False
+    # One row per element of a list field (a note's comments in one cell): the element replaces
+    # the field, and ``ids`` builds a key column as ``<field>#<position>`` (1-based).
+    explode: str | None = None
+    ids: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,8 @@ class SourceKind:
     derived: tuple[Derive, ...] = ()
     drops: tuple[Drop, ...] = ()
     ignored: Mapping[str, str] = field(default_factory=dict)  # source header → why it is not imported
+    # Fields where the export writes 0 for "no data" (新红's CPE/CPM: 77.5% zeros): read as missing.
+    zero_is_missing: tuple[str, ...] = ()
     sample: str = ""  # a sample header line for the docs
     file_formats: str = "csv, xlsx, jsonl, json"
 
