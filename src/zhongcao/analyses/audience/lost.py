@@ -23,16 +23,17 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
+from zhongcao.analyses.audience.offers import is_offer_candidate
 from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet, tgi
 from zhongcao.analyses.audience.terms import term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
+from zhongcao.analyses.mentions import BrandMatcher, matcher_for
 from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon, entity_type
 from zhongcao.text.quality import term_quality
 
 PROFILE_ATTRIBUTES = ("channel", "lead_note", "gender", "age_band", "city_tier", "region")
-COMPETITOR_TYPES = frozenset({"competitor", "service"})
 
 
 def outcome(status: pd.Series, days_to_order: pd.Series, definition: str, window_days: int) -> pd.Series:
@@ -137,6 +138,7 @@ class LostLeadAnalysis(Analysis):
         units["text"] = np.where(is_note, units["title"] + " " + body.fillna("").astype(str), units["item"])
         units["note_brand"] = units["item"].map(notes["brand"]).where(is_note)
         own = (brand.name or "").lower()
+        matcher = matcher_for(source)
         other_brands = {str(b).lower(): "competitor" for b in notes["brand"].dropna().unique()
                         if str(b).strip() and str(b).lower() != own}
         lexicon = lexicon_for(source).with_words(other_brands)
@@ -159,23 +161,26 @@ class LostLeadAnalysis(Analysis):
                 table[col] = 0.0
         self.terms_ = _distinguishing(table[[support.reportable(str(t)) for t in table.index]], self.top_terms)
         self.competitors_, self.suppressed_competitors_ = self._competitors(
-            table, units, terms, lexicon, own, brand, (n_lost, n_conv, t_lost, t_conv), support)
+            table, units, terms, lexicon, matcher, brand, (n_lost, n_conv, t_lost, t_conv), support)
         reported = [t for ts in self.competitors_["terms"] for t in ts] + self.terms_["term"].tolist()
         self.term_quality_ = term_quality(reported, lexicon, corpus=text_list, creators=support.creators,
                                           min_creators=self.min_creators).to_dict()
 
     def _competitors(self, table: pd.DataFrame, units: pd.DataFrame, terms: list[list[str]], lexicon: Lexicon,
-                     own: str, brand: Any, n: tuple[float, float, float, float], vocab: TermSupport
+                     matcher: BrandMatcher, brand: Any, n: tuple[float, float, float, float], vocab: TermSupport
                      ) -> tuple[pd.DataFrame, int]:
         n_lost, n_conv, t_lost, t_conv = n
         w = (units["lost"] + units["converted"]).to_numpy(float)
-        own_units = np.array([own in " ".join(ts) or own in str(u) for ts, u in zip(terms, units["text"], strict=True)])
+        # A note or search naming the brand (name, alias, product, variant) is about the brand's own offer.
+        own_units = matcher.mentions(units["text"].astype(str).tolist())
+        own_names = BrandMatcher(brand).mentions
         own_w = weighted_counts(terms, np.where(own_units, w, 0.0), ["x"] * len(terms)).T.get("x")
         cands = []
         for term, row in table.iterrows():
-            kind = entity_type(str(term), lexicon)
-            if kind not in COMPETITOR_TYPES or own in str(term) or not vocab.reportable(str(term)):
+            # Offers are discovered from the corpus (offers.py), not only from brand.toml and the brand column.
+            if not is_offer_candidate(str(term), lexicon) or own_names([str(term)])[0] or not vocab.reportable(str(term)):
                 continue
+            kind = entity_type(str(term), lexicon) or "discovered"
             support = row["lost"] + row["converted"]
             # An offer mostly named next to the brand itself is the brand's own course, not a rival.
             if support <= 0 or (own_w is not None and float(own_w.get(term, 0.0)) / support > 0.5):

@@ -99,19 +99,20 @@ def _containing(clauses: tuple[str, ...], words: tuple[str, ...], k: int, rnd: r
 
 def spec(v: Vocabulary, p: Plan, seed: int) -> WorldSpec:
     rnd = random.Random(f"spec:{v.category}:{seed}")
-    pos = list(v.positive)
+    pos = [c for c in v.positive if c not in p.slogans]
     rnd.shuffle(pos)
     column, answers = p.form
     ca, cb, cc = p.competitors
     long_use = tuple(c for c in v.positive if LONG_USE_CLAUSE.search(c))
     slots: dict[str, tuple[str, ...]] = {
-        "prod": p.products, "noun": tuple(v.nouns[:40]), "pos": tuple(pos[:400]), "neg": tuple(v.negative[:300]),
-        "xs": tuple(v.sentences[:300]), "xc": tuple(v.comments[:300]) or ("好看",), "xt": tuple(v.titles[:200]),
+        # Whole pools: a clause is reused by few notes, as in real text (brand copy is what many notes share).
+        "prod": p.products, "noun": tuple(v.nouns[:40]), "pos": tuple(pos[:-50]), "neg": tuple(v.negative),
+        "xs": tuple(v.sentences), "xc": tuple(v.comments) or ("好看",), "xt": tuple(v.titles),
         "alias": (p.latin, p.latin.lower(), p.latin.upper()), "u": p.unplanned,
         "ca": (ca,), "cb": (cb,), "cc": (cc,), "cpa": (p.competitor_products[0],), "cpb": (p.competitor_products[1],),
         "cpc": (p.competitor_products[2],), "lu": long_use[:60] or ("回购",), "slogan": p.slogans,
         "fcode": ("福利码 {codeword}", "专属口令 {codeword}", "券码 {codeword}", "下单暗号 {codeword}"),
-        "minus": tuple(v.negative[:50]), "sp": tuple(pos[400:450]),
+        "minus": tuple(v.negative[:50]), "negr": v.complaints, "sp": tuple(pos[-50:]),
     }
     for i, words in enumerate(p.scenes):
         slots[f"s{i}"] = words
@@ -124,8 +125,8 @@ def spec(v: Vocabulary, p: Plan, seed: int) -> WorldSpec:
                 tags=("{brand}", "{prod}", "好物分享"), comments=("{xc}", "{ask}", "{brand}的{noun}怎么样", "{praise}"))
     scenes = tuple(Topic(
         f"scene_{i}", p.scenes[i][0], "own", 0.08, author_groups=(p.regions[i],),
-        titles=(f"{{s{i}}}｜{{brand}}{{prod}}", f"{{s{i}}}必备", f"{{s{i}}}vlog｜{{pos}}"),
-        bodies=(f"{{s{i}}}的时候{{brand}}{{pos}}", f"{{s{i}}}、{{s{i}}}都离不开{{prod}}", f"今天{{s{i}}}，{{xs}}",
+        titles=(f"{{s{i}}}｜{{brand}}{{prod}}", f"{{s{i}}}{{s{i}}}", f"{{s{i}}}｜{{pos}}"),
+        bodies=(f"{{s{i}}}的时候{{brand}}{{pos}}", f"{{s{i}}}，{{s{i}}}，{{prod}}{{pos}}", f"今天{{s{i}}}，{{xs}}",
                 f"{{s{i}}}{{pos}}"),
         tags=(f"{{s{i}}}", f"{{s{i}}}", "{prod}"), comments=(f"{{s{i}}}好用吗", "{ask}", "{xc}"),
     ) for i in range(3))
@@ -138,8 +139,10 @@ def spec(v: Vocabulary, p: Plan, seed: int) -> WorldSpec:
         f"competitor_{k}", name, "competitor", share, brands=(name,),
         titles=(f"{{brand}}{{{cp}}}测评", "{brand}和别家对比", "{brand}用了{time}", f"{{{cp}}}推荐｜{{brand}}"),
         bodies=(f"{{brand}}的{{{cp}}}{{pos}}", f"{{brand}}{{{cp}}}，{{pos}}", "{xs}", "换成{brand}以后{pos}"),
-        tags=("{brand}", f"{{{cp}}}"), comments=(f"{{brand}}的{{{cp}}}怎么样", "{ask}", "{xc}"),
-    ) for k, (name, cp, share) in enumerate(((ca, "cpa", 0.06), (cb, "cpb", 0.06), (cc, "cpc", 0.08))))
+        # Tags are filled from the world's slots, where {brand} is the world's own brand: name the rival's slot.
+        tags=(f"{{{cn}}}", f"{{{cp}}}"), comments=(f"{{brand}}的{{{cp}}}怎么样", "{ask}", "{xc}"),
+    ) for k, (name, cn, cp, share) in enumerate(((ca, "ca", "cpa", 0.06), (cb, "cb", "cpb", 0.06),
+                                                  (cc, "cc", "cpc", 0.08))))
     neutral = Topic("neutral", "日常分享", "neutral", 0.30, titles=("{xt}",), bodies=("{xs}", "{xs}，{xs}", "{noun}{pos}"),
                     tags=("好物分享", "日常"), comments=("{xc}", "{praise}", "{ask}"))
     topics = (own, *scenes, unplanned, *comps, neutral)
@@ -207,9 +210,10 @@ def spec(v: Vocabulary, p: Plan, seed: int) -> WorldSpec:
         "soft_titles": ("{slogan}｜{brand}{prod}", "{brand}{prod}：{slogan}"),
         "soft_bodies": ("{slogan}，" + code[0], "{slogan}！{slogan}", "{brand}{prod}{slogan}，" + code[0],
                         "{slogan}，{slogan}，" + code[0]),
-        "neg_titles": ("{brand}{neg}", "{brand}{prod}：{neg}", "别买{brand}"),
-        "neg_bodies": ("{brand}的{prod}{neg}，{neg}", "{neg}！{brand}", "{brand}{neg}，{neg}"),
-        "neg_comments": ("{brand}{neg}", "{neg}", "同款{neg}", "{neg}+1"),
+        # The attack writes whole short complaints (a clause of a negative review may be praise of the courier).
+        "neg_titles": ("{brand}{negr}", "别买{brand}", "{brand}{prod}：{negr}"),
+        "neg_bodies": ("{brand}的{prod}，{negr}", "{negr}！{brand}", "{brand}{negr}"),
+        "neg_comments": ("{brand}{negr}", "{negr}", "同款，{negr}"),
         "bot_comments": tuple(c for c in v.comments if len(c) <= 8)[:12] or ("好看",),
     }
     return WorldSpec(

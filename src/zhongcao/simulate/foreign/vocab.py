@@ -50,6 +50,7 @@ class Vocabulary:
     complaint_nouns: tuple[str, ...]  # nouns of its negative reviews
     positive: tuple[str, ...]  # clauses of positive reviews (4–24 characters)
     negative: tuple[str, ...]  # clauses of negative reviews
+    complaints: tuple[str, ...]  # whole short negative reviews (6–40 characters)
     foreign_nouns: tuple[str, ...]  # distinctive nouns of another category (an unplanned use)
     tags: tuple[str, ...]  # platform hashtags of the real notes
     titles: tuple[str, ...]  # real note titles
@@ -157,7 +158,9 @@ def load(shared: Path, category: str, seed: int) -> Vocabulary:
     tags, titles, sentences, comments, stickers = _xhs(shared)
     chars = "".join(dict.fromkeys("".join(nouns[:60])))
     return Vocabulary(category, creator_category, tuple(nouns), tuple(w for w in complaint if w not in nouns[:5]),
-                      tuple(clauses(pos)), tuple(clauses(neg)), tuple(w for w in foreign if w not in fg_n),
+                      tuple(clauses(pos)), tuple(clauses(neg)),
+                      tuple(dict.fromkeys(c for c in (_clean(t) for t in neg) if 6 <= len(c) <= 40)),
+                      tuple(w for w in foreign if w not in fg_n),
                       tuple(tags), tuple(titles), tuple(sentences), tuple(comments), tuple(stickers), chars)
 
 
