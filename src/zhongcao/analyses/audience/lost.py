@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.audience.offers import is_offer_candidate
-from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet, tgi
+from zhongcao.analyses.audience.stats import (
+    bh_qvalues,
+    informative_prior,
+    log_odds_dirichlet,
+    tgi,
+    tgi_p_value,
+)
 from zhongcao.analyses.audience.terms import term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
 from zhongcao.analyses.mentions import BrandMatcher, matcher_for
@@ -62,7 +68,12 @@ class LostLeadAnalysis(Analysis):
     window_days:
         Days after the lead within which a conversion counts (``window`` definition).
     min_support:
-        Fewest post-lead touches (lost + converted) a competitor needs to be ranked.
+        Fewest post-lead touches (lost + converted) a competitor needs to be ranked (the normal approximation
+        of the TGI interval needs a few dozen).
+    fdr:
+        False-discovery rate of the over-indexed offers: candidates are discovered from the corpus, so many
+        are tested; an offer over-indexes when its TGI interval's lower end is above 100 and its
+        Benjamini–Hochberg q-value (one-sided test of TGI > 100 across all ranked offers) is at most this.
     min_group_size:
         Profile cells with fewer leads than this are suppressed.
     max_competitors:
@@ -80,18 +91,20 @@ class LostLeadAnalysis(Analysis):
         "definition": [Options(frozenset({"status", "window"}))],
         "window_days": [Interval(int, 1, 365)],
         "min_support": [Interval(int, 1, None)],
+        "fdr": [Interval(float, 0, 1)],
         "min_group_size": [Interval(int, 1, None)],
         "max_competitors": [Interval(int, 1, 100)],
         "top_terms": [Interval(int, 1, 500)],
         "min_creators": [Interval(int, 1, None)],
     }
 
-    def __init__(self, definition: str = "status", window_days: int = 30, min_support: int = 30,
+    def __init__(self, definition: str = "status", window_days: int = 30, min_support: int = 30, fdr: float = 0.05,
                  min_group_size: int = DEFAULT_MIN_GROUP_SIZE, max_competitors: int = 10, top_terms: int = 20,
                  min_creators: int = DEFAULT_MIN_CREATORS) -> None:
         self.definition = definition
         self.window_days = window_days
         self.min_support = min_support
+        self.fdr = fdr
         self.min_group_size = min_group_size
         self.max_competitors = max_competitors
         self.top_terms = top_terms
@@ -214,17 +227,19 @@ class LostLeadAnalysis(Analysis):
                 "lost_touches": e_lost, "converted_touches": e_conv,
                 "lost_share": s_lost, "converted_share": s_conv,
                 "touches_per_100_lost": 100 * e_lost / n_lost,
-                "tgi": point, "tgi_low": lo, "tgi_high": hi,
+                "tgi": point, "tgi_low": lo, "tgi_high": hi, "p_value": tgi_p_value(s_lost, n_lost, s_conv, n_conv),
                 "over_indexed": bool(lo > 100), "under_indexed": bool(hi < 100),
                 "example_notes": [{"note_id": r.item, "title": r.title, "lost_leads": float(r.lost)}
                                   for r in ex.itertuples()],
                 "example_queries": [str(q) for q in queries["item"]],
             })
         cols = ["offer", "terms", "entity_type", "known", "lost_touches", "converted_touches", "lost_share",
-                "converted_share", "touches_per_100_lost", "tgi", "tgi_low", "tgi_high", "over_indexed",
-                "under_indexed", "example_notes", "example_queries"]
+                "converted_share", "touches_per_100_lost", "tgi", "tgi_low", "tgi_high", "p_value", "q_value",
+                "over_indexed", "under_indexed", "example_notes", "example_queries"]
         frame = pd.DataFrame(rows, columns=cols)
         if not frame.empty:
+            frame["q_value"] = bh_qvalues(frame["p_value"].to_numpy(float))
+            frame["over_indexed"] = frame["over_indexed"] & (frame["q_value"] <= self.fdr)
             # Ranked by the interval's lower end: a huge TGI on a handful of touches is not a finding.
             frame = frame.sort_values(["tgi_low", "tgi"], ascending=[False, False]).head(self.max_competitors)
         return frame.reset_index(drop=True), suppressed

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from zhongcao.analyses.stats import bh_qvalues
+
 # A week is not long use (踩雷 posts say 用了一周就坏了); months and years are.
 LONG_USE = re.compile(r"用了(?:快|小)?(?:[一二两三四五六七八九十半\d]+(?:个)?(?:月|年)多?)|用了(?:很久|好久|多年|几年)|"
                       r"回购|一直(?:在)?用|一直买|自用|自己花钱|第二单|长期使用|陪了我|用到现在|空瓶|"
@@ -102,8 +104,6 @@ def calibrate_soft_ads(score: np.ndarray, about: np.ndarray, fdr: float, fallbac
     idx = np.flatnonzero(about)
     # Empirical p-value: the share of null notes scoring at least as high (plus one, so never zero).
     p = (1 + len(null) - np.searchsorted(null, score[idx], side="left")) / (1 + len(null))
-    from zhongcao.analyses.creators.fake import bh_qvalues
-
     q[idx] = bh_qvalues(p)
     return about & (q <= fdr) & (score > 0), q, "fdr"
 
