@@ -109,3 +109,10 @@ def calibrate(score: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     z = (x - centre) / spread
     p = norm.sf(z)
     return z, p, bh_qvalues(p)
+
+
+def first_seen(comments: pd.DataFrame, touches: pd.DataFrame) -> pd.Series:
+    """When each account was first seen: its first comment or first touch, whichever is earlier."""
+    a = comments.dropna(subset=["user_id"]).groupby("user_id")["created_at"].min()
+    b = touches.groupby("user_id")["ts"].min() if len(touches) else pd.Series(dtype="datetime64[us]")
+    return pd.concat([a, b]).groupby(level=0).min()
