@@ -65,18 +65,22 @@ def test_pain_points_by_a_lead_form_answer(foreign_worlds: Worlds) -> None:
 
 
 def test_each_planted_region_leads_with_its_scene(foreign_worlds: Worlds) -> None:
+    failures: list[tuple[str, str]] = []
     for world, (ws, truth) in foreign_worlds.items():
         planted = truth["regional_scenes"]
         r = RegionAnalysis().fit(ws)
         terms = dict(zip(r.scenes_["scene"], r.scenes_["terms"], strict=True))
         for region, words in planted["words"].items():
             lead = r.content_[(r.content_["region"] == region) & (r.content_["rank"] == 1)]
-            assert len(lead), (world, region, "no cell")
+            if not len(lead):
+                failures.append((world, region))
+                continue
             lead = lead.iloc[0]
             names = [str(lead["label"]), *terms[int(lead["scene"])][:5], *lead["words"]]
             print(world, region, words, "→", lead["label"], list(lead["words"]), round(float(lead["tgi_low"])))
-            assert sum(_match(w, names) for w in words) >= 2, (world, region, names)
-            assert lead["tgi_low"] > 100, (world, region)
+            if sum(_match(w, names) for w in words) < 2 or not lead["tgi_low"] > 100:
+                failures.append((world, region))
+    assert not failures, failures
 
 
 def test_unplanned_use(foreign_worlds: Worlds) -> None:
@@ -95,6 +99,7 @@ def test_unplanned_use(foreign_worlds: Worlds) -> None:
 
 
 def test_genuine_soft_ad_and_fake_creators(foreign_worlds: Worlds) -> None:
+    failures: list[str] = []  # every world is measured before the verdict, so the numbers are all printed
     for world, (ws, truth) in foreign_worlds.items():
         a = CreatorAnalysis().fit(ws)
         checks = {
@@ -108,8 +113,9 @@ def test_genuine_soft_ad_and_fake_creators(foreign_worlds: Worlds) -> None:
         }
         measured = {k: _pr(pred, set(true)) for k, (pred, true) in checks.items()}
         print(world, {k: (round(p, 2), round(r, 2)) for k, (p, r) in measured.items()}, a.soft_ad_method_)
-        for name, (p, r) in measured.items():
-            assert p >= 0.9 and r >= 0.9, f"{world} {name}: precision {p:.2f}, recall {r:.2f}"
+        failures += [f"{world} {k}: precision {p:.2f}, recall {r:.2f}" for k, (p, r) in measured.items()
+                     if p < 0.9 or r < 0.9]
+    assert not failures, failures
 
 
 def test_brand_named_in_text_is_recognised(foreign_worlds: Worlds) -> None:
@@ -124,6 +130,7 @@ def test_brand_named_in_text_is_recognised(foreign_worlds: Worlds) -> None:
 
 
 def test_negative_attack(foreign_worlds: Worlds) -> None:
+    failures: list[str] = []
     for world, (ws, truth) in foreign_worlds.items():
         a = SafetyAnalysis().fit(ws)
         nb = truth["negative_burst"]
@@ -136,6 +143,6 @@ def test_negative_attack(foreign_worlds: Worlds) -> None:
         commenters = len(set(hit["accounts"]) & set(nb["commenters"])) / len(nb["commenters"])
         print(world, "attack accounts", round(acc_p, 2), round(acc_r, 2), "notes recall", round(notes_r, 2),
               "commenters", round(commenters, 2))
-        assert acc_p >= 0.9 and acc_r >= 0.9, world
-        assert notes_r >= 0.9, world
-        assert commenters >= 0.8, world
+        if not (acc_p >= 0.9 and acc_r >= 0.9 and notes_r >= 0.9 and commenters >= 0.8):
+            failures.append(world)
+    assert not failures, failures

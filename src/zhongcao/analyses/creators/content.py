@@ -122,7 +122,7 @@ def genuine_use(notes: pd.DataFrame) -> pd.DataFrame:
     for creator, g in n.groupby("creator_id"):
         lu = g[g["long_use"]]
         months = lu["published_at"].dt.to_period("M").nunique() if len(lu) else 0
-        strong = {p for ps in lu["long_use_phrases"] for p in ps if STRONG.fullmatch(p)}
+        strong = {p for ps in lu["long_use_phrases"] for p in ps if STRONG.search(p)}
         rows.append({"creator_id": creator, "brand_notes": len(g), "organic_before_sponsorship": int(g["before"].sum()),
                      "long_use_notes": len(lu), "months_spanned": int(months),
                      "sponsored_notes": int(g["sponsored"].sum()),
