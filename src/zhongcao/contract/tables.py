@@ -270,6 +270,9 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting("name", "str", "Brand name shown in reports.", "unnamed brand"),
     BrandSetting("category", "str", "Product category, e.g. `education` or `outdoor`.", ""),
     BrandSetting("selling_points", "list[str]", "The positioning the brand believes in.", []),
+    BrandSetting("aliases", "list[str]",
+                 "Other names the brand goes by in text (a Latin name, a nickname); notes naming any of them, the "
+                 "name or a product count as about the brand.", []),
     BrandSetting("known_competitors", "list[str]", "Competitors the brand already tracks.", []),
     BrandSetting("lexicon", "list[str]", "Extra words for the tokenizer (products, slang, places).", []),
     BrandSetting("ban_words", "list[str]",
@@ -371,6 +374,7 @@ class BrandConfig:
     name: str = "unnamed brand"
     category: str = ""
     selling_points: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     known_competitors: tuple[str, ...] = ()
     lexicon: tuple[str, ...] = ()
     ban_words: tuple[str, ...] = ()
@@ -422,6 +426,7 @@ class BrandConfig:
             name=str(data.get("name", "unnamed brand")),
             category=str(data.get("category", "")),
             selling_points=strings("selling_points"),
+            aliases=strings("aliases"),
             known_competitors=strings("known_competitors"),
             lexicon=strings("lexicon"),
             ban_words=strings("ban_words"),
@@ -439,6 +444,7 @@ class BrandConfig:
             "name": self.name,
             "category": self.category,
             "selling_points": list(self.selling_points),
+            "aliases": list(self.aliases),
             "known_competitors": list(self.known_competitors),
             "lexicon": list(self.lexicon),
             "ban_words": list(self.ban_words),

@@ -28,6 +28,13 @@ GENERIC_TAGS: tuple[str, ...] = ("好物分享", "种草", "日常", "真实测�
 # Platform debris and today's language (issue 18): the text layer must read through all of it.
 STICKERS: tuple[str, ...] = ("[笑哭R]", "[哭惹R]", "[赞R]", "[派对R]", "[doge]", "[偷笑R]", "[害羞R]", "[萌萌哒R]",
                              "[飞吻R]", "[黄金薯R]", "[石化R]", "[买爆R]")
+# A complaint is decorated in its own tone (😮‍💨, [哭惹R], [石化R]), not with hearts and [赞R]: real
+# stickers carry sentiment (on Weibo's labelled posts they are among the strongest signs of it). The
+# same draw picks the counterpart at the same position, so the random streams are unchanged.
+NEGATIVE_EMOJI: tuple[str, ...] = ("😮‍💨", "😭", "👎", "😅", "🙃", "😤", "😭", "😡", "🙄", "👀", "💡", "😮‍💨", "🤣", "😤",
+                                   "😅", "👀")
+NEGATIVE_STICKERS: tuple[str, ...] = ("[笑哭R]", "[哭惹R]", "[石化R]", "[doge]", "[生气R]", "[哭惹R]", "[石化R]",
+                                      "[笑哭R]", "[生气R]", "[doge]", "[石化R]", "[哭惹R]")
 SHORTCODES: tuple[str, ...] = (":sparkles:", ":teddy_bear:", ":face_with_tears_of_joy:", ":two_hearts:", ":fire:")
 SLANG: tuple[str, ...] = ("谁懂啊", "家人们谁懂", "尊嘟假嘟", "city不city", "真的会谢", "狠狠爱住", "偷感很重",
                           "松弛感拉满", "情绪价值拉满", "i人友好", "早八人狂喜", "班味退散", "显眼包本包", "拿捏住了")
@@ -82,10 +89,15 @@ def roughen(text: str, rnd: random.Random, level: float = 0.35) -> str:
     if rnd.random() < level:
         text += PARTICLES[rnd.randrange(len(PARTICLES))]
     if rnd.random() < level * 1.5:
-        text += "".join(rnd.choice(EMOJI) for _ in range(rnd.randint(1, 3)))
+        pool = NEGATIVE_EMOJI if _complains(text) else EMOJI
+        text += "".join(rnd.choice(pool) for _ in range(rnd.randint(1, 3)))
     if rnd.random() < level * 0.3 and "，" in text:
         text = text.replace("，", rnd.choice(("，", " ", "～", "！")), 1)
     return text
+
+
+def _complains(text: str) -> bool:
+    return any(word in text for word in COMMON_SLOTS["neg"])
 
 
 def traditional(text: str) -> str:
@@ -99,7 +111,8 @@ _TO_TRADITIONAL = str.maketrans(TRADITIONAL)
 def platformise(text: str, rnd: random.Random, level: float = 0.35) -> str:
     """Add what a platform export carries: stickers, shortcodes, mentions, slang, now and then traditional script."""
     if rnd.random() < level * 0.5:
-        sticker = STICKERS[rnd.randrange(len(STICKERS))] * rnd.randint(1, 2)
+        pool = NEGATIVE_STICKERS if _complains(text) else STICKERS
+        sticker = pool[rnd.randrange(len(pool))] * rnd.randint(1, 2)
         cut = text.find("，")
         # Inside the sentence (glued to the words around it) or at its end, as people type them.
         text = text[:cut] + sticker + text[cut:] if cut > 0 and rnd.random() < 0.5 else text + sticker

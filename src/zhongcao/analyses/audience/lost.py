@@ -23,16 +23,23 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet, tgi
+from zhongcao.analyses.audience.offers import is_offer_candidate
+from zhongcao.analyses.audience.stats import (
+    bh_qvalues,
+    informative_prior,
+    log_odds_dirichlet,
+    tgi,
+    tgi_p_value,
+)
 from zhongcao.analyses.audience.terms import term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
+from zhongcao.analyses.mentions import BrandMatcher, matcher_for
 from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon, entity_type
 from zhongcao.text.quality import term_quality
 
 PROFILE_ATTRIBUTES = ("channel", "lead_note", "gender", "age_band", "city_tier", "region")
-COMPETITOR_TYPES = frozenset({"competitor", "service"})
 
 
 def outcome(status: pd.Series, days_to_order: pd.Series, definition: str, window_days: int) -> pd.Series:
@@ -61,7 +68,12 @@ class LostLeadAnalysis(Analysis):
     window_days:
         Days after the lead within which a conversion counts (``window`` definition).
     min_support:
-        Fewest post-lead touches (lost + converted) a competitor needs to be ranked.
+        Fewest post-lead touches (lost + converted) a competitor needs to be ranked (the normal approximation
+        of the TGI interval needs a few dozen).
+    fdr:
+        False-discovery rate of the over-indexed offers: candidates are discovered from the corpus, so many
+        are tested; an offer over-indexes when its TGI interval's lower end is above 100 and its
+        Benjamini–Hochberg q-value (one-sided test of TGI > 100 across all ranked offers) is at most this.
     min_group_size:
         Profile cells with fewer leads than this are suppressed.
     max_competitors:
@@ -79,18 +91,20 @@ class LostLeadAnalysis(Analysis):
         "definition": [Options(frozenset({"status", "window"}))],
         "window_days": [Interval(int, 1, 365)],
         "min_support": [Interval(int, 1, None)],
+        "fdr": [Interval(float, 0, 1)],
         "min_group_size": [Interval(int, 1, None)],
         "max_competitors": [Interval(int, 1, 100)],
         "top_terms": [Interval(int, 1, 500)],
         "min_creators": [Interval(int, 1, None)],
     }
 
-    def __init__(self, definition: str = "status", window_days: int = 30, min_support: int = 30,
+    def __init__(self, definition: str = "status", window_days: int = 30, min_support: int = 30, fdr: float = 0.05,
                  min_group_size: int = DEFAULT_MIN_GROUP_SIZE, max_competitors: int = 10, top_terms: int = 20,
                  min_creators: int = DEFAULT_MIN_CREATORS) -> None:
         self.definition = definition
         self.window_days = window_days
         self.min_support = min_support
+        self.fdr = fdr
         self.min_group_size = min_group_size
         self.max_competitors = max_competitors
         self.top_terms = top_terms
@@ -137,6 +151,7 @@ class LostLeadAnalysis(Analysis):
         units["text"] = np.where(is_note, units["title"] + " " + body.fillna("").astype(str), units["item"])
         units["note_brand"] = units["item"].map(notes["brand"]).where(is_note)
         own = (brand.name or "").lower()
+        matcher = matcher_for(source)
         other_brands = {str(b).lower(): "competitor" for b in notes["brand"].dropna().unique()
                         if str(b).strip() and str(b).lower() != own}
         lexicon = lexicon_for(source).with_words(other_brands)
@@ -159,23 +174,26 @@ class LostLeadAnalysis(Analysis):
                 table[col] = 0.0
         self.terms_ = _distinguishing(table[[support.reportable(str(t)) for t in table.index]], self.top_terms)
         self.competitors_, self.suppressed_competitors_ = self._competitors(
-            table, units, terms, lexicon, own, brand, (n_lost, n_conv, t_lost, t_conv), support)
+            table, units, terms, lexicon, matcher, brand, (n_lost, n_conv, t_lost, t_conv), support)
         reported = [t for ts in self.competitors_["terms"] for t in ts] + self.terms_["term"].tolist()
         self.term_quality_ = term_quality(reported, lexicon, corpus=text_list, creators=support.creators,
                                           min_creators=self.min_creators).to_dict()
 
     def _competitors(self, table: pd.DataFrame, units: pd.DataFrame, terms: list[list[str]], lexicon: Lexicon,
-                     own: str, brand: Any, n: tuple[float, float, float, float], vocab: TermSupport
+                     matcher: BrandMatcher, brand: Any, n: tuple[float, float, float, float], vocab: TermSupport
                      ) -> tuple[pd.DataFrame, int]:
         n_lost, n_conv, t_lost, t_conv = n
         w = (units["lost"] + units["converted"]).to_numpy(float)
-        own_units = np.array([own in " ".join(ts) or own in str(u) for ts, u in zip(terms, units["text"], strict=True)])
+        # A note or search naming the brand (name, alias, product, variant) is about the brand's own offer.
+        own_units = matcher.mentions(units["text"].astype(str).tolist())
+        own_names = BrandMatcher(brand).mentions
         own_w = weighted_counts(terms, np.where(own_units, w, 0.0), ["x"] * len(terms)).T.get("x")
         cands = []
         for term, row in table.iterrows():
-            kind = entity_type(str(term), lexicon)
-            if kind not in COMPETITOR_TYPES or own in str(term) or not vocab.reportable(str(term)):
+            # Offers are discovered from the corpus (offers.py), not only from brand.toml and the brand column.
+            if not is_offer_candidate(str(term), lexicon) or own_names([str(term)])[0] or not vocab.reportable(str(term)):
                 continue
+            kind = entity_type(str(term), lexicon) or "discovered"
             support = row["lost"] + row["converted"]
             # An offer mostly named next to the brand itself is the brand's own course, not a rival.
             if support <= 0 or (own_w is not None and float(own_w.get(term, 0.0)) / support > 0.5):
@@ -209,17 +227,19 @@ class LostLeadAnalysis(Analysis):
                 "lost_touches": e_lost, "converted_touches": e_conv,
                 "lost_share": s_lost, "converted_share": s_conv,
                 "touches_per_100_lost": 100 * e_lost / n_lost,
-                "tgi": point, "tgi_low": lo, "tgi_high": hi,
+                "tgi": point, "tgi_low": lo, "tgi_high": hi, "p_value": tgi_p_value(s_lost, n_lost, s_conv, n_conv),
                 "over_indexed": bool(lo > 100), "under_indexed": bool(hi < 100),
                 "example_notes": [{"note_id": r.item, "title": r.title, "lost_leads": float(r.lost)}
                                   for r in ex.itertuples()],
                 "example_queries": [str(q) for q in queries["item"]],
             })
         cols = ["offer", "terms", "entity_type", "known", "lost_touches", "converted_touches", "lost_share",
-                "converted_share", "touches_per_100_lost", "tgi", "tgi_low", "tgi_high", "over_indexed",
-                "under_indexed", "example_notes", "example_queries"]
+                "converted_share", "touches_per_100_lost", "tgi", "tgi_low", "tgi_high", "p_value", "q_value",
+                "over_indexed", "under_indexed", "example_notes", "example_queries"]
         frame = pd.DataFrame(rows, columns=cols)
         if not frame.empty:
+            frame["q_value"] = bh_qvalues(frame["p_value"].to_numpy(float))
+            frame["over_indexed"] = frame["over_indexed"] & (frame["q_value"] <= self.fdr)
             # Ranked by the interval's lower end: a huge TGI on a handful of touches is not a finding.
             frame = frame.sort_values(["tgi_low", "tgi"], ascending=[False, False]).head(self.max_competitors)
         return frame.reset_index(drop=True), suppressed

@@ -1,11 +1,12 @@
 """Segment pain points: the words that set each segment's comments and searches apart.
 
 Panel attributes in the contract (gender, age_band, city_tier, region) are read from the
-``segment_text`` mart (distinct users per segment × text). Attributes that arrive as extra
-columns (``child_grade``, survey attributes) are not in any fixed mart, so for those the
-analysis truly needs user rows: it reads ``users``, ``comments`` and ``exposures`` with
-``Workspace.staged`` and builds the same segment × text counts in memory, keeping nothing
-per user afterwards.
+``segment_text`` mart (distinct users per segment × text). A segment may be any attribute keyed by
+person (``people.py``): an extra column of ``users`` (``child_grade``), a lead-form answer on ``leads``
+(``child_age``, ``budget``), a survey answer or an order attribute. Those are not in any fixed mart, so
+for them the analysis truly needs user rows: it reads the attribute's table, ``comments`` and
+``exposures`` with ``Workspace.staged`` and builds the same segment × text counts in memory, keeping
+nothing per user afterwards. Segment sizes count the people who have the attribute.
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
+from zhongcao.analyses.audience import people
 from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet
 from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
 from zhongcao.analyses.privacy import suppress
 from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, is_word_term, lexicon_for
-from zhongcao.contract import TABLES
 from zhongcao.errors import AnalysisError, InsufficientDataError
 from zhongcao.text.quality import term_quality
 
 MART_ATTRIBUTES = ("gender", "age_band", "city_tier", "region")
-_NOT_SEGMENTS = {"holdout_group", "phone"}
 
 
 class SegmentAnalysis(Analysis):
@@ -35,8 +35,10 @@ class SegmentAnalysis(Analysis):
     Parameters
     ----------
     attribute:
-        Segment attribute (a users column, e.g. ``child_grade`` or ``age_band``); ``auto`` picks
-        the first extra users column with 2–12 values, else ``age_band``.
+        Segment attribute: a column of ``users``, ``leads``, ``surveys`` or ``orders`` (searched in that
+        order, e.g. ``child_grade``, a lead-form ``budget``, ``age_band``); ``auto`` picks the first extra
+        column of ``users``, then of ``leads``, with 2–12 values, answered on at least half of its rows
+        and two values of ``min_group_size`` people or more, else ``age_band``.
     value_groups:
         Optional value → segment label map (``{"1": "1-2", "2": "1-2", …}``); unmapped values
         are dropped.
@@ -78,7 +80,7 @@ class SegmentAnalysis(Analysis):
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
         attribute = self._attribute(source)
-        texts, sizes = _segment_texts(source, attribute)
+        texts, sizes, table = _segment_texts(source, attribute)
         if self.value_groups is not None:
             groups = {str(k): str(v) for k, v in self.value_groups.items()}
             texts = texts.assign(value=texts["value"].map(groups)).dropna(subset=["value"])
@@ -86,6 +88,7 @@ class SegmentAnalysis(Analysis):
             sizes = sizes[sizes.index.isin(set(groups.values()))]
         small = sizes[sizes < self.min_group_size]
         self.attribute_ = attribute
+        self.attribute_table_ = table
         self.sizes_ = {str(k): float(v) for k, v in sizes.items() if k not in small.index}
         # Suppressed segments publish nothing, not even their size.
         self.suppressed_ = sorted(str(k) for k in small.index)
@@ -146,33 +149,23 @@ class SegmentAnalysis(Analysis):
         staged = getattr(source, "staged", None)
         if staged is None:
             return "age_band"
-        users = staged("users").to_pandas()
-        contract = {c.name for c in TABLES["users"].columns}
-        for col in users.columns:
-            if col in contract or col in _NOT_SEGMENTS:
-                continue
-            if 2 <= users[col].nunique() <= 12:
-                return str(col)
-        return "age_band"
+        found = people.candidates(staged, self.min_group_size)
+        return found[0][1] if found else "age_band"
 
 
-def _segment_texts(source: MartSource, attribute: str) -> tuple[pd.DataFrame, pd.Series]:
-    """(value, source, text, users) rows and panel users per value."""
+def _segment_texts(source: MartSource, attribute: str) -> tuple[pd.DataFrame, pd.Series, str]:
+    """(value, source, text, users) rows, people per value, and the table the attribute came from."""
     if attribute in MART_ATTRIBUTES:
         frame = source.mart("segment_text").to_pandas()
         frame = frame[frame["attribute"] == attribute][["value", "source", "text", "users"]]
         panel = source.mart("lead_outcomes").to_pandas()
         panel = panel[(panel["status"] == "platform") & (panel["attribute"] == attribute)]
         sizes = panel.groupby("value")["leads"].sum().astype(float)
-        return frame.assign(value=frame["value"].astype(str)), sizes.rename(index=str)
+        return frame.assign(value=frame["value"].astype(str)), sizes.rename(index=str), "users"
     staged = getattr(source, "staged", None)
     if staged is None:
         raise AnalysisError(f"segment attribute {attribute!r} is not in a mart; it needs a workspace (user rows)")
-    users = staged("users").to_pandas()
-    if attribute not in users.columns:
-        raise AnalysisError(f"users have no column {attribute!r}; columns are {sorted(users.columns)}")
-    seg = users[["user_id", attribute]].dropna()
-    seg = seg.assign(value=seg[attribute].map(_label))[["user_id", "value"]]
+    table, seg = people.find(staged, attribute)
     comments = staged("comments", ("user_id", "text")).to_pandas().dropna()
     expo = staged("exposures", ("user_id", "action", "query")).to_pandas()
     queries = expo[(expo["action"] == "search") & expo["query"].notna()][["user_id", "query"]]
@@ -180,11 +173,4 @@ def _segment_texts(source: MartSource, attribute: str) -> tuple[pd.DataFrame, pd
     j = both.merge(seg, on="user_id")
     frame = j.groupby(["value", "source", "text"])["user_id"].nunique().rename("users").reset_index()
     sizes = seg.groupby("value")["user_id"].nunique().astype(float)
-    return frame, sizes
-
-
-def _label(value: object) -> str:
-    # 1.0 and 1 are the same grade; keep labels stable across file formats.
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return frame, sizes, table

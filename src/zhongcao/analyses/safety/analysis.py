@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Self
 import pandas as pd
 
 from zhongcao.analyses.base import Analysis, Interval, MartSource
+from zhongcao.analyses.mentions import about_brand, matcher_for
 from zhongcao.analyses.safety import attack, sentiment
 from zhongcao.errors import AnalysisError, InsufficientDataError
 from zhongcao.ingest.phone import mask_handle
@@ -61,12 +62,13 @@ class SafetyAnalysis(Analysis):
         if notes.empty:
             raise InsufficientDataError("no notes in the workspace: nothing to watch")
         text = notes["title"].fillna("") + " " + notes["body"].fillna("")
-        about = notes["brand"].fillna("").eq(brand) | (text.str.contains(brand, regex=False) if brand else False)
+        # The brand by its name, aliases, products or learned variants, in the brand column or the text (mentions.py).
+        matcher = matcher_for(source)
+        about = about_brand(notes, matcher)
         brand_notes = set(notes.loc[about, "note_id"])
         n = pd.DataFrame({"kind": "note", "account": notes["creator_id"], "ts": notes["published_at"], "text": text,
                           "note_id": notes["note_id"]})[about.to_numpy()]
-        c_about = comments["note_id"].isin(brand_notes) | (comments["text"].fillna("").str.contains(brand, regex=False)
-                                                            if brand else False)
+        c_about = comments["note_id"].isin(brand_notes) | matcher.mentions(comments["text"].fillna("").tolist())
         c = pd.DataFrame({"kind": "comment", "account": comments["user_id"], "ts": comments["created_at"],
                           "text": comments["text"].fillna(""), "note_id": comments["note_id"]})[c_about.to_numpy()]
         mentions = pd.concat([n, c], ignore_index=True)

@@ -33,33 +33,19 @@ from sklearn.linear_model import LogisticRegression
 
 from zhongcao.analyses.safety import lexicon
 from zhongcao.errors import AnalysisError
-from zhongcao.text.normalise import clean
 
 MODEL_FILE = "negativity_model.json"
 _DIGITS = re.compile(r"\d+")
 NGRAMS = (1, 3)
 
 
-# Emoji and their joiners: decoration the reviews the model learned from never carry.
-_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
-
-
-def plain(text: str) -> str:
-    """The words of a post without platform debris: a sticker's name (`[赞R]`, `[萌萌哒R]`) is not
-    the writer's word 赞 — posted beside 别买 it says nothing about the product — so stickers,
-    shortcodes, mentions, URLs and emoji are blanked before the n-grams are taken (the lexicon
-    still reads the stickers whose meaning it knows, from the raw text)."""
-    return _EMOJI.sub(" ", clean(lexicon.fold(text)))
-
-
 def prepare(text: str) -> str:
-    """The n-grams' view: folded, debris blanked, negated phrases masked (lexicon.masked: 不难吃 → ⊕),
-    digits as 0."""
-    return _DIGITS.sub("0", lexicon.masked(plain(text)))
+    """The n-grams' view: folded, negated phrases masked (lexicon.masked: 不难吃 → ⊕), digits as 0."""
+    return _DIGITS.sub("0", lexicon.masked(text))
 
 
 def prepare_unmasked(text: str) -> str:
-    return _DIGITS.sub("0", plain(text))
+    return _DIGITS.sub("0", lexicon.fold(text))
 
 
 def _vectorizer(vocabulary: dict[str, int] | None = None, min_df: int = 2, mask: bool = True) -> CountVectorizer:
@@ -81,10 +67,7 @@ def _scale(counts: sparse.csr_matrix, texts: Sequence[str], mask: bool = True) -
 # The lexicon's parts the model reads. Not its sarcasm count: the training reviews (2008) use 呵呵 as
 # friendly laughter, so the count would learn the opposite of today's usage; the markers still
 # weigh in the lexicon's score and blame sums, and flip the praise of a sarcastic text there.
-# Nor its sticker counts: the only stickers in the training text are in the sentences written here,
-# always beside words of the same sign, so the fit gave each positive sticker -2.8 log-odds; on the
-# platform a [萌萌哒R] decorates complaints as often as praise (the lexicon still counts them).
-MODEL_FEATURES = tuple(f for f in lexicon.FEATURES if f not in ("sarcasm", "stickers_positive", "stickers_negative"))
+MODEL_FEATURES = tuple(f for f in lexicon.FEATURES if f != "sarcasm")
 _COLUMNS = [lexicon.FEATURES.index(f) for f in MODEL_FEATURES]
 
 
