@@ -85,8 +85,12 @@ class SafetyAnalysis(Analysis):
         self.daily_ = attack.daily_volume(mentions)
         rows = []
         self._accounts: list[dict[str, list[str]]] = []  # per window; private: never in results_of
-        for window in attack.unusual_windows(self.daily_, k=self.k, min_excess=self.min_excess):
-            ev = attack.examine(mentions, seen, window, fresh_days=self.fresh_days)
+        found = [attack.examine(mentions, seen, window, fresh_days=self.fresh_days)
+                 for window in attack.unusual_windows(self.daily_, k=self.k, min_excess=self.min_excess)]
+        # Largest first: a reader (and the card's headline) starts with the burst that moved the most mentions,
+        # not with the earliest (a day of six copied comments came before a 145-mention attack).
+        found.sort(key=lambda ev: (-int(ev["negative_mentions"]), str(ev["start"])))  # type: ignore[call-overload]
+        for ev in found:
             ev["coordinated"] = max(ev["fresh_share"], ev["duplicate_share"]) >= self.min_coordinated_share  # type: ignore[type-var]
             listed = {k: list(ev[k]) for k in ("accounts", "creator_accounts")}  # type: ignore[call-overload]
             self._accounts.append({**listed, "start": [str(ev["start"])], "end": [str(ev["end"])],
