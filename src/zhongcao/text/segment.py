@@ -17,7 +17,7 @@ reviews):
    of frequency 1); ties go to the longer word.
 3. Without HMM, consecutive single ASCII letters/digits on the route are joined into one token
    (``abc123``). With HMM, consecutive single characters on the route that do not spell a dictionary
-   word go to jieba's BMES Viterbi (Chinese) or its ``[a-zA-Z0-9]+(\\.\\d+)?%?`` split (the rest), so
+   word go to jieba's BMES Viterbi (``zhongcao.text.hmm``; Chinese) or its ``[a-zA-Z0-9]+(\\.\\d+)?%?`` split (the rest), so
    an unknown word such as 买超 comes out whole instead of character by character.
 4. Optionally (``compounds`` and ``heads``, what the tokeniser uses), a **head compound**: a routed word
    that names a thing (a noun of jieba's dictionary or of the base lexicon) followed by a single
@@ -43,6 +43,7 @@ from importlib import resources
 import numba as nb
 import numpy as np
 
+from zhongcao.text.hmm import B, E, S, hmm_model, is_hmm_han, viterbi
 from zhongcao.text.normalise import BATCH_SEPARATOR, code_points
 
 _MULT = np.uint64(0x100000001B3)  # FNV prime: a multiplier that spreads code points over 64 bits
@@ -181,63 +182,6 @@ def _emit(cps: np.ndarray, a: int, b: int, table: np.ndarray, dslot: np.ndarray,
     return _emit_at(s, a, b, table, out, n_out, new_spans, n_new, next_id)
 
 
-_MIN_LOG = -3.14e100  # jieba's log probability of an impossible event (an unseen character or transition)
-# HMM states in jieba's letter order, so a tie goes to the later letter exactly as jieba's max((p, state)).
-_B, _E, _M, _S = 0, 1, 2, 3
-
-
-@nb.njit(cache=True)
-def _is_hmm_han(c: int) -> bool:
-    # jieba's HMM reads only this range as Chinese; anything else in an unknown span is split like ASCII.
-    return 0x4E00 <= c <= 0x9FD5
-
-
-@nb.njit(cache=True, inline="always")
-def _best_prev(s0: float, s1: float, p0: int, p1: int) -> tuple[float, int]:
-    # p1 is the later letter: it wins ties, as in jieba's max((prob, state)).
-    return (s1, p1) if s1 >= s0 else (s0, p0)
-
-
-@nb.njit(cache=True)
-def _viterbi(cps: np.ndarray, a: int, b: int, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray,
-             states: np.ndarray) -> None:
-    """BMES labels of ``cps[a:b]`` into ``states[:b - a, 0]`` (jieba's finalseg Viterbi, same tie-breaking).
-
-    ``emit`` is indexed [code point, state], so a character's four emissions share a cache line; the four
-    path scores are scalars (no allocation per unknown span).
-    """
-    n = b - a
-    c = cps[a]
-    inside = c < _DIRECT
-    vb = start_p[_B] + (emit[c, _B] if inside else _MIN_LOG)
-    ve = start_p[_E] + (emit[c, _E] if inside else _MIN_LOG)
-    vm = start_p[_M] + (emit[c, _M] if inside else _MIN_LOG)
-    vs = start_p[_S] + (emit[c, _S] if inside else _MIN_LOG)
-    t_eb, t_sb = trans[_E, _B], trans[_S, _B]
-    t_be, t_me = trans[_B, _E], trans[_M, _E]
-    t_bm, t_mm = trans[_B, _M], trans[_M, _M]
-    t_es, t_ss = trans[_E, _S], trans[_S, _S]
-    for t in range(1, n):
-        c = cps[a + t]
-        inside = c < _DIRECT
-        eb = emit[c, _B] if inside else _MIN_LOG
-        ee = emit[c, _E] if inside else _MIN_LOG
-        em = emit[c, _M] if inside else _MIN_LOG
-        es = emit[c, _S] if inside else _MIN_LOG
-        # The states that may precede y: B <- E,S; E <- B,M; M <- B,M; S <- E,S (jieba's PrevStatus). The
-        # emission is added before comparing, as jieba does: rounding can make the sums tie where the parts don't.
-        nb_, states[t, _B] = _best_prev(ve + t_eb + eb, vs + t_sb + eb, _E, _S)
-        ne, states[t, _E] = _best_prev(vb + t_be + ee, vm + t_me + ee, _B, _M)
-        nm, states[t, _M] = _best_prev(vb + t_bm + em, vm + t_mm + em, _B, _M)
-        ns, states[t, _S] = _best_prev(ve + t_es + es, vs + t_ss + es, _E, _S)
-        vb, ve, vm, vs = nb_, ne, nm, ns
-    last = _S if vs >= ve else _E
-    for t in range(n - 1, -1, -1):
-        prev = states[t, last]
-        states[t, 0] = last  # column 0 of row t is read only after row t's back-pointers are used
-        last = prev
-
-
 @nb.njit(cache=True)
 def _flush_unknown(cps: np.ndarray, a: int, b: int, table: np.ndarray, dslot: np.ndarray, emit: np.ndarray,
                    trans: np.ndarray, start_p: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray, n_new: int,
@@ -253,27 +197,27 @@ def _flush_unknown(cps: np.ndarray, a: int, b: int, table: np.ndarray, dslot: np
     p = a
     while p < b:
         q = p
-        if _is_hmm_han(cps[p]):
-            while q < b and _is_hmm_han(cps[q]):
+        if is_hmm_han(cps[p]):
+            while q < b and is_hmm_han(cps[q]):
                 q += 1
-            _viterbi(cps, p, q, emit, trans, start_p, states)
+            viterbi(cps, p, q, emit, trans, start_p, states)
             begin, nexti = p, p
             for t in range(q - p):
                 lab = states[t, 0]
-                if lab == _B:
+                if lab == B:
                     begin = p + t
-                elif lab == _E:
+                elif lab == E:
                     n_out, n_new, next_id = _emit(cps, begin, p + t + 1, table, dslot, out, n_out, new_spans, n_new,
                                                   next_id)
                     nexti = p + t + 1
-                elif lab == _S:
+                elif lab == S:
                     n_out, n_new, next_id = _emit(cps, p + t, p + t + 1, table, dslot, out, n_out, new_spans, n_new,
                                                   next_id)
                     nexti = p + t + 1
             if nexti < q:
                 n_out, n_new, next_id = _emit(cps, nexti, q, table, dslot, out, n_out, new_spans, n_new, next_id)
         else:
-            while q < b and not _is_hmm_han(cps[q]):
+            while q < b and not is_hmm_han(cps[q]):
                 q += 1
             # jieba splits this part with ([a-zA-Z0-9]+(?:\.\d+)?%?); what lies between matches stays whole.
             r = p
@@ -488,32 +432,6 @@ def jieba_dictionary() -> tuple[list[str], np.ndarray]:
             words.append(parts[0])
             freqs.append(int(parts[1]))
     return words, np.asarray(freqs, dtype=np.int64)
-
-
-@cache
-def hmm_model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """jieba's unknown-word HMM (BMES emission, transition and start log probabilities), from the jieba package.
-
-    Emissions are a dense (0x30000, 4) array by code point, then state; states are in the order B, E, M, S.
-    """
-    from jieba.finalseg.prob_emit import P as emit_p
-    from jieba.finalseg.prob_start import P as start_p
-    from jieba.finalseg.prob_trans import P as trans_p
-
-    order = "BEMS"
-    emit = np.full((_DIRECT, 4), _MIN_LOG)
-    for y, state in enumerate(order):
-        for ch, logp in emit_p[state].items():
-            if ord(ch) < _DIRECT:
-                emit[ord(ch), y] = logp
-    trans = np.full((4, 4), _MIN_LOG)
-    for a, row in trans_p.items():
-        for b, logp in row.items():
-            trans[order.index(a), order.index(b)] = logp
-    start = np.array([start_p[y] for y in order])
-    for arr in (emit, trans, start):
-        arr.flags.writeable = False
-    return emit, trans, start
 
 
 class Segmenter:
