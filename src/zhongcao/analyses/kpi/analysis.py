@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
-from zhongcao.analyses.stats import nps_interval, ratio_bootstrap, safe_div, wilson
+from zhongcao.analyses.metrics import repurchase_rate
+from zhongcao.analyses.stats import nps_interval, ratio_bootstrap, safe_div
 from zhongcao.errors import InsufficientDataError
 
 FUNNEL_STAGES = ("aware", "interested", "deeply_interested", "purchased", "shared")
@@ -59,7 +60,7 @@ class KpiAnalysis(Analysis):
         self.daily_ = _daily(channel, platform)
         self.by_channel_ = _by_channel(channel, last_touch)
         self.by_platform_ = _by_platform(platform, float(channel["spend"].sum()))
-        self.repurchase_ = _repurchase(source.mart("buyer_frequency").to_pandas())
+        self.repurchase_ = repurchase_rate(source.mart("buyer_frequency").to_pandas())  # one definition (metrics.py)
         self.funnel_ = _funnel(source.mart("aips_funnel").to_pandas())
         self.nps_, self.nps_by_segment_ = _nps(
             source.mart("nps_monthly").to_pandas(), source.mart("nps_segment").to_pandas(), self.min_group_size
@@ -146,17 +147,6 @@ def _by_region(region: pd.DataFrame, min_group: int) -> pd.DataFrame:
     r["suppressed"] = r["orders"] < min_group
     r.loc[r["suppressed"], ["orders", "gmv", "gmv_share", "aov"]] = np.nan
     return r.sort_values("gmv", ascending=False, na_position="last").reset_index(drop=True)[cols]
-
-
-def _repurchase(freq: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for plat, grp in freq.groupby("platform"):
-        buyers = float(grp["buyers"].sum())
-        repeat = float(grp.loc[grp["orders_per_buyer"] >= 2, "buyers"].sum())
-        lo, hi = wilson(repeat, buyers)
-        rows.append({"platform": plat, "buyers": buyers, "repeat_buyers": repeat,
-                     "rate": safe_div(repeat, buyers), "rate_low": lo, "rate_high": hi})
-    return pd.DataFrame(rows, columns=["platform", "buyers", "repeat_buyers", "rate", "rate_low", "rate_high"])
 
 
 def _funnel(aips: pd.DataFrame) -> pd.DataFrame:
