@@ -91,7 +91,8 @@ def findings(workspace: Workspace, names: Sequence[str] | None = None, progress:
     with workspace.held():
         assessed = capabilities(workspace, names)
         fitted, errors = analyze(workspace, names, progress, assessed)
-        return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
+        return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed,
+                              generation=workspace.generation)
 
 
 def run(

@@ -52,9 +52,17 @@ def _localised(values: dict[str, Any], lang: str) -> dict[str, Any]:
             out[key] = count(value.n, lang)
         elif isinstance(value, Pct):
             out[key] = pct(value.share, value.digits)
+        elif isinstance(value, str) and value in _codes():
+            out[key] = _codes()[value][0 if lang == "zh" else 1]  # a platform, channel, stage … code: its name
         else:
             out[key] = value
     return out
+
+
+def _codes() -> dict[str, list[str]]:
+    """Codes a template may be handed as they are (``red``, ``kol``): shown by their display names."""
+    values: dict[str, list[str]] = catalogue("display")["values"]
+    return values
 
 
 class Money:
