@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
 from zhongcao.findings.text import Count, Pct, number, render
 
@@ -69,7 +70,7 @@ def _lost_overview(a: LostLeadAnalysis) -> Finding:
                           rows=_flat(rows), columns=list(rows.columns)),
         confidence=Confidence("descriptive", _t("lost_overview", "confidence", **v), "count"),
         chart=Chart("bar", "value", ["lost_share", "converted_share", "platform_share"],
-                    Text("战败 vs 转化 vs 全体用户", "Lost vs converted vs all users")),
+                    Text("战败 vs 转化 vs 全体用户", "Lost vs converted vs all users"), facet="attribute"),
     )
 
 
@@ -125,7 +126,7 @@ def segment_findings(a: SegmentAnalysis) -> list[Finding]:
         top = themes.head(3)
         names = "、".join(top["theme"].astype(str))
         example = (top.iloc[0]["examples"] or ["—"])[0]
-        v = {"attribute": a.attribute_, "segment": seg, "themes": names, "lead": top.iloc[0]["theme"],
+        v = {"attribute": display.value(a.attribute_), "segment": display.segment(a.attribute_, seg), "themes": names, "lead": top.iloc[0]["theme"],
              "terms": "、".join(terms["term"].head(8).astype(str)), "example": example,
              "z": number(float(top.iloc[0]["z"]), 1)}
         slug = re.sub(r"[^a-z0-9]+", "_", str(seg).lower()).strip("_") or f"s{i}"

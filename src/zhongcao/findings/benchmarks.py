@@ -56,7 +56,7 @@ def _prices(a: BenchmarkAnalysis) -> Finding | None:
                                                    "cpe_quoted_median": float(top["cpe_quoted_median"])},
                                           rows=_rows(b, cols), columns=cols),
                     "descriptive", "median and quartiles per tier × category", a.budget_,
-                    Chart("bar", "category", ["cpe_quoted_median"], _t("prices", "chart")))
+                    Chart("bar", "tier", ["cpe_quoted_median"], _t("prices", "chart"), series="category"))
 
 
 def _outliers(a: BenchmarkAnalysis) -> Finding | None:

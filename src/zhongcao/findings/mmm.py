@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text, records
-from zhongcao.findings.text import Count, Money, Pct, number, render
+from zhongcao.findings.text import Count, Money, Pct, money, number, render
 
 
 def _level(width_ratio: float, converged: bool = True) -> Level:
@@ -50,7 +53,8 @@ def _long_term(a: MmmAnalysis) -> Finding:
                               float(best["long_term_roi"])),
         money_at_stake=float(lt["spend"].sum()),
         chart=Chart("bar", "channel", ["short_term_roi", "carry_over_roi", "repeat_roi"],
-                    Text("各渠道长效 ROI：当期、延续、复购", "Long-term ROI by channel: short-term, carry-over, repeat")),
+                    Text("各渠道长效 ROI：当期、延续、复购", "Long-term ROI by channel: short-term, carry-over, repeat"),
+                    stack=True),
     )
 
 
@@ -79,25 +83,47 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     )
 
 
+def _join(parts: list[Text], zh: str, en: str) -> Text:
+    return Text(zh=zh.join(p.zh for p in parts), en=en.join(p.en for p in parts))
+
+
 def budget_findings(b: BudgetAnalysis) -> list[Finding]:
     b.check_is_fitted()
-    plan, g = b.plan_, b.gain_
-    cut, add = plan.iloc[0], plan.iloc[-1]
+    plan, g = b.plan_.copy(), b.gain_
     t = lambda part, **v: render("budget", "plan", part, **v)  # noqa: E731
-    v = {"from": cut["channel"], "to": add["channel"], "cut": Money(-cut["change"]), "add": Money(add["change"]),
-         "cut_pct": Pct(-cut["change_pct"]), "add_pct": Pct(add["change_pct"]), "gain": Money(g["mean"]),
+    # The headline names every channel the plan moves (not only the largest cut and add), and a channel
+    # held by the ±bound is said to be: its marginal ROI would move it further.
+    eps = 1e-6 * max(float(plan["current"].sum()), 1.0)
+    plan["bound"] = ["at_upper" if o >= c * b.upper - eps and o > c + eps else
+                     "at_lower" if o <= c * b.lower + eps and o < c - eps else "free"
+                     for c, o in zip(plan["current"], plan["optimal"], strict=True)]
+    down, up = plan[plan["change"] < -eps], plan[plan["change"] > eps].iloc[::-1]
+
+    def names(rows: pd.DataFrame) -> Text:
+        return _join([display.value(c) for c in rows["channel"]], "、", ", ")
+
+    def lines(rows: pd.DataFrame, sign: str) -> Text:
+        return _join([render("budget", "plan", "line", channel=display.value(r.channel),
+                             change=Text(zh=sign + money(abs(r.change), "zh"), en=sign + money(abs(r.change), "en")),
+                             mroi=number(r.mroi_current)) for r in rows.itertuples()], "，", ", ")
+
+    held = plan[plan["bound"] != "free"]
+    bound = Pct(max(1 - b.lower, b.upper - 1))
+    v = {"from": names(down), "to": names(up), "moved": Money(float(up["change"].sum())),
+         "cuts": lines(down, "−"), "adds": lines(up, "+"), "bound": bound, "gain": Money(g["mean"]),
          "low": Money(g["low"]), "high": Money(g["high"]), "p": Pct(g["probability"]),
-         "mroi_from": number(cut["mroi_current"]), "mroi_to": number(add["mroi_current"]),
-         "first": g["window_first"], "last": g["window_last"]}
+         "first": g["window_first"], "last": g["window_last"],
+         "held": t("held", channels=names(held), bound=bound) if len(held) else ""}
     width = (g["high"] - g["low"]) / max(abs(g["mean"]), 1e-9)
     level: Level = "low" if g["probability"] < 0.8 else _level(width)
     out = [Finding(
         id="budget.plan", analysis="budget", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
         evidence=Evidence(numbers={"gain": g["mean"], "gain_low": g["low"], "gain_high": g["high"],
-                                   "probability": g["probability"]}, rows=records(plan), columns=list(plan.columns)),
+                                   "probability": g["probability"], "moved": float(up["change"].sum()),
+                                   "lower": b.lower, "upper": b.upper}, rows=records(plan), columns=list(plan.columns)),
         confidence=Confidence(level, t("confidence", **v), "posterior draws of the response curves, 90%",
                               (g["low"], g["high"]), g["mean"]),
-        money_at_stake=abs(float(cut["change"])) + abs(float(add["change"])),
+        money_at_stake=float(plan["change"].abs().sum()),
         chart=Chart("bar", "channel", ["current", "optimal"], Text("当前与建议预算", "Current vs proposed budget")),
     )]
     s = b.scenarios_
@@ -145,5 +171,7 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
         confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; bootstrap 90%",
                               (val["repeat_gmv_low"], val["repeat_gmv_high"]), val["repeat_gmv"]),
         money_at_stake=float(r.next_year_["expected_gmv"]),
-        chart=Chart("line", "month", ["rate"], Text("各首购月份的复购率", "Repurchase rate by first-order month")),
+        chart=Chart("line", "month", ["rate"], Text("各首购月份的复购率（每个平台一条线）",
+                                                     "Repurchase rate by first-order month, one line per platform"),
+                    series="platform", where={"suppressed": False}),
     )]

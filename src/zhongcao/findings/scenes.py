@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
 from zhongcao.findings.text import Count, Pct, catalogue, number, render
 
@@ -84,7 +85,7 @@ def _persona(a: SceneAnalysis) -> Finding | None:
         return None
     top = ok.iloc[0]
     labels = dict(zip(a.scenes_["scene"], a.scenes_["label"], strict=True))
-    v = {"scene": labels[int(top["scene"])], "segment": f"{top['attribute']}={top['value']}", "tgi": _n(top["tgi"], 0),
+    v = {"scene": labels[int(top["scene"])], "segment": display.segment(str(top["attribute"]), top["value"]), "tgi": _n(top["tgi"], 0),
          "suppressed": int(seg["suppressed"].sum()), "min_group": a.min_group_size,
          "low": _n(top["tgi_low"], 0), "high": _n(top["tgi_high"], 0)}
     rows = seg[~seg["suppressed"]].assign(label=lambda f: f["scene"].map(labels))
@@ -95,7 +96,8 @@ def _persona(a: SceneAnalysis) -> Finding | None:
         evidence=Evidence(numbers={"suppressed_cells": v["suppressed"]}, rows=_flat(rows[cols]), columns=cols),
         confidence=Confidence("medium", _t("persona", "confidence", **v), "delta method on log TGI, 90%",
                               (float(top["tgi_low"]), float(top["tgi_high"])), float(top["tgi"])),
-        chart=Chart("bar", "value", ["tgi"], Text("场景 × 人群 TGI", "Scene × segment TGI")),
+        chart=Chart("heatmap", "label", ["value", "tgi"], Text("场景 × 人群 TGI（100 = 与整体相同）",
+                                                                "Scene × segment TGI (100 = as everyone)")),
     )
 
 
@@ -110,7 +112,11 @@ def _unplanned(a: SceneAnalysis) -> Finding:
                        evidence=Evidence(numbers={"far_scenes": v["far_n"]}),
                        confidence=Confidence("low", _t("unplanned_none", "confidence", **v), "logistic trend, 90%"))
     u = a.unplanned_.iloc[0]
-    segment = " · ".join(f"{k}={'/'.join(vv)}" for k, vv in u["segment"].items()) or "—"
+    parts = [display.segment(k, "/".join(vv)) if len(vv) > 1 and k not in ("gender",) else
+             Text(zh=" / ".join(display.segment(k, x).zh for x in vv), en=" / ".join(display.segment(k, x).en for x in vv))
+             for k, vv in u["segment"].items()]
+    segment = Text(zh=" · ".join(p.zh for p in parts), en=" · ".join(p.en for p in parts)) if parts else \
+        Text(zh="所有读者", en="all readers")
     q = a.quarterly_[a.quarterly_["scene"] == u["scene"]]
     v = {"scene": u["label"], "segment": segment, "distance": _n(u["distance"]), "start": Pct(u["share_start"]),
          "end": Pct(u["share_end"]), "growth": _n(u["growth"], 1), "save_ratio": _n(u["save_ratio"], 1),
@@ -150,16 +156,20 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
     cols = ["level", "area", "label", "reads", "share", "tgi", "tgi_low", "tgi_high", "significant"]
     out = [Finding(
         id="regions.matrix", analysis="regions",
-        title=_t("region_matrix", "title", **v), summary=_t("region_matrix", "summary", **v),
-        action=_t("region_matrix", "action", **v),
+        # No clear cell: say so, instead of "matrix: —" and "interval — to —".
+        title=_t("region_matrix" if top is not None and len(first) else "region_matrix_none", "title", **v),
+        summary=_t("region_matrix", "summary", **v), action=_t("region_matrix", "action", **v),
         evidence=Evidence(numbers={"regions": int(regional["area"].nunique()), "significant_cells": len(sig),
                                    "suppressed_cells": v["suppressed"], "basis": a.basis_},
                           rows=_flat(m[~m["suppressed"]][cols]), columns=cols),
-        confidence=Confidence("medium" if top is not None else "low", _t("region_matrix", "confidence", **v),
+        confidence=Confidence("medium" if top is not None else "low",
+                              _t("region_matrix" if top is not None else "region_matrix_none", "confidence", **v),
                               "delta method on log TGI, 90%",
                               (float(top["tgi_low"]), float(top["tgi_high"])) if top is not None else None,
                               float(top["tgi"]) if top is not None else None),
-        chart=Chart("heatmap", "area", ["label", "tgi"], Text("地区 × 场景 TGI", "Region × scene TGI")),
+        chart=Chart("heatmap", "area", ["label", "tgi"], Text("大区 × 场景 TGI（100 = 与全国相同）",
+                                                               "Macro-region × scene TGI (100 = as the country)"),
+                    where={"level": "region"}),
     )]
     content_cols = ["region", "rank", "label", "tgi", "tgi_low", "tgi_high", "words", "examples", "products"]
     for i, card in enumerate(cards.itertuples(), 1):
