@@ -10,6 +10,7 @@ from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
 from zhongcao.findings import display
+from zhongcao.findings.mmm_charts import mmm_charts, response_chart
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text, records
 from zhongcao.findings.text import Count, Money, Pct, money, number, render
 
@@ -80,6 +81,7 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
         confidence=Confidence("high" if c["ok"] else "low", t("confidence", **v), "split R-hat and ESS over walkers"),
         money_at_stake=0.0,
         chart=Chart("bar", "channel", ["roi", "mroi"], Text("各渠道 ROI 与边际 ROI", "ROI and marginal ROI by channel")),
+        charts=mmm_charts(a),
     )
 
 
@@ -125,6 +127,7 @@ def budget_findings(b: BudgetAnalysis) -> list[Finding]:
                               (g["low"], g["high"]), g["mean"]),
         money_at_stake=float(plan["change"].abs().sum()),
         chart=Chart("bar", "channel", ["current", "optimal"], Text("当前与建议预算", "Current vs proposed budget")),
+        charts=[c for c in (response_chart(b),) if c],
     )]
     s = b.scenarios_
     if len(s):
