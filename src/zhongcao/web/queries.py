@@ -8,7 +8,10 @@ parameters, so no SQL is ever built from user input.
 Which filter reaches which number: spend and leads come from ``channel_daily`` (day × channel:
 no region, segment or platform there); touches from ``touch_cube`` (week × channel × region ×
 segment); orders and sales from ``order_cube`` (week × platform × region × segment). The cubes
-are weekly, so a date range selects the weeks whose Monday falls in it.
+are weekly, so a date range is widened to whole weeks (Monday of its first day to Sunday of its
+last) for every number, spend included, and the answer states the days it covers (``window``).
+A ratio is shown only when both sides honour every filter; otherwise it is blank and ``blank``
+says why.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
+from zhongcao.contract.geo import region_sort_key
 from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, merge_people_sketches
 from zhongcao.errors import ZhongcaoError
 
@@ -80,6 +84,12 @@ class Filters:
             raise FilterError("; ".join(problems))
         return self
 
+    def window(self) -> tuple[date | None, date | None]:
+        """The days every number covers: the range widened to whole weeks (the cubes' grain)."""
+        start = self.start - timedelta(days=self.start.weekday()) if self.start else None
+        end = self.end + timedelta(days=6 - self.end.weekday()) if self.end else None
+        return start, end
+
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat() if self.start else None, "end": self.end.isoformat() if self.end else None,
                 "region": list(self.regions), "segment": self.segment, "channel": list(self.channels),
@@ -97,6 +107,8 @@ class LiveView:
     weekly: list[dict[str, Any]] = field(default_factory=list)  # by month (of weekly cube rows)
     regions: list[dict[str, Any]] = field(default_factory=list)
     heat: list[dict[str, Any]] = field(default_factory=list)
+    window: dict[str, Any] = field(default_factory=dict)  # the days covered, after widening to weeks
+    blank: dict[str, str] = field(default_factory=dict)  # KPI → why it is not shown (a code, BLANK_REASONS)
 
 
 def _rows(table: pa.Table) -> list[dict[str, Any]]:
@@ -127,7 +139,7 @@ def _options(ws: Workspace) -> Options:
     platforms = {r["platform"] for r in ws.mart_query("order_cube", by=["platform"]).to_pylist()}
     return Options(
         date_min=min(all_days) if all_days else None, date_max=max(all_days) if all_days else None,
-        regions=tuple(sorted(x for x in regions if x)), segments=tuple(sorted(x for x in segs if x)),
+        regions=tuple(sorted((x for x in regions if x), key=region_sort_key)), segments=tuple(sorted(x for x in segs if x)),
         channels=tuple(sorted(x for x in channels if x)), platforms=tuple(sorted(x for x in platforms if x)),
     )
 
@@ -144,8 +156,10 @@ def _cube_filters(f: Filters, dimension: str) -> tuple[dict[str, list[object]], 
     chosen = f.channels if dimension == "channel" else f.platforms
     if chosen:
         equals[dimension] = list(chosen)
-    start = f.start - timedelta(days=f.start.weekday()) if f.start else None  # the week it falls in
-    between = {"day": (start, f.end)} if (start or f.end) else {}
+    start, end = f.window()
+    # Cube rows are dated by their week's Monday: the weeks of the first and the last day.
+    last_monday = end - timedelta(days=6) if end else None
+    between = {"day": (start, last_monday)} if (start or end) else {}
     return equals, between
 
 
@@ -166,7 +180,8 @@ def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP
 
 def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
     daily_equals: dict[str, list[object]] = {"channel": list(f.channels)} if f.channels else {}
-    daily_between = {"day": (f.start, f.end)} if (f.start or f.end) else {}
+    first, last = f.window()  # spend over the same whole weeks as the cubes' orders and touches
+    daily_between = {"day": (first, last)} if (first or last) else {}
     spend = ws.mart_query("channel_daily", sums=["spend", "leads"], equals=daily_equals,
                           between=daily_between).to_pylist()[0]
     t_eq, t_bt = _cube_filters(f, "channel")
@@ -175,6 +190,8 @@ def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
                             between=t_bt, sketch=SKETCH).to_pylist()[0]
     orders = ws.mart_query("order_cube", sums=["orders", "gmv"], equals=o_eq, between=o_bt, sketch=SKETCH).to_pylist()[0]
     view = LiveView(filters=f.to_dict(), kpis={})
+    view.window = {"start": first.isoformat() if first else None, "end": last.isoformat() if last else None,
+                   "snapped": (first, last) != (f.start, f.end) and bool(f.start or f.end)}
     view.not_applied = {"spend": [n for n, on in (("region", f.regions), ("segment", f.segment),
                                                   ("platform", f.platforms)) if on],
                         "touches": ["platform"] if f.platforms else [], "orders": ["channel"] if f.channels else []}
@@ -190,9 +207,18 @@ def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
     else:
         kpis |= dict.fromkeys(("orders", "gmv"))
         view.suppressed.append("orders")
-    comparable = not view.not_applied["spend"]
+    # ROI only when sales and spend honour the same filters: orders have no channel, spend has no
+    # region, segment or platform (all GMV ÷ one channel's spend is not that channel's ROI).
     gmv, cost = kpis.get("gmv"), kpis.get("spend")
-    kpis["roi"] = gmv / cost if comparable and gmv is not None and cost else None
+    if view.not_applied["orders"]:
+        view.blank["roi"] = "orders_by_channel"
+    elif view.not_applied["spend"]:
+        view.blank["roi"] = "spend_by_" + "_".join(view.not_applied["spend"])
+    elif gmv is None:
+        view.blank["roi"] = "suppressed"
+    elif not cost:
+        view.blank["roi"] = "no_spend"
+    kpis["roi"] = None if "roi" in view.blank else gmv / cost
     view.kpis = {k: (None if v is None else float(v)) for k, v in kpis.items()}
     sales = {"sums": ["buyers", "orders", "gmv"], "equals": o_eq, "between": o_bt, "sketch": SKETCH}
     weekly = ws.mart_query("order_cube", by=["day"], **sales)
@@ -237,6 +263,14 @@ def _publish(row: dict[str, Any], values: tuple[str, ...], min_group_size: int) 
     out["suppressed"] = small
     return out
 
+
+BLANK_REASONS = {
+    "orders_by_channel": "orders cannot be split by channel (the attribution cards credit channels)",
+    "spend_by_…": "spend cannot be split by region, segment or platform",
+    "suppressed": "sales are hidden for this slice (fewer people than the minimum group)",
+    "no_spend": "no spend in this slice",
+}
+"""Why a KPI is blank under the filters (``LiveView.blank``); the page words them in zh and en."""
 
 DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # view → (mart, filtered dimension, sums)
