@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, Literal
 
 from zhongcao.findings.model import LANGS, Text
-from zhongcao.findings.text import catalogue, money
+from zhongcao.findings.text import _codes, catalogue, money
 
 Kind = Literal["money", "count", "pct", "ratio", "number", "date", "text"]
 KINDS: tuple[str, ...] = ("money", "count", "pct", "ratio", "number", "date", "text")
@@ -46,13 +46,13 @@ def kind(name: str) -> Kind:
 
 
 def has_value(code: Any) -> bool:
-    return isinstance(code, str) and code in _display()["values"]
+    return isinstance(code, str) and code in _codes()
 
 
 def value(code: Any) -> Text:
     """A code found in rows (platform, channel, stage, model, attribute, …) in zh and en; anything
     else (names, provinces, free text) as it is."""
-    entry = _display()["values"].get(code) if isinstance(code, str) else None
+    entry = _codes().get(code) if isinstance(code, str) else None
     if entry is None:
         text = "" if code is None else str(code)
         return Text(zh=text, en=text)

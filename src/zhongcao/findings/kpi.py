@@ -79,7 +79,8 @@ def _regions(kpi: KpiAnalysis) -> Finding | None:
         return None
     top3 = known.head(3)
     v = {"top": str(known.iloc[0]["region"]), "top_share": Pct(float(known.iloc[0]["gmv_share"])),
-         "top3": "、".join(top3["region"].astype(str)), "top3_share": Pct(float(top3["gmv_share"].sum())),
+         "top3": Text(zh="、".join(display.value(r).zh for r in top3["region"].astype(str)),
+                      en=", ".join(display.value(r).en for r in top3["region"].astype(str))), "top3_share": Pct(float(top3["gmv_share"].sum())),
          "provinces": len(known), "suppressed": int(r["suppressed"].sum()), "min_group": kpi.min_group_size,
          "unknown": Pct(float(r.loc[r["region"] == "unknown", "gmv_share"].sum()))}
     v["suppressed_part"] = _t("regions", "suppressed" if v["suppressed"] else "none_suppressed", **v)

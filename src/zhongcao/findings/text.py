@@ -59,9 +59,14 @@ def _localised(values: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
+@cache
 def _codes() -> dict[str, list[str]]:
-    """Codes a template may be handed as they are (``red``, ``kol``): shown by their display names."""
-    values: dict[str, list[str]] = catalogue("display")["values"]
+    """Codes a template may be handed as they are (``red``, ``kol``, a province): shown by their display
+    names (a province by its English name in English)."""
+    from zhongcao.contract.geo import PROVINCES
+
+    values: dict[str, list[str]] = {p.name: [p.name, p.english] for p in PROVINCES}
+    values.update(catalogue("display")["values"])
     return values
 
 

@@ -145,7 +145,8 @@ def chart_payload(finding: dict[str, Any], chart: dict[str, Any] | None = None,
         data, more_y = _cap(data, chart["y"][0], chart["y"][1], MAX_HEAT)
         more = more_x + more_y
     for r in data:
-        r["_x"] = _category(r, label or x) if kind not in ("scatter",) else r.get(x)
+        # Within a small multiple per attribute the panel's title names the attribute: 18-24, not 年龄段 18-24.
+        r["_x"] = (r.get(x) if kind == "scatter" or facet == "attribute" else _category(r, label or x))
         if kind == "heatmap":
             r["_y"] = _category(r, chart["y"][0])
     if kind == "heatmap" and x in ("region", "area"):  # ranked bars keep their ranking
@@ -167,7 +168,7 @@ def chart_payload(finding: dict[str, Any], chart: dict[str, Any] | None = None,
         "id": finding["id"] + suffix, "kind": kind, "x": x, "y": list(chart["y"]), "title": _both(chart["title"]),
         "bands": bands, "rows": data, "series": series, "facet": facet, "stack": bool(chart.get("stack")),
         "marks": marks, "more": more, "names": names, "kinds": kinds, "cats": cats,
-        "axis": {"x": axis_name(label or x), "y": _value_axis(chart, kind)},
+        "axis": {"x": axis_name(label or x) if facet is None else {"zh": "", "en": ""}, "y": _value_axis(chart, kind)},
         "note": _both(chart["note"]) if chart.get("note") else None,
     }
     return payload

@@ -178,8 +178,12 @@
     }
     var groups = spec.series ? uniq(rows.map(function (r) { return String(r[spec.series]); })) : [null];
     var ys = spec.series ? [spec.y[0]] : spec.y;
-    ys.slice(0, 2).forEach(function (y, k) {
-      yAxes.push({ type: "value", gridIndex: g, name: label(spec, y), nameTextStyle: { align: k ? "right" : "left" }, axisLabel: { formatter: axisFmt(kindOf(spec, y)) }, splitLine: { show: k === 0 } });
+    // Measures of one kind share one axis (actual vs predicted must be read on the same scale);
+    // two kinds (sales and orders) get one axis each.
+    var shared = ys.every(function (y) { return kindOf(spec, y) === kindOf(spec, ys[0]); });
+    (shared ? ys.slice(0, 1) : ys.slice(0, 2)).forEach(function (y, k) {
+      var name = shared && ys.length > 1 ? pick(spec.axis && spec.axis.y) : label(spec, y);
+      yAxes.push({ type: "value", gridIndex: g, name: name, nameTextStyle: { align: k ? "right" : "left" }, axisLabel: { formatter: axisFmt(kindOf(spec, y)) }, splitLine: { show: k === 0 } });
     });
     var c = 0;
     groups.forEach(function (gv) {
@@ -189,11 +193,11 @@
         var colour = PALETTE[c++ % PALETTE.length];
         var pair = spec.bands[y];
         if (pair && !numeric && groups.length === 1) {
-          series.push({ type: "line", name: "_low", stack: "band-" + y + g, xAxisIndex: g, yAxisIndex: g * 0 + Math.min(k, 1) + (yAxes.length > 2 ? 0 : 0), symbol: "none", lineStyle: { opacity: 0 }, data: points(subset, pair[0]), tooltip: { show: false } });
-          series.push({ type: "line", name: "_interval", stack: "band-" + y + g, xAxisIndex: g, yAxisIndex: Math.min(k, 1), symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity: 0.18 },
+          series.push({ type: "line", name: "_low", stack: "band-" + y + g, xAxisIndex: g, yAxisIndex: shared ? 0 : Math.min(k, 1), symbol: "none", lineStyle: { opacity: 0 }, data: points(subset, pair[0]), tooltip: { show: false } });
+          series.push({ type: "line", name: "_interval", stack: "band-" + y + g, xAxisIndex: g, yAxisIndex: shared ? 0 : Math.min(k, 1), symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity: 0.18 },
             data: subset.length ? points(subset, pair[1]).map(function (hi, i) { var lo = points(subset, pair[0])[i]; return hi === null || lo === null ? null : hi - lo; }) : [], tooltip: { show: false } });
         }
-        var s = { type: "line", name: name, xAxisIndex: g, yAxisIndex: Math.min(k, 1), showSymbol: (numeric ? subset.length : xs.length) < 40, sampling: "lttb", connectNulls: false, data: points(subset, y), color: colour };
+        var s = { type: "line", name: name, xAxisIndex: g, yAxisIndex: shared ? 0 : Math.min(k, 1), showSymbol: (numeric ? subset.length : xs.length) < 40, sampling: "lttb", connectNulls: false, data: points(subset, y), color: colour };
         if (spec.marks && spec.marks.length && subset.length) {
           s.markLine = { symbol: "none", silent: true, label: { formatter: "{b}", position: "insideEndTop", fontSize: 10 },
             data: spec.marks.map(function (m, j) { return { name: label(spec, m), xAxis: subset[0][m], lineStyle: { type: j ? "dashed" : "solid", color: j ? "#c8102e" : "#1f2329" } }; }) };
@@ -222,12 +226,17 @@
     var o = base(spec), xs = uniq(spec.rows.map(function (r) { return String(r._x); })), ys = uniq(spec.rows.map(function (r) { return String(r._y); }));
     var vcol = spec.y[1], kind = kindOf(spec, vcol);
     var values = col(spec.rows, vcol).filter(function (v) { return v !== null && v !== undefined; });
-    var lo = Math.min.apply(null, values.concat([0])), hi = Math.max.apply(null, values.concat([1]));
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    var colours = ["#f3f6fb", "#c8102e"];
+    if (/^tgi/.test(vcol)) {  // an index around 100: blue below, red above, white at 100
+      var d = Math.max(Math.abs(hi - 100), Math.abs(lo - 100), 1); lo = 100 - d; hi = 100 + d;
+      colours = ["#1d5fc9", "#f7f7f7", "#c8102e"];
+    }
     o.tooltip = { trigger: "item", formatter: function (p) { return esc(cat(spec, xs[p.value[0]])) + " × " + esc(cat(spec, ys[p.value[1]])) + "<br>" + esc(label(spec, vcol)) + ": " + esc(fmt(p.value[2], kind)); } };
     o.grid = { left: 8, right: 20, top: o.grid.top, bottom: 70, containLabel: true };
     o.xAxis = { type: "category", data: xs.map(function (x) { return cat(spec, x); }), name: pick(spec.axis && spec.axis.x), nameLocation: "middle", nameGap: 40, axisLabel: { interval: 0, rotate: xs.length > 6 ? 30 : 0, width: 90, overflow: "truncate" } };
     o.yAxis = { type: "category", data: ys.map(function (y) { return cat(spec, y); }), axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
-    o.visualMap = { min: lo, max: hi, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, vcol) + "  " + fmt(lo, kind)], inRange: { color: ["#f3f6fb", "#c8102e"] } };
+    o.visualMap = { min: lo, max: hi, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, vcol) + "  " + fmt(lo, kind)], inRange: { color: colours } };
     o.series = [{ type: "heatmap", name: label(spec, vcol), label: { show: xs.length * ys.length <= 120, fontSize: 10, formatter: function (p) { return fmt(p.value[2], kind); } },
       data: spec.rows.map(function (r) { return [xs.indexOf(String(r._x)), ys.indexOf(String(r._y)), r[vcol]]; }) }];
     o._height = Math.max(300, ys.length * 26 + 160);
