@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from zhongcao.analyses.attribution import AttributionAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, render
 
@@ -176,7 +177,7 @@ def _journeys(a: AttributionAnalysis) -> Finding | None:
     if rate.empty:
         return None
     best = str(rate.idxmax())
-    v = {"best": best, "best_rate": Pct(float(rate.max()), 1), "journeys": Count(float(total.sum())),
+    v = {"best": display.step(best), "best_rate": Pct(float(rate.max()), 1), "journeys": Count(float(total.sum())),
          "links": len(flows)}
     cols = ["source", "target", "journeys"]
     return Finding(

@@ -49,12 +49,12 @@ def _lost_overview(a: LostLeadAnalysis) -> Finding:
         "tgi_low", ascending=False)
     if len(cand):
         top = cand.iloc[0]
-        profile = _t("lost_overview", "profile_some", attribute=top["attribute"], value=top["value"],
+        profile = _t("lost_overview", "profile_some", who=display.segment(str(top["attribute"]), top["value"]),
                      tgi=_tgi(float(top["tgi_vs_converted"])))
     else:
         profile = _t("lost_overview", "profile_none")
-    definition = ("status = lost" if a.definition == "status"
-                  else f"no trial/won/order within {a.window_days} days")
+    definition = (_t("lost_overview", "definition_status") if a.definition == "status"
+                  else _t("lost_overview", "definition_window", days=a.window_days))
     v = {"lost_rate": Pct(c["lost_rate"]), "lost": Count(c["lost"]), "converted": Count(c["converted"]),
          "leads": Count(c["leads"]), "definition": definition,
          "not_in_panel": _t("lost_overview", "not_in_panel", n=Count(c["leads_not_in_panel"]))

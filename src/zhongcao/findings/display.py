@@ -74,6 +74,15 @@ def segment(attribute: str, val: Any) -> Text:
     return Text(zh=f"{a.zh} {v.zh}", en=f"{a.en} {v.en}")
 
 
+def step(text: Any) -> Text:
+    """A journey step ``3·brand_zone`` as ``3·品牌专区`` / ``3·Brand zone``."""
+    prefix, sep, code = str(text).partition("·")
+    if not sep:
+        return value(text)
+    label = value(code)
+    return Text(zh=f"{prefix}·{label.zh}", en=f"{prefix}·{label.en}")
+
+
 def is_code(text: Any) -> bool:
     return isinstance(text, str) and bool(_CODE.match(text))
 

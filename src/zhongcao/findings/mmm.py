@@ -64,7 +64,10 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     t = lambda part, **v: render("mmm", "diagnostics", part, **v)  # noqa: E731
     status = "ok" if c["ok"] else "not_ok"
     v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]),
-         "r2": number(a.fit_["r2"], 2), "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
+         "r2": number(a.fit_["r2"], 2), "periods": int(a.totals_["periods"]),
+         # MAPE is undefined when some period sold nothing: then it is left out, not shown as "—".
+         "mape_part": render("mmm", "diagnostics", "mape", mape=Pct(a.fit_["mape"], 1))
+         if a.fit_.get("mape") is not None and math.isfinite(a.fit_["mape"]) else "",
          "status": render("mmm", "status", status),
          "collinear": render("mmm", "collinear", "some" if a.collinear_ else "none", n=len(a.collinear_))}
     studies = ", ".join(f"{s['channel']} {number(s['roi'], 2)} ± {number(s['se'], 2)}" for s in a.lift_studies_)

@@ -147,7 +147,8 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
     first = a.content_[a.content_["rank"] == 1].sort_values("tgi", ascending=False)
     # A card is a template to act on: only regions whose lead scene is clearly theirs get one.
     cards = first[first["tgi_low"] >= CARD_MIN_TGI]
-    pairs = "；".join(f"{r.region}→{r.label}" for r in first.head(4).itertuples()) or "—"
+    pairs = Text(zh="；".join(f"{display.value(r.region).zh}→{r.label}" for r in first.head(4).itertuples()),
+                 en="; ".join(f"{display.value(r.region).en} → {r.label}" for r in first.head(4).itertuples()))
     top = sig.iloc[0] if len(sig) else None
     basis = Text("读者", "readers") if a.basis_ == "readers" else Text("作者", "authors")
     v = {"pairs": pairs, "basis": basis, "suppressed": int(m["suppressed"].sum()), "min_group": a.min_group_size,

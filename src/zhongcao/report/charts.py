@@ -168,7 +168,9 @@ def chart_payload(finding: dict[str, Any], chart: dict[str, Any] | None = None,
         "id": finding["id"] + suffix, "kind": kind, "x": x, "y": list(chart["y"]), "title": _both(chart["title"]),
         "bands": bands, "rows": data, "series": series, "facet": facet, "stack": bool(chart.get("stack")),
         "marks": marks, "more": more, "names": names, "kinds": kinds, "cats": cats,
-        "axis": {"x": axis_name(label or x) if facet is None else {"zh": "", "en": ""}, "y": _value_axis(chart, kind)},
+        # A panel per attribute names its values in its title: no "value" axis name under each.
+        "axis": {"x": {"zh": "", "en": ""} if facet == "attribute" else axis_name(label or x),
+                 "y": _value_axis(chart, kind)},
         "note": _both(chart["note"]) if chart.get("note") else None,
     }
     return payload
