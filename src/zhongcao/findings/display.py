@@ -114,8 +114,10 @@ def cell(val: Any, kind_: str, lang: str) -> str:
     if isinstance(val, list | tuple):
         return "、".join(cell(v, "text", lang) for v in val) if lang == "zh" else ", ".join(
             cell(v, "text", lang) for v in val)
-    if isinstance(val, dict):
-        return "; ".join(f"{k}: {cell(v, 'text', lang)}" for k, v in val.items())
+    if isinstance(val, dict):  # a segment {attribute: [values]}: 女性 · 年龄段 25-29/18-24
+        parts = [segment(str(k), "/".join(map(str, v)) if isinstance(v, list | tuple) else v).get(lang)
+                 for k, v in val.items()]
+        return " · ".join(parts)
     return value(val).get(lang)
 
 

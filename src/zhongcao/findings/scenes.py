@@ -28,8 +28,9 @@ def _w(key: str) -> Text:
 def _flat(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for rec in frame.to_dict(orient="records"):
+        # A segment stays a mapping {attribute: [values]}: the report names it in each language.
         rows.append({k: ("、".join(map(str, v)) if isinstance(v, list) else
-                         ("; ".join(f"{a}={'/'.join(b)}" for a, b in v.items()) if isinstance(v, dict) else v))
+                         ({a: list(b) for a, b in v.items()} if isinstance(v, dict) else v))
                      for k, v in rec.items()})
     return rows
 

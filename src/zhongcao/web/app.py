@@ -179,6 +179,9 @@ def table_response(rows: list[dict[str, Any]], columns: list[str], fmt: str, nam
     if fmt == "json":
         return JSONResponse(jsonable_encoder({"columns": columns, "rows": rows}))
     frame = pd.DataFrame(rows, columns=columns)
+    # A structured cell (a segment {attribute: [values]}, a list of terms) as JSON text, not a Python repr.
+    frame = frame.apply(lambda col: col.map(lambda v: json.dumps(v, ensure_ascii=False)
+                                            if isinstance(v, dict | list) else v))
     if fmt == "csv":
         body = frame.to_csv(index=False).encode("utf-8-sig")
         media = "text/csv; charset=utf-8"
@@ -300,7 +303,10 @@ def create_app(
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page(_: Annotated[None, Depends(allowed_query("lang", "token"))], lang: Lang = "zh") -> HTMLResponse:
+    # The page takes the live view's filters too (a shared address opens the same view; the page's
+    # script applies them, and the API validates them).
+    def page(_: Annotated[None, Depends(allowed_query("lang", "token", *FILTER_NAMES, "view"))],
+             lang: Lang = "zh") -> HTMLResponse:
         s = state.current()
         if lang not in s.pages:
             s.pages[lang] = render_dashboard(s.doc, s.opts, lang, min_group_size)
