@@ -233,7 +233,7 @@
       colours = ["#1d5fc9", "#f7f7f7", "#c8102e"];
     }
     o.tooltip = { trigger: "item", formatter: function (p) { return esc(cat(spec, xs[p.value[0]])) + " × " + esc(cat(spec, ys[p.value[1]])) + "<br>" + esc(label(spec, vcol)) + ": " + esc(fmt(p.value[2], kind)); } };
-    o.grid = { left: 8, right: 20, top: o.grid.top, bottom: 70, containLabel: true };
+    o.grid = { left: 8, right: 20, top: o.grid.top, bottom: 96, containLabel: true };
     o.xAxis = { type: "category", data: xs.map(function (x) { return cat(spec, x); }), name: pick(spec.axis && spec.axis.x), nameLocation: "middle", nameGap: 40, axisLabel: { interval: 0, rotate: xs.length > 6 ? 30 : 0, width: 90, overflow: "truncate" } };
     o.yAxis = { type: "category", data: ys.map(function (y) { return cat(spec, y); }), axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
     o.visualMap = { min: lo, max: hi, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, vcol) + "  " + fmt(lo, kind)], inRange: { color: colours } };
