@@ -228,17 +228,19 @@
     var values = col(spec.rows, vcol).filter(function (v) { return v !== null && v !== undefined; });
     var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
     var colours = ["#f3f6fb", "#c8102e"];
-    if (/^tgi/.test(vcol)) {  // an index around 100: blue below, red above, white at 100
-      var d = Math.max(Math.abs(hi - 100), Math.abs(lo - 100), 1); lo = 100 - d; hi = 100 + d;
+    if (/^tgi/.test(vcol)) {  // an index around 100: blue below, red above, white at 100 (0 to 200; beyond is clamped)
+      var d = Math.min(Math.max(Math.abs(hi - 100), Math.abs(lo - 100), 1), 100); lo = 100 - d; hi = 100 + d;
       colours = ["#1d5fc9", "#f7f7f7", "#c8102e"];
     }
-    o.tooltip = { trigger: "item", formatter: function (p) { return esc(cat(spec, xs[p.value[0]])) + " × " + esc(cat(spec, ys[p.value[1]])) + "<br>" + esc(label(spec, vcol)) + ": " + esc(fmt(p.value[2], kind)); } };
+    function clamp(v) { return v === null || v === undefined ? v : Math.min(Math.max(v, lo), hi); }
+    o.tooltip = { trigger: "item", formatter: function (p) { return esc(cat(spec, xs[p.value[0]])) + " × " + esc(cat(spec, ys[p.value[1]])) + "<br>" + esc(label(spec, vcol)) + ": " + esc(fmt(p.value[3], kind)); } };
     o.grid = { left: 8, right: 20, top: o.grid.top, bottom: 96, containLabel: true };
     o.xAxis = { type: "category", data: xs.map(function (x) { return cat(spec, x); }), name: pick(spec.axis && spec.axis.x), nameLocation: "middle", nameGap: 40, axisLabel: { interval: 0, rotate: xs.length > 6 ? 30 : 0, width: 90, overflow: "truncate" } };
     o.yAxis = { type: "category", data: ys.map(function (y) { return cat(spec, y); }), axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
-    o.visualMap = { min: lo, max: hi, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, vcol) + "  " + fmt(lo, kind)], inRange: { color: colours } };
-    o.series = [{ type: "heatmap", name: label(spec, vcol), label: { show: xs.length * ys.length <= 120, fontSize: 10, formatter: function (p) { return fmt(p.value[2], kind); } },
-      data: spec.rows.map(function (r) { return [xs.indexOf(String(r._x)), ys.indexOf(String(r._y)), r[vcol]]; }) }];
+    o.visualMap = { min: lo, max: hi, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, vcol) + "  " + fmt(lo, kind)], inRange: { color: colours } };
+    o.visualMap.dimension = 2;
+    o.series = [{ type: "heatmap", name: label(spec, vcol), label: { show: xs.length * ys.length <= 120, fontSize: 10, formatter: function (p) { return fmt(p.value[3], kind); } },
+      data: spec.rows.map(function (r) { return [xs.indexOf(String(r._x)), ys.indexOf(String(r._y)), clamp(r[vcol]), r[vcol]]; }) }];
     o._height = Math.max(300, ys.length * 26 + 160);
     return o;
   }
