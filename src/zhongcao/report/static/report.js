@@ -262,7 +262,7 @@
     o.grid = { left: 10, right: 10, top: 48, bottom: 60 };
     o.xAxis = { type: "value", min: -0.5, max: cols + 0.5, show: false };
     o.yAxis = { type: "value", min: -0.5, max: rows + 0.5, inverse: true, show: false };
-    o.visualMap = { seriesIndex: 0, dimension: 2, min: lo, max: hi, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, spec.y[0]) + "  " + fmt(lo, kind)], inRange: { color: ["#dbe7fb", "#1d5fc9"] } };
+    o.visualMap = { seriesIndex: 0, dimension: 2, min: lo, max: hi, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, text: [fmt(hi, kind), label(spec, spec.y[0]) + "  " + fmt(lo, kind)], inRange: { color: ["#dbe7fb", "#1d5fc9"] } };
     var labelStyle = { show: true, formatter: function (p) { return p.value[3]; }, fontSize: lang() === "zh" ? 11 : 8 };
     o.series = [
       { type: "scatter", name: label(spec, spec.y[0]), symbol: "rect", symbolSize: 36, data: known, label: Object.assign({ color: "#1f2329" }, labelStyle) },
