@@ -123,3 +123,9 @@ def test_a_bug_prints_no_local_variables(tiny_dir: Path, tmp_path: Path) -> None
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1 and "RuntimeError" in done.stderr + done.stdout
     assert "13800138000" not in done.stderr + done.stdout
+
+
+def test_design_test_on_too_little_data_is_a_clear_error(tiny_ws: Path) -> None:
+    result = runner.invoke(app, ["design-test", str(tiny_ws)])
+    assert result.exit_code == 2
+    assert "needs at least" in result.output

@@ -4,6 +4,7 @@ from zhongcao.contract.geo import PROVINCES, REGION_GROUPS, normalise_province, 
 from zhongcao.contract.platforms import PLATFORMS, normalise_platform
 from zhongcao.contract.tables import (
     ACTIONS,
+    ANALYSIS_SETTINGS,
     BRAND_SETTINGS,
     FILE_SUFFIXES,
     LEAD_STATUSES,
@@ -17,6 +18,7 @@ from zhongcao.contract.tables import (
 
 __all__ = [
     "ACTIONS",
+    "ANALYSIS_SETTINGS",
     "BRAND_SETTINGS",
     "FILE_SUFFIXES",
     "LEAD_STATUSES",

@@ -33,9 +33,40 @@ Types:
 | `tags` | `#`-separated text or a JSON list of strings |
 
 Identity: `user_id` is a pseudonymous key shared by platform and brand data. Tables marked
-*accepts phone* may carry `phone` instead; it is normalised to 11 digits and hashed with SHA-256
-into `user_id` at ingestion, and the raw number is never written anywhere. Region columns are
+*accepts phone* may carry `phone` instead; it is normalised to 11 digits and hashed into
+`user_id` at ingestion, and the raw number is never written anywhere. Region columns are
 normalised to canonical province names (广东省, 广东, 粤 or 深圳 all become 广东).
+
+## Personal identifiers: what is hashed, what is masked
+
+Nothing a person typed or was keyed by reaches the workspace, the marts, findings, the report,
+the dashboard, exports or the command line's output as a phone number:
+
+- **Hashed** (stays joinable): every id column of every table (`user_id`, `creator_id`,
+  `note_id`, `comment_id`, `lead_id`, `order_id`): a value that is a mainland mobile number, in
+  any spelling (`+86 138-0013-8000`, `13800138000.0`), becomes HMAC-SHA256 of its 11 digits, so
+  it joins with the same number in a `phone` column of another table; a value that merely holds a
+  number (`wx13800138000`) is hashed whole. This holds for every value of every row, whatever
+  share of the column looks like phones (`comments.user_id` included).
+- **Phone columns by content**: an extra column is judged by all its rows, not its first ones;
+  when at least 80% of its present values are mobile numbers it is a phone column (hashed into
+  `user_id` where the table accepts phone, dropped elsewhere).
+- **Masked** (`138****8000`): a number inside any other text: titles, bodies, tags, comments,
+  search queries, creator names, products, campaigns, every other text column and every kept
+  extra column (an integer column holding numbers becomes text first). Rejected rows and
+  problem messages show masked forms only.
+- **The key**: hashes are keyed with a secret drawn once per workspace (32 random bytes in
+  `WORKSPACE/hash.key`, readable by its owner only), so the 11-digit space cannot be enumerated;
+  an unkeyed SHA-256 of a phone falls in about 1.6 hours on one core. The key is never stored in
+  the database, exported, printed or logged. To join with a partner's hashed data both sides must
+  use one key: one runs `zhongcao keygen --out partner.key`, hands the file over out of band, and
+  both ingest with `--hash-key-file partner.key` (or `ZHONGCAO_HASH_KEY_FILE=partner.key`). A new
+  workspace adopts that key; a workspace that already has another key refuses it. `zhongcao import`
+  hashes with the key of `--workspace WS` or of `--hash-key-file`. A workspace built before keyed
+  hashing is refused at the next ingest: ingest its input into a new workspace.
+- **Lists of accounts** (the accounts of a coordinated attack) are not published in findings or
+  the report; `zhongcao evidence safety.attack --workspace WS --out FILE` writes them on request,
+  as masked handles.
 
 Headers may use the Chinese aliases listed per column (common export spellings).
 """
@@ -50,7 +81,7 @@ def contract_markdown() -> str:
         if t.keeps_extra:
             out.append("- Extra columns are kept as attributes.")
         if t.accepts_phone:
-            out.append("- Accepts phone: a `phone` column is hashed into `user_id` at ingestion.")
+            out.append("- Accepts phone: a `phone` column is hashed (keyed) into `user_id` at ingestion.")
         for r in t.references:
             out.append(f"- `{r.column}` refers to `{r.table}.{r.target}` (broken references are warnings).")
         out.append("\n| column | type | required | description | aliases |\n|---|---|---|---|---|")

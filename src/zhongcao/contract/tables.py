@@ -270,8 +270,14 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting("name", "str", "Brand name shown in reports.", "unnamed brand"),
     BrandSetting("category", "str", "Product category, e.g. `education` or `outdoor`.", ""),
     BrandSetting("selling_points", "list[str]", "The positioning the brand believes in.", []),
+    BrandSetting("aliases", "list[str]",
+                 "Other names the brand goes by in text (a Latin name, a nickname); notes naming any of them, the "
+                 "name or a product count as about the brand.", []),
     BrandSetting("known_competitors", "list[str]", "Competitors the brand already tracks.", []),
     BrandSetting("lexicon", "list[str]", "Extra words for the tokenizer (products, slang, places).", []),
+    BrandSetting("ban_words", "list[str]",
+                 "Words the tokenizer must never keep as one token, even when learned from the brand's text or "
+                 "in a dictionary (`zhongcao words WS` lists what it learned).", []),
     BrandSetting("target", "table", "Target segment, e.g. `{gender = \"f\", age_band = [\"18-24\"]}`.", {}),
     BrandSetting("scenes", "table", "Scene name → words the brand associates with it.", {}),
     BrandSetting("products", "list[str]", "The brand's product names.", []),
@@ -283,10 +289,60 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting(
         "lift_studies", "list[table]",
         "Experiment results that calibrate the marketing-mix model: `[[lift_studies]]` with `channel`, "
-        "`roi` (incremental GMV per CNY the experiment measured), `se` (its standard error, > 0) and "
+        "`roi` (incremental GMV per unit of spend the experiment measured, in `units`), `se` (its standard error, > 0) and "
         "optional `description`.", [],
     ),
+    BrandSetting(
+        "units", "table",
+        "Units the money columns are in, shown on the cards: `[units]` with `spend` (spend.amount) and `gmv` "
+        "(orders.amount), each a short label such as `\"CNY\"` or `\"万元\"` (default CNY). ROIs and lift "
+        "studies are in gmv units per spend unit.", {},
+    ),
+    BrandSetting(
+        "analyses", "table",
+        "Per-analysis settings, `[analyses.<name>]`; known: `[analyses.mmm] period = \"day\" | \"week\"` "
+        "(default: weekly when the data are kept by week, else daily).", {},
+    ),
 )
+
+# Settings an analysis reads from brand.toml's `[analyses.<name>]` table: name -> setting -> allowed values.
+# Declared once here so a later run-settings table can take them over unchanged.
+ANALYSIS_SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {"mmm": {"period": ("day", "week")}}
+UNIT_KEYS = ("spend", "gmv")
+
+
+def _units(raw: object) -> dict[str, str]:
+    """``[units]`` checked: known keys, each a short printable label (it is rendered on every money card)."""
+    if not isinstance(raw, dict):
+        raise ValueError("brand.toml `units` must be a table, e.g. [units] spend = \"CNY\"")
+    unknown = sorted(set(raw) - set(UNIT_KEYS))
+    if unknown:
+        raise ValueError(f"brand.toml units: unknown keys {unknown}; known keys are {list(UNIT_KEYS)}")
+    out = {k: CURRENCY for k in UNIT_KEYS}
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > 12 or not value.isprintable():
+            raise ValueError(f"brand.toml units.{key} must be a short label (1-12 printable characters), got {value!r}")
+        out[key] = value.strip()
+    return out
+
+
+def _analysis_settings(raw: object) -> dict[str, dict[str, str]]:
+    """``[analyses.<name>]`` checked against ANALYSIS_SETTINGS: a typo is an error, never ignored."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise ValueError("brand.toml `analyses` must hold tables, e.g. [analyses.mmm] period = \"week\"")
+    out: dict[str, dict[str, str]] = {}
+    for name, settings in raw.items():
+        known = ANALYSIS_SETTINGS.get(name)
+        if known is None:
+            raise ValueError(f"brand.toml analyses.{name}: no settings for this analysis; "
+                             f"known: {sorted(ANALYSIS_SETTINGS)}")
+        for key, value in settings.items():
+            if key not in known:
+                raise ValueError(f"brand.toml analyses.{name}: unknown key {key!r}; known keys are {sorted(known)}")
+            if value not in known[key]:
+                raise ValueError(f"brand.toml analyses.{name}.{key} must be one of {list(known[key])}, got {value!r}")
+        out[str(name)] = {str(k): str(v) for k, v in settings.items()}
+    return out
 
 
 def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
@@ -318,13 +374,23 @@ class BrandConfig:
     name: str = "unnamed brand"
     category: str = ""
     selling_points: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     known_competitors: tuple[str, ...] = ()
     lexicon: tuple[str, ...] = ()
+    ban_words: tuple[str, ...] = ()
     target: dict[str, object] = field(default_factory=dict)
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
     changes: tuple[dict[str, object], ...] = ()
     lift_studies: tuple[dict[str, object], ...] = ()
+    units: dict[str, str] = field(default_factory=lambda: {k: CURRENCY for k in UNIT_KEYS})
+    analyses: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def setting(self, analysis: str, key: str) -> str | None:
+        """A declared ``[analyses.<analysis>]`` setting, or None when brand.toml leaves it to the default."""
+        if key not in ANALYSIS_SETTINGS.get(analysis, {}):
+            raise KeyError(f"{analysis}.{key} is not a declared analysis setting")
+        return self.analyses.get(analysis, {}).get(key)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> BrandConfig:
@@ -360,13 +426,17 @@ class BrandConfig:
             name=str(data.get("name", "unnamed brand")),
             category=str(data.get("category", "")),
             selling_points=strings("selling_points"),
+            aliases=strings("aliases"),
             known_competitors=strings("known_competitors"),
             lexicon=strings("lexicon"),
+            ban_words=strings("ban_words"),
             target=dict(target),
             scenes={str(k): tuple(v) for k, v in scenes_raw.items()},
             products=strings("products"),
             changes=tuple({**c, "date": str(c["date"])} for c in changes),
             lift_studies=_lift_studies(data.get("lift_studies", [])),
+            units=_units(data.get("units", {})),
+            analyses=_analysis_settings(data.get("analyses", {})),
         )
 
     def to_mapping(self) -> dict[str, object]:
@@ -374,11 +444,15 @@ class BrandConfig:
             "name": self.name,
             "category": self.category,
             "selling_points": list(self.selling_points),
+            "aliases": list(self.aliases),
             "known_competitors": list(self.known_competitors),
             "lexicon": list(self.lexicon),
+            "ban_words": list(self.ban_words),
             "target": dict(self.target),
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),
             "changes": [dict(c) for c in self.changes],
             "lift_studies": [dict(s) for s in self.lift_studies],
+            "units": dict(self.units),
+            "analyses": {k: dict(v) for k, v in self.analyses.items()},
         }

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from zhongcao.contract import TABLES, BrandConfig
 from zhongcao.errors import ContractError, InputError, Problem, ValidationError, ZhongcaoError
 from zhongcao.ingest.importers import detect_file, import_files
-from zhongcao.ingest.phone import mask_phone, scrub
+from zhongcao.ingest.phone import check_key, keyed, mask_phone, scrub, session_key
 from zhongcao.ingest.readers import RawFile, read_file, split_name
 from zhongcao.ingest.validate import CAP, Validated, short, validate
 
@@ -145,7 +145,7 @@ def _not_a_file(path: Path) -> str | None:
     return "a regular file (it is a socket or device)"
 
 
-def _discover(folder: Path, problems: list[Problem], scratch: Path) -> dict[str, Path]:
+def _discover(folder: Path, problems: list[Problem], scratch: Path, key: bytes) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
     exports: list[Path] = []
     for path in sorted(folder.iterdir()):
@@ -177,7 +177,9 @@ def _discover(folder: Path, problems: list[Problem], scratch: Path) -> dict[str,
                                     "warning"))
             continue
         found.setdefault(table, []).append(path)
-    for name, converted in _import_exports(exports, scratch, problems).items():
+    with keyed(key):  # the importers hash phones and buyer names with the workspace key
+        converted_files = _import_exports(exports, scratch, problems)
+    for name, converted in converted_files.items():
         found.setdefault(name, []).append(converted)
     for name, paths in found.items():
         if len(paths) > 1:
@@ -209,7 +211,7 @@ def _import_exports(exports: list[Path], scratch: Path, problems: list[Problem])
     return {name: write.path for name, write in report.tables.items() if write.rows_written}
 
 
-def _records(raw: RawFile, checked: Validated, positions: np.ndarray, accepts_phone: bool) -> list[str]:
+def _records(raw: RawFile, checked: Validated, positions: np.ndarray) -> list[str]:
     """Raw rows as JSON, with any phone number masked (user_id may hold them too)."""
     assert raw.table is not None
     rows = raw.table.take(pa.array(positions, type=pa.int64())).to_pylist()
@@ -219,8 +221,8 @@ def _records(raw: RawFile, checked: Validated, positions: np.ndarray, accepts_ph
             for key in list(row):
                 if key.strip().replace("\ufeff", "") == checked.phone_column and row[key] is not None:
                     row[key] = mask_phone(str(row[key]))
-        text = json.dumps(row, ensure_ascii=False, default=str)
-        out.append(scrub(text) if checked.phone_column is not None or accepts_phone else text)
+        # Any column may hold a number typed by a person (a comment, a name): masked in every table.
+        out.append(scrub(json.dumps(row, ensure_ascii=False, default=str)))
     return out
 
 
@@ -228,7 +230,7 @@ def _rejected(table: str, raw: RawFile, checked: Validated) -> pa.Table:
     positions = np.flatnonzero(checked.bad)
     rows = [int(raw.row_numbers[p]) for p in positions]
     reasons = ["; ".join(checked.reasons.get(int(p), ["invalid"])) for p in positions]
-    records = _records(raw, checked, positions, TABLES[table].accepts_phone) if len(positions) else []
+    records = _records(raw, checked, positions) if len(positions) else []
     for row, reason, text in raw.bad_rows:  # rows the reader could not split into fields
         rows.append(row)
         reasons.append(reason)
@@ -424,7 +426,7 @@ def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             yield batch
 
 
-def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spool: Path
+def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spool: Path, key: bytes
             ) -> tuple[SpooledTable | None, list[Problem], list[pa.Table], int]:
     """Validate a large Parquet file batch by batch; its good rows become the table to load.
 
@@ -450,7 +452,7 @@ def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spoo
             raw = RawFile(path=path, format="parquet", table=pa.Table.from_batches([batch]),
                           row_numbers=np.arange(offset + 1, offset + batch.num_rows + 1, dtype=np.int64))
             offset += batch.num_rows
-            checked = validate(raw, spec)
+            checked = validate(raw, spec, key)
             problems.add(checked.problems)
             if checked.fatal or checked.table is None:
                 usable = False
@@ -509,9 +511,9 @@ def _whole_references(whole: Mapping[str, Future[_WholeRead]]) -> list[Problem]:
                        {n: r.info for n, r in reads.items()})
 
 
-def _read_whole(name: str, path: Path) -> _WholeRead:
+def _read_whole(name: str, path: Path, key: bytes) -> _WholeRead:
     raw = read_file(path)
-    checked = validate(raw, TABLES[name])
+    checked = validate(raw, TABLES[name], key)
     rows = (raw.table.num_rows if raw.table is not None else 0) + len(raw.bad_rows)
     info = FileInfo(path, _sha256(path), raw.format, raw.encoding, rows)
     if checked.fatal or checked.table is None:
@@ -521,7 +523,7 @@ def _read_whole(name: str, path: Path) -> _WholeRead:
     return _WholeRead(table, checked.problems, bad, info)
 
 
-def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
+def read_input(folder: Path, *, quarantine: bool = False, hash_key: bytes | None = None) -> StagedInput:
     """Read, type and check every table file in ``folder``.
 
     Strict mode raises :class:`ValidationError` with every problem when any error is
@@ -529,17 +531,22 @@ def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
     but still raises for file-level errors, since no row of such a file can be trusted.
     Files not named after a table whose headers plainly match a known export kind
     (``zhongcao.ingest.importers``) are converted on the way in.
+
+    Phone numbers in ids are hashed with ``hash_key`` (HMAC-SHA256; the pipeline passes the
+    workspace's key, ``engine.keys``); without one, with a random key drawn once per process.
+    Numbers in text are masked.
     """
+    key = check_key(hash_key) if hash_key is not None else session_key()
     with tempfile.TemporaryDirectory(prefix="zhongcao-import-") as scratch:
-        return _read_input(Path(folder), quarantine, Path(scratch))
+        return _read_input(Path(folder), quarantine, Path(scratch), key)
 
 
-def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
+def _read_input(folder: Path, quarantine: bool, scratch: Path, key: bytes) -> StagedInput:
     if not folder.is_dir():
         raise InputError(f"input folder {folder} does not exist or is not a folder")
     brand = load_brand(folder)
     problems: list[Problem] = []
-    paths = _discover(folder, problems, scratch)
+    paths = _discover(folder, problems, scratch, key)
     if not paths and not any(p.severity == "error" for p in problems):
         ignored = "".join(f"\n  - {p}" for p in problems)
         raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)"
@@ -556,12 +563,12 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     # (Arrow and Parquet release the GIL); a stream checks its references against them at its end.
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-whole") as pool:
-            whole = {name: pool.submit(_read_whole, name, path) for name, path in ordered if name not in streamed}
+            whole = {name: pool.submit(_read_whole, name, path, key) for name, path in ordered if name not in streamed}
             digests = {name: pool.submit(_sha256, path) for name, path in ordered if name in streamed}
             # References between the tables read whole are checked there too, once they are read
             # (the worker takes tasks in order, so they are done by the time this one runs).
             references = pool.submit(_whole_references, whole)
-            streams = {name: _stream(name, path, whole, spool) for name, path in ordered if name in streamed}
+            streams = {name: _stream(name, path, whole, spool, key) for name, path in ordered if name in streamed}
             for name, path in ordered:
                 if name in streamed:
                     spooled, found, bad, rows = streams[name]

@@ -8,7 +8,6 @@ queried with validated filters. This layer (with the CLI) is where errors become
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import secrets
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
-import pandas as pd
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
@@ -38,7 +36,7 @@ from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
 from zhongcao.findings import SCHEMA_VERSION, display
 from zhongcao.findings.model import LANGS
-from zhongcao.report import environment, report_context
+from zhongcao.report import environment, report_context, table_bytes
 from zhongcao.report.charts import option_label
 from zhongcao.web.queries import (
     DRILL_VIEWS,
@@ -53,6 +51,14 @@ from zhongcao.web.queries import (
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
            'fill="#c8102e"/><path d="M4 11c2-6 6-6 8-6-1 3-3 6-8 6z" fill="#fff"/></svg>')
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# The page's scripts, served as files so the policy needs no 'unsafe-inline' for scripts.
+STATIC: dict[str, tuple[str, str]] = {
+    "echarts.min.js": ("zhongcao.report", "vendor/echarts.min.js"),
+    "report.js": ("zhongcao.report", "static/report.js"),
+    "dashboard.js": ("zhongcao.web", "static/dashboard.js"),
+}
 FINDINGS_CACHE = ".findings-cache.json"
 COOKIE = "zhongcao_token"
 
@@ -175,22 +181,13 @@ def filter_params(
 
 
 def table_response(rows: list[dict[str, Any]], columns: list[str], fmt: str, name: str) -> Response:
-    """Rows as JSON, CSV (UTF-8 with BOM, so Excel reads Chinese) or an Excel workbook."""
+    """Rows as JSON, CSV (UTF-8 with BOM, so Excel reads Chinese) or an Excel workbook; no
+    exported cell is a live formula (``report.export``)."""
     if fmt == "json":
         return JSONResponse(jsonable_encoder({"columns": columns, "rows": rows}))
-    frame = pd.DataFrame(rows, columns=columns)
-    # A structured cell (a segment {attribute: [values]}, a list of terms) as JSON text, not a Python repr.
-    frame = frame.apply(lambda col: col.map(lambda v: json.dumps(v, ensure_ascii=False)
-                                            if isinstance(v, dict | list) else v))
-    if fmt == "csv":
-        body = frame.to_csv(index=False).encode("utf-8-sig")
-        media = "text/csv; charset=utf-8"
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=name[:31] or "rows")
-        body = buffer.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, media_type=media,
+    media = ("text/csv; charset=utf-8" if fmt == "csv"
+             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(table_bytes(rows, columns, fmt, name), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
@@ -201,9 +198,10 @@ class _State:
     changed) and its generation differs, they are recomputed once, under a lock, before answering.
     """
 
-    def __init__(self, ws: Workspace, findings_json: Path | None = None,
+    def __init__(self, ws: Workspace, min_group_size: int, findings_json: Path | None = None,
                  progress: pipeline.Progress | None = None) -> None:
         self.ws = ws
+        self.min_group_size = min_group_size
         self.findings_json = findings_json
         self.progress = progress
         self._lock = threading.Lock()
@@ -214,7 +212,7 @@ class _State:
         with self.ws.held():  # the document and the options from one snapshot
             self.generation = self.ws.generation
             self.doc = load_findings(self.ws, self.findings_json, self.progress)
-            self.opts = options(self.ws)
+            self.opts = options(self.ws, self.min_group_size)
         self.findings = {f["id"]: f for f in self.doc["findings"]}
         self.pages: dict[str, str] = {}
 
@@ -238,7 +236,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def create_app(
-    workspace: Path | str,
+    workspace: Path | str | Workspace,
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
@@ -250,8 +248,8 @@ def create_app(
     (default: ``findings.json`` next to the workspace), reused when it records the workspace's
     generation; ``progress`` hears each step when the findings must be computed."""
     check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
-    ws = Workspace(workspace)
-    state = _State(ws, findings_json, progress)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
+    state = _State(ws, min_group_size, findings_json, progress)
     doc = state.doc
     app = FastAPI(
         title="Zhongcao dashboard API",
@@ -297,9 +295,9 @@ def create_app(
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'")
+        # Scripts only from this server's own files: no inline script, no inline event handler, no
+        # eval, so text that slipped into markup cannot run (styles stay inline: ECharts sets them).
+        response.headers["Content-Security-Policy"] = CSP
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -316,6 +314,15 @@ def create_app(
     def favicon() -> Response:
         # Browsers ask for it on every page: answer with a small SVG mark, not a 404 in the console.
         return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: Annotated[str, PathParam(max_length=40)]) -> Response:
+        if name not in STATIC:
+            return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
+        package, path = STATIC[name]
+        body = resources.files(package).joinpath(path).read_text(encoding="utf-8")
+        return Response(body, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
 
     @app.get("/api/health", summary="Is the server up")
     def health(_: Annotated[None, Depends(allowed_query())]) -> dict[str, str]:
@@ -388,12 +395,10 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
     context["options"] = opts
     context["option_label"] = lambda v: labels["values"][v]
     context["live_messages"] = msgs
-    context["script_dashboard"] = Markup(resources.files("zhongcao.web").joinpath("static", "dashboard.js")
-                                         .read_text(encoding="utf-8"))
     return env.get_template("dashboard.html.j2").render(**context)
 
 
-def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
+def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
           min_group_size: int = DEFAULT_MIN_GROUP_SIZE, announce: Callable[[str], None] | None = None,
           findings_json: Path | None = None, progress: pipeline.Progress | None = None) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token.
@@ -408,12 +413,13 @@ def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, t
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
     check_min_group_size(min_group_size)
-    if not Workspace(workspace).exists():
-        raise WorkspaceError(f"no workspace at {workspace} (run `zhongcao ingest INPUT_DIR --workspace {workspace}`)")
+    source = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
+    if not source.exists():
+        raise WorkspaceError(f"no workspace at {source.path} (run `zhongcao ingest INPUT_DIR --workspace {source.path}`)")
     sock = _listen(host, port)
     try:
         hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-        app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size,
+        app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size,
                          findings_json=findings_json, progress=progress)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         if announce is not None:

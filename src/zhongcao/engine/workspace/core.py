@@ -29,7 +29,7 @@ from zhongcao.engine.workspace import locks
 from zhongcao.engine.workspace.loads import LoadSummary, generation, load, staging_area
 from zhongcao.engine.workspace.models import memory_limit, merged_sketch, plain_numbers, sketch_bound
 from zhongcao.engine.workspace.recovery import Report, debris_present, recover
-from zhongcao.engine.workspace.segments import DB_FILE, META, REJECTED, has_table
+from zhongcao.engine.workspace.segments import DB_FILE, META, REJECTED, WORDS, has_table
 from zhongcao.errors import WorkspaceBusyError, WorkspaceError
 
 if TYPE_CHECKING:
@@ -239,6 +239,38 @@ class Workspace:
     def row_counts(self) -> dict[str, int]:
         with self._connect() as con:
             return {t: con.execute(f"SELECT COUNT(*) FROM {raw_name(t)}").fetchone()[0] for t in TABLES}
+
+    # ----------------------------------------------------------------------------- learned words
+    def learned_words(self) -> pa.Table | None:
+        """The words the text layer learned from this workspace's text, or None until it has learned them.
+
+        A load that changes the data forgets them, so they are learned again from the new text.
+        """
+        with self._connect() as con:
+            return con.execute(f"SELECT * FROM {WORDS}").fetch_arrow_table() if has_table(con, WORDS) else None
+
+    def save_learned_words(self, words: pa.Table) -> None:
+        """Store learned words (a table with a ``word`` column) in a copy swapped in like a load's, under
+        the writer lock; skipped while a snapshot is held, a load runs or the folder is read-only
+        (the words are then learned again next time)."""
+        if getattr(self._local, "con", None) is not None or not self.exists():
+            return
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(locks.WriterLock(self.path, "mart", wait=0))
+            except (WorkspaceBusyError, OSError):
+                return
+            area = staging_area(self.path)
+            stack.callback(shutil.rmtree, area, True)
+            tmp = area / DB_FILE
+            shutil.copy2(self.db_path, tmp)
+            con = self._open(tmp)
+            try:
+                con.register("learned_words_in", words)
+                con.execute(f"CREATE OR REPLACE TABLE {WORDS} AS SELECT * FROM learned_words_in")
+            finally:
+                con.close()
+            os.replace(tmp, self.db_path)
 
     def rejected_rows(self) -> pa.Table:
         with self._connect() as con:

@@ -39,6 +39,7 @@ from zhongcao.engine.workspace.segments import (
     LOG,
     META,
     REJECTED,
+    WORDS,
     columns,
     ensure_raw_tables,
     has_table,
@@ -117,6 +118,7 @@ def _load_locked(ws: Workspace, staged: StagedInput, quarantine: bool, marts_to_
             if summary.changed or first:
                 summary.generation = write_meta(con, staged.brand)
                 if summary.loaded or summary.rejected or first:  # brand.toml alone changes no mart
+                    con.execute(f"DROP TABLE IF EXISTS {WORDS}")  # learned from the old text
                     build_models(con, marts_to_build)
         finally:
             con.close()

@@ -33,6 +33,7 @@ SEGMENTS_DIR = "segments"
 LOG = "_ingest_log"
 META = "_meta"
 REJECTED = "rejected_rows"
+WORDS = "learned_words"  # the text layer's words learned from this workspace (zhongcao words WS)
 SEGMENTS = "_segments"
 SEGMENTED = frozenset(TABLES)  # new workspaces keep every input table as Parquet segments
 

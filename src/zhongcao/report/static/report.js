@@ -25,8 +25,9 @@
     return a < 100 ? (Math.round(v * 100) / 100).toString() : Math.round(v).toLocaleString();
   }
 
-  // Every string that reaches HTML (tooltips, labels) is escaped: names and values come from the data.
-  function esc(v) { return String(v).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c]; }); }
+  // Tooltips are HTML: every text that came from the data (a creator's name, a province) is escaped.
+  function esc(v) { return String(v === null || v === undefined ? "" : v).replace(/[&<>"'`]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;", "`": "&#96;" }[c]; }); }
+
   function col(rows, name) { return rows.map(function (r) { return r[name]; }); }
   function uniq(values) { return values.filter(function (v, i) { return values.indexOf(v) === i; }); }
   function pick(text) { return text && typeof text === "object" ? (text[lang()] || text.zh || "") : (text === undefined || text === null ? "" : String(text)); }
