@@ -3,13 +3,14 @@ sides honour the same filter, or a blank with the reason."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import World
 from zhongcao.engine import Workspace
+from zhongcao.web.queries import grid
 
 
 def test_roi_under_a_channel_filter_is_blank_with_the_reason(client: TestClient) -> None:
@@ -21,26 +22,24 @@ def test_roi_under_a_channel_filter_is_blank_with_the_reason(client: TestClient)
     assert "channel" in body["blank"]["roi"]
 
 
-def _a_tuesday_with_orders(ws: Workspace) -> date:
-    weeks = sorted(r["day"] for r in ws.mart_query("order_cube", by=["day"]).to_pylist())
-    return weeks[len(weeks) // 2] + timedelta(days=1)
-
-
 def test_a_day_range_puts_spend_and_orders_on_the_same_days(client: TestClient, world: World) -> None:
-    """The cubes are weekly: a one-day range is widened to its whole week, for spend as for orders,
-    and the answer says which days it covers (a Tuesday used to get a day's spend and the week's GMV)."""
+    """The dashboard answers by whole periods of its grid (months, merged while small): a one-day range
+    is widened to its whole period, for spend as for orders, and the answer says which days it covers
+    (a Tuesday used to get a day's spend and the week's GMV)."""
     ws = Workspace(world.workspace)
-    tuesday = _a_tuesday_with_orders(ws)
-    monday, sunday = tuesday - timedelta(days=1), tuesday + timedelta(days=5)
+    g = grid(ws)
+    weeks = sorted(r["day"] for r in ws.mart_query("order_cube", by=["day"]).to_pylist())
+    tuesday = weeks[len(weeks) // 2] + timedelta(days=1)
+    period = next(p for p in g.periods if p.start <= tuesday <= p.end)
     body = client.get("/api/kpis", params={"start": tuesday.isoformat(), "end": tuesday.isoformat()}).json()
-    week_spend = ws.mart_query("channel_daily", sums=["spend"], between={"day": (monday, sunday)}).to_pylist()[0]
-    week_orders = ws.mart_query("order_cube", sums=["orders"], equals={"attribute": ["gender"]},
-                                between={"day": (monday, monday)}).to_pylist()[0]
-    assert body["window"] == {"start": monday.isoformat(), "end": sunday.isoformat(), "snapped": True}
-    assert body["kpis"]["spend"] == pytest.approx(week_spend["spend"])
+    spend = ws.mart_query("channel_daily", sums=["spend"], between={"day": (period.start, period.end)}).to_pylist()[0]
+    orders = ws.mart_query("order_cube", sums=["orders"], equals={"attribute": ["gender"]},
+                           between={"day": (period.start, period.end)}).to_pylist()[0]  # weeks by their Monday
+    assert body["window"] == {"start": period.start.isoformat(), "end": period.end.isoformat(), "snapped": True}
+    assert body["kpis"]["spend"] == pytest.approx(spend["spend"])
     if body["kpis"]["orders"] is not None:
-        assert body["kpis"]["orders"] == pytest.approx(week_orders["orders"])
-    whole = client.get("/api/kpis", params={"start": monday.isoformat(), "end": sunday.isoformat()}).json()
+        assert body["kpis"]["orders"] == pytest.approx(orders["orders"])
+    whole = client.get("/api/kpis", params={"start": period.start.isoformat(), "end": period.end.isoformat()}).json()
     assert whole["window"]["snapped"] is False
     assert whole["kpis"]["spend"] == pytest.approx(body["kpis"]["spend"])
 

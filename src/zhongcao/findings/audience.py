@@ -125,8 +125,10 @@ def segment_findings(a: SegmentAnalysis) -> list[Finding]:
         terms = a.terms_[a.terms_["segment"] == seg]
         top = themes.head(3)
         names = "、".join(top["theme"].astype(str))
-        # Verbatim text only from a theme of at least the minimum group (suppressed ones carry none).
-        example = next((e[0] for e in top["examples"] if isinstance(e, list) and e), "—")
+        # Verbatim text only from a theme of at least the minimum group (suppressed ones carry none);
+        # without one the sentence is left out rather than shown as a dash.
+        text = next((e[0] for e in top["examples"] if isinstance(e, list) and e), None)
+        example = _t("segments_pain", "example", text=text) if text is not None else ""
         v = {"attribute": display.value(a.attribute_), "segment": display.segment(a.attribute_, seg), "themes": names, "lead": top.iloc[0]["theme"],
              "terms": "、".join(terms["term"].head(8).astype(str)), "example": example,
              "z": number(float(top.iloc[0]["z"]), 1)}
