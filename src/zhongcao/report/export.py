@@ -52,7 +52,9 @@ def table_bytes(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: 
     """The rows as ``csv`` (UTF-8 with a BOM, so Excel reads Chinese) or ``xlsx``, every cell neutralised."""
     frame = safe_frame(rows, columns)
     if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")
+        # CRLF rows: the csv writer then quotes any field holding a bare "\r" as well as "\n" (with "\n"
+        # alone, "a\r=1+1" went out unquoted and a reader split it into a new cell starting "=").
+        return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     if fmt != "xlsx":
         raise ValueError(f"unknown export format {fmt!r}; choose csv or xlsx")
     buffer = io.BytesIO()
