@@ -112,7 +112,8 @@ def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = No
     with workspace.held():
         assessed = capabilities(workspace, names)
         fitted, errors = analyze(workspace, names, progress, assessed)
-        return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
+        return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed,
+                              generation=workspace.generation)
 
 
 EVIDENCE: dict[str, tuple[str, str]] = {

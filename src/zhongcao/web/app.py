@@ -34,9 +34,10 @@ from zhongcao import pipeline
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
-from zhongcao.findings import SCHEMA_VERSION
+from zhongcao.findings import SCHEMA_VERSION, display
 from zhongcao.findings.model import LANGS
 from zhongcao.report import environment, report_context, table_bytes
+from zhongcao.report.charts import option_label
 from zhongcao.web.queries import (
     DRILL_VIEWS,
     FilterError,
@@ -48,6 +49,8 @@ from zhongcao.web.queries import (
 )
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+           'fill="#c8102e"/><path d="M4 11c2-6 6-6 8-6-1 3-3 6-8 6z" fill="#fff"/></svg>')
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 # The page's scripts, served as files so the policy needs no 'unsafe-inline' for scripts.
@@ -76,12 +79,26 @@ def web_messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("zhongcao.web").joinpath("messages.toml").read_text(encoding="utf-8"))
 
 
-def load_findings(ws: Workspace) -> dict[str, Any]:
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _current(doc: Any, generation: str) -> bool:
+    """A document of this generation and of this version (an older version lacks newer blocks)."""
+    return isinstance(doc, dict) and doc.get("version") == SCHEMA_VERSION and doc.get("generation") == generation
+
+
+def load_findings(ws: Workspace, findings_json: Path | None = None, progress: pipeline.Progress | None = None,
+                  ) -> dict[str, Any]:
     """The findings document of the workspace's current generation.
 
-    The cache (``WS/.findings-cache.json``) records the generation it was computed from and is used
-    only for that generation, never by file times; the document is computed from one snapshot, so a
-    load finishing meanwhile cannot mix old and new rows into it.
+    In order: the cache (``WS/.findings-cache.json``), then the findings.json that ``zhongcao run``
+    wrote (``findings_json``, by default next to the workspace), each used only when it records the
+    workspace's current generation, never by file times; else the document is computed (``progress``
+    hears each step) from one snapshot, so a load finishing meanwhile cannot mix old and new rows into it.
     """
     if not ws.exists():
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
@@ -89,14 +106,16 @@ def load_findings(ws: Workspace) -> dict[str, Any]:
     with ws.held():
         generation = ws.generation
         if generation is not None:
-            try:
-                stored = json.loads(cached.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                stored = None
-            if isinstance(stored, dict) and stored.get("generation") == generation and isinstance(
-                    stored.get("document"), dict) and stored["document"].get("version") == SCHEMA_VERSION:
-                return stored["document"]  # a copy from an older version lacks newer blocks
-        doc = pipeline.findings(ws)  # the same snapshot (held) as the generation read above
+            stored = _read_json(cached)
+            if isinstance(stored, dict) and stored.get("generation") == generation and _current(
+                    stored.get("document"), generation):
+                return stored["document"]
+            written = _read_json(findings_json or ws.path.parent / "findings.json")
+            if _current(written, generation):
+                if progress:
+                    progress("reuse")
+                return written  # type: ignore[no-any-return]
+        doc = pipeline.findings(ws, progress=progress)  # the same snapshot (held) as the generation read above
     if generation is not None:
         _write_atomically(cached, json.dumps({"generation": generation, "document": doc}, ensure_ascii=False))
     return doc
@@ -123,14 +142,24 @@ def _clip(value: Any, limit: int = 80) -> Any:
     return value
 
 
+REPEATABLE = frozenset({"region", "channel", "platform"})
+"""Parameters that may repeat (their values are combined with OR); any other given twice is refused."""
+
+
 def allowed_query(*names: str) -> Callable[[Request], None]:
-    """Reject query parameters the endpoint does not know (a typo should not be silently ignored)."""
+    """Reject query parameters the endpoint does not know (a typo should not be silently ignored), and a
+    single-valued one given more than once (``?segment=a&segment=b`` would otherwise keep the last)."""
 
     def check(request: Request) -> None:
         unknown = sorted(set(request.query_params) - set(names))
         if unknown:
             raise FilterError(f"unknown query parameter(s) {', '.join(unknown)}; "
                               f"this endpoint takes {', '.join(names) or 'none'}")
+        repeated = sorted(k for k in set(request.query_params) - REPEATABLE
+                          if len(request.query_params.getlist(k)) > 1)
+        if repeated:
+            raise FilterError("; ".join(f"{k} given {len(request.query_params.getlist(k))} times; it takes one "
+                                        f"value (only {', '.join(sorted(REPEATABLE))} may repeat)" for k in repeated))
 
     return check
 
@@ -169,9 +198,12 @@ class _State:
     changed) and its generation differs, they are recomputed once, under a lock, before answering.
     """
 
-    def __init__(self, ws: Workspace, min_group_size: int) -> None:
+    def __init__(self, ws: Workspace, min_group_size: int, findings_json: Path | None = None,
+                 progress: pipeline.Progress | None = None) -> None:
         self.ws = ws
         self.min_group_size = min_group_size
+        self.findings_json = findings_json
+        self.progress = progress
         self._lock = threading.Lock()
         self._refresh()
 
@@ -179,7 +211,7 @@ class _State:
         self.stamp = _stamp(self.ws.db_path)
         with self.ws.held():  # the document and the options from one snapshot
             self.generation = self.ws.generation
-            self.doc = load_findings(self.ws)
+            self.doc = load_findings(self.ws, self.findings_json, self.progress)
             self.opts = options(self.ws, self.min_group_size)
         self.findings = {f["id"]: f for f in self.doc["findings"]}
         self.pages: dict[str, str] = {}
@@ -209,10 +241,15 @@ def create_app(
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    findings_json: Path | None = None,
+    progress: pipeline.Progress | None = None,
 ) -> FastAPI:
+    """The dashboard over one workspace. ``findings_json`` is a document ``zhongcao run`` wrote
+    (default: ``findings.json`` next to the workspace), reused when it records the workspace's
+    generation; ``progress`` hears each step when the findings must be computed."""
     check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
-    state = _State(ws, min_group_size)
+    state = _State(ws, min_group_size, findings_json, progress)
     doc = state.doc
     app = FastAPI(
         title="Zhongcao dashboard API",
@@ -264,11 +301,19 @@ def create_app(
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page(_: Annotated[None, Depends(allowed_query("lang", "token"))], lang: Lang = "zh") -> HTMLResponse:
+    # The page takes the live view's filters too (a shared address opens the same view; the page's
+    # script applies them, and the API validates them).
+    def page(_: Annotated[None, Depends(allowed_query("lang", "token", *FILTER_NAMES, "view"))],
+             lang: Lang = "zh") -> HTMLResponse:
         s = state.current()
         if lang not in s.pages:
             s.pages[lang] = render_dashboard(s.doc, s.opts, lang, min_group_size)
         return HTMLResponse(s.pages[lang])
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        # Browsers ask for it on every page: answer with a small SVG mark, not a 404 in the console.
+        return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: Annotated[str, PathParam(max_length=40)]) -> Response:
@@ -338,16 +383,24 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
         return tt({code: msgs[code][key].format(**values) for code in LANGS})  # type: ignore[operator]
 
     env.globals["dt"] = dt
-    live = {"messages": msgs, "min_group": min_group_size, "options": opts.to_dict()}
+    values = [*opts.regions, *opts.segments, *opts.channels, *opts.platforms]
+    columns = ["day", "platform", "channel", "region", "buyers", "orders", "gmv", "users", "touches", "reads",
+               "engagements", "suppressed"]
+    labels = {"values": {v: option_label(v) for v in values},
+              "columns": {c: display.both(display.column(c)) for c in columns},
+              "kinds": {c: display.kind(c) for c in columns}}
+    live = {"messages": msgs, "min_group": min_group_size, "options": opts.to_dict(), "labels": labels}
     context = report_context(doc, lang)
     context["live_data"] = Markup(json.dumps(live, ensure_ascii=False).replace("</", "<\\/"))
     context["options"] = opts
+    context["option_label"] = lambda v: labels["values"][v]
     context["live_messages"] = msgs
     return env.get_template("dashboard.html.j2").render(**context)
 
 
 def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
-          min_group_size: int = DEFAULT_MIN_GROUP_SIZE, announce: Callable[[str], None] | None = None) -> None:
+          min_group_size: int = DEFAULT_MIN_GROUP_SIZE, announce: Callable[[str], None] | None = None,
+          findings_json: Path | None = None, progress: pipeline.Progress | None = None) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token.
 
     Everything that can fail does so before anything is announced: the token rule, the workspace,
@@ -366,7 +419,8 @@ def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: i
     sock = _listen(host, port)
     try:
         hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-        app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
+        app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size,
+                         findings_json=findings_json, progress=progress)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         if announce is not None:
             shown = f"[{host}]" if ":" in host else host

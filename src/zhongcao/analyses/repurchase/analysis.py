@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.metrics import repurchase_rate
 from zhongcao.analyses.repurchase.clv import BetaGeoParams, GammaGammaParams, fit_bgnbd, fit_gamma_gamma
 from zhongcao.analyses.stats import wilson
 from zhongcao.errors import InsufficientDataError
@@ -52,7 +53,9 @@ class RepurchaseAnalysis(Analysis):
         if hist.empty:
             raise InsufficientDataError("no orders in the workspace: repurchase needs order history")
         self.cohorts_ = _cohorts(hist, self.min_group_size)
-        self.by_platform_ = _by_platform(hist)
+        # The rate is the registry's (buyers with ≥ 2 orders, metrics.repurchase_rate), the number the KPI
+        # card shows too; the models below count purchase days, which is not the same quantity.
+        self.by_platform_ = _by_platform(hist, repurchase_rate(source.mart("buyer_frequency").to_pandas()))
         h = hist[hist["platform"] == self.platform]
         if h.empty:
             raise InsufficientDataError(f"no buyers on platform {self.platform!r}")
@@ -90,16 +93,13 @@ def _cohorts(hist: pd.DataFrame, min_group: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _by_platform(hist: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for plat, g in hist.groupby("platform"):
-        buyers = float(g["customers"].sum())
-        repeat = float(g.loc[g["frequency"] > 0, "customers"].sum())
-        lo, hi = wilson(repeat, buyers)
-        orders_per = float((g["customers"] * (g["frequency"] + 1)).sum() / buyers)
-        rows.append({"platform": plat, "buyers": buyers, "repeat_buyers": repeat, "rate": repeat / buyers,
-                     "rate_low": lo, "rate_high": hi, "purchase_days_per_buyer": orders_per})
-    return pd.DataFrame(rows).sort_values("buyers", ascending=False).reset_index(drop=True)
+def _by_platform(hist: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Per platform: the registry's repurchase rate, plus purchase days per buyer from the histories."""
+    days = {plat: float((g["customers"] * (g["frequency"] + 1)).sum() / g["customers"].sum())
+            for plat, g in hist.groupby("platform")}
+    out = rates[rates["platform"].isin(days)].copy()
+    out["purchase_days_per_buyer"] = out["platform"].map(days)
+    return out.sort_values("buyers", ascending=False).reset_index(drop=True)
 
 
 def _new_customer_value(bg: BetaGeoParams, gg: GammaGammaParams, weeks: int, h: pd.DataFrame) -> dict[str, float]:
