@@ -111,9 +111,17 @@ def _attr_text(name: str, both: dict[str, str], lang: str) -> Markup:
     return Markup(" ").join(parts)
 
 
-def _json_script(value: Any) -> Markup:
-    # "</" would end the script element early; JSON allows the escaped form.
-    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_script(value: Any) -> Markup:
+    """JSON for a ``<script type="application/json">`` element: ``<``, ``>`` and ``&`` escaped (as Django's
+    json_script does), so no text inside can end the element or read as markup (a name "<script>…" stays
+    data; "</" alone would end the element early)."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML))
+
+
+_json_script = json_script
 
 
 def _script_hash(text: str) -> str:

@@ -38,6 +38,7 @@ from zhongcao.findings import SCHEMA_VERSION, display
 from zhongcao.findings.model import LANGS
 from zhongcao.report import environment, report_context, table_bytes
 from zhongcao.report.charts import option_label
+from zhongcao.report.render import json_script
 from zhongcao.web.queries import (
     DRILL_VIEWS,
     FilterError,
@@ -391,7 +392,7 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
               "kinds": {c: display.kind(c) for c in columns}}
     live = {"messages": msgs, "min_group": min_group_size, "options": opts.to_dict(), "labels": labels}
     context = report_context(doc, lang)
-    context["live_data"] = Markup(json.dumps(live, ensure_ascii=False).replace("</", "<\\/"))
+    context["live_data"] = json_script(live)
     context["options"] = opts
     context["option_label"] = lambda v: labels["values"][v]
     context["live_messages"] = msgs
