@@ -182,7 +182,7 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
         evidence=Evidence(numbers={"repeat_purchases_per_new_customer": val["repeat_purchases"],
                                    "repeat_gmv_per_new_customer": val["repeat_gmv"], **r.bgnbd_, **r.gamma_gamma_},
                           rows=records(rows), columns=list(rows.columns)),
-        confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; bootstrap 90%",
+        confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; 90% from the observed information",
                               (val["repeat_gmv_low"], val["repeat_gmv_high"]), val["repeat_gmv"]),
         money_at_stake=float(r.next_year_["expected_gmv"]),
         chart=Chart("line", "month", ["rate"], Text("各首购月份的复购率（每个平台一条线）",
