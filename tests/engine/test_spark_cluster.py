@@ -30,7 +30,8 @@ from typer.testing import CliRunner
 from tests.engine.marts_compare import differences, findings, mart_differences, raw_mart
 from zhongcao.engine import marts
 
-pytestmark = pytest.mark.spark
+# About 8 minutes on two idle cores (17 under load): make test-slow and CI run it, make test does not.
+pytestmark = [pytest.mark.spark, pytest.mark.sweep]
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
