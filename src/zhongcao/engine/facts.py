@@ -24,7 +24,7 @@ MEASURES: dict[str, tuple[tuple[str, ...], str]] = {
                                    "HAVING COUNT(*) >= 2)"),
     "order_weeks": (("orders",), "SELECT COUNT(DISTINCT DATE_TRUNC('week', ordered_at)) FROM stg_orders"),
     "region_orders": (("orders",), "SELECT COUNT(*) FROM stg_orders WHERE region IS NOT NULL"),
-    "spend_total": (("spend",), "SELECT COALESCE(SUM(CAST(amount AS DECIMAL(38, 4))), 0) FROM stg_spend"),
+    "spend_total": (("spend",), "SELECT COALESCE(SUM(CAST(amount AS DECIMAL(38, 10))), 0) FROM stg_spend"),
     "spend_channels": (("spend",), "SELECT COUNT(DISTINCT channel) FROM stg_spend WHERE amount > 0"),
     "spend_weeks": (("spend",), "SELECT COUNT(DISTINCT DATE_TRUNC('week', date)) FROM stg_spend WHERE amount > 0"),
     "engaged_channels": (("exposures",), "SELECT COUNT(DISTINCT channel) FROM stg_exposures"),

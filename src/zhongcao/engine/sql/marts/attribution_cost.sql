@@ -17,6 +17,6 @@ WITH s AS (
     SELECT * FROM fees
 )
 SELECT channel, campaign, creator_id, note_id,
-       CAST(SUM(CAST(amount AS DECIMAL(38, 4))) AS DOUBLE) AS cost
+       CAST(SUM(CAST(amount AS DECIMAL(38, 10))) AS DOUBLE) AS cost
 FROM a
 GROUP BY channel, campaign, creator_id, note_id

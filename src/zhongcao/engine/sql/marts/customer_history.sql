@@ -2,10 +2,10 @@
 -- grain: one row per platform × first-order month × repeat purchases × recency week × age week × average repeat order value (CNY, rounded); platform 'all' counts across platforms
 -- description: Buyers grouped by identical purchase histories (BG/NBD and Gamma-Gamma inputs: frequency = repeat purchase days, recency and age in weeks to the data's last order day), with the count of buyers sharing each.
 WITH days AS (
-    SELECT platform, user_id, CAST(ordered_at AS DATE) AS day, SUM(CAST(amount AS DECIMAL(38, 4))) AS amount
+    SELECT platform, user_id, CAST(ordered_at AS DATE) AS day, SUM(CAST(amount AS DECIMAL(38, 10))) AS amount
     FROM stg_orders GROUP BY platform, user_id, CAST(ordered_at AS DATE)
     UNION ALL
-    SELECT 'all' AS platform, user_id, CAST(ordered_at AS DATE) AS day, SUM(CAST(amount AS DECIMAL(38, 4))) AS amount
+    SELECT 'all' AS platform, user_id, CAST(ordered_at AS DATE) AS day, SUM(CAST(amount AS DECIMAL(38, 10))) AS amount
     FROM stg_orders GROUP BY user_id, CAST(ordered_at AS DATE)
 ), ranked AS (
     SELECT platform, user_id, day, amount,

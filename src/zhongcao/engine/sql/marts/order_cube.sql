@@ -4,7 +4,7 @@
 WITH per_user AS (
     SELECT CAST(DATE_TRUNC('week', ordered_at) AS DATE) AS day, platform, user_id,
            COUNT(*) AS orders,
-           SUM(CAST(amount AS DECIMAL(38, 4))) AS gmv,
+           SUM(CAST(amount AS DECIMAL(38, 10))) AS gmv,
            MAX(region) AS order_region
     FROM stg_orders
     GROUP BY CAST(DATE_TRUNC('week', ordered_at) AS DATE), platform, user_id
