@@ -159,6 +159,9 @@ def budget_findings(b: BudgetAnalysis) -> list[Finding]:
     return out
 
 
+_BGNBD_METHOD = "BG/NBD + Gamma-Gamma maximum likelihood; 90% from the observed information"
+
+
 def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
     r.check_is_fitted()
     p = r.by_platform_
@@ -175,6 +178,8 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
          "alive": Pct(r.next_year_["share_alive"]), "next_gmv": Money(r.next_year_["expected_gmv"]),
          "suppressed": int(r.cohorts_["suppressed"].sum()) if len(r.cohorts_) else 0, "min_group": r.min_group_size}
     v["suppressed_part"] = t("suppressed" if v["suppressed"] else "none_suppressed", **v)
+    # The interval comes from the observed information; a singular one (parameters at a boundary) gives none.
+    has_interval = all(val[k] is not None and math.isfinite(float(val[k])) for k in ("repeat_gmv_low", "repeat_gmv_high"))
     rows = r.cohorts_
     return [Finding(
         id="repurchase.customer_value", analysis="repurchase", title=t("title", **v), summary=t("summary", **v),
@@ -182,8 +187,9 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
         evidence=Evidence(numbers={"repeat_purchases_per_new_customer": val["repeat_purchases"],
                                    "repeat_gmv_per_new_customer": val["repeat_gmv"], **r.bgnbd_, **r.gamma_gamma_},
                           rows=records(rows), columns=list(rows.columns)),
-        confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; 90% from the observed information",
-                              (val["repeat_gmv_low"], val["repeat_gmv_high"]), val["repeat_gmv"]),
+        confidence=(Confidence("medium", t("confidence", **v), _BGNBD_METHOD,
+                               (val["repeat_gmv_low"], val["repeat_gmv_high"]), val["repeat_gmv"]) if has_interval
+                    else Confidence("low", t("confidence_no_interval", **v), _BGNBD_METHOD, None, val["repeat_gmv"])),
         money_at_stake=float(r.next_year_["expected_gmv"]),
         chart=Chart("line", "month", ["rate"], Text("各首购月份的复购率（每个平台一条线）",
                                                      "Repurchase rate by first-order month, one line per platform"),

@@ -168,7 +168,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     return {
         "term_quality": term_quality_rows(analyses),
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
-        "kpis": kpi_tiles(doc), "sections": sections, "top": _top(cards),
+        "kpis": _tiles(doc), "sections": sections, "top": _top(cards),
         "analysis_label": analysis_label, "tier_text": _tier_text,
         "errors": errors, "capabilities": _panel(caps), "methods": [m for _, m in methods], "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
         "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
@@ -181,6 +181,23 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "page_title": {code: messages(code)["title"].format(brand=doc["brand"]["name"]) for code in LANGS},
         "escape": escape, "csp": report_csp(),
     }
+
+
+def _tiles(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline tiles, none left as a bare dash: a count of people under the minimum group (leads and
+    so CPL on a small workspace) says so; a number the data cannot give (no such table) is left out."""
+    min_group = (doc.get("settings") or {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE)
+    has_leads = bool((doc.get("workspace") or {}).get("leads"))
+    out = []
+    for tile in kpi_tiles(doc):
+        raw = tile["raw"]
+        if raw is None or (isinstance(raw, float) and raw != raw):
+            if tile["key"] in ("leads", "cpl") and has_leads:
+                tile = {**tile, "value": {code: messages(code)["kpi_under_min"].format(min=min_group) for code in LANGS}}
+            else:
+                continue
+        out.append(tile)
+    return out
 
 
 TOP = 6
