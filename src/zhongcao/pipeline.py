@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zhongcao.analyses import REGISTRY, Analysis, create
+from zhongcao.analyses import REGISTRY, Analysis
 from zhongcao.analyses.prerequisites import Capability, facts_of
 from zhongcao.analyses.registry import assess
+from zhongcao.analyses.settings import RunSettings, resolve
 from zhongcao.engine import LoadSummary, Workspace
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document, need_text
 from zhongcao.ingest import read_input
+from zhongcao.ingest.staging import load_brand
 from zhongcao.report import messages, write_report
 
 Progress = Callable[[str], None]
@@ -61,15 +63,23 @@ def check(path: Path) -> dict[str, Capability]:
         return capabilities(Workspace(Path(tmp) / "workspace"))
 
 
+def settings(workspace: Workspace, params: Mapping[str, Any] | None = None) -> RunSettings:
+    """The run settings of a workspace: its brand.toml's ``[settings]`` and ``[analyses.*]``, then
+    ``params`` (``--param``), checked once (``analyses/settings.py``)."""
+    return resolve(workspace.brand, params)
+
+
 def analyze(
     workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None,
-    assessed: dict[str, Capability] | None = None,
+    assessed: dict[str, Capability] | None = None, run_settings: RunSettings | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Fit the named analyses (all by default). An analysis that cannot run is reported, not fatal.
 
     With ``assessed`` (the prerequisites tested on the workspace) an analysis whose prerequisites
-    are not met is not fitted at all: its error says what is missing.
+    are not met is not fitted at all: its error says what is missing. ``run_settings`` (default:
+    the workspace's brand.toml) configures each analysis.
     """
+    run_settings = run_settings or settings(workspace)
     fitted: dict[str, Analysis] = {}
     errors: dict[str, str] = {}
     for name in names or list(REGISTRY):
@@ -80,16 +90,21 @@ def analyze(
             errors[name] = "; ".join(need_text(n).en for n in cap.missing)
             continue
         try:
-            fitted[name] = create(name).fit(workspace)
+            fitted[name] = run_settings.create(name).fit(workspace)
         except AnalysisError as exc:
             errors[name] = str(exc)
     return fitted, errors
 
 
-def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None,
+             params: Mapping[str, Any] | None = None, run_settings: RunSettings | None = None) -> dict[str, Any]:
+    """The findings document of a workspace, with the settings of brand.toml and ``params`` (or
+    ``run_settings`` already resolved) recorded in it."""
+    run_settings = run_settings or settings(workspace, params)
     assessed = capabilities(workspace, names)
-    fitted, errors = analyze(workspace, names, progress, assessed)
-    return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed)
+    fitted, errors = analyze(workspace, names, progress, assessed, run_settings)
+    return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed,
+                          settings=run_settings.to_dict())
 
 
 def run(
@@ -100,15 +115,22 @@ def run(
     lang: str = "zh",
     quarantine: bool = False,
     progress: Progress | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``."""
+    """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``.
+
+    The settings are the input folder's brand.toml (``[settings]``, ``[analyses.*]``) and ``params``,
+    checked before any work; they are read from the folder itself, so an edited brand.toml applies
+    whatever the workspace stored from an earlier load.
+    """
     messages(lang)  # an unknown language fails here, before any work, not after the analyses
+    run_settings = resolve(load_brand(Path(input_dir)), params)  # a bad setting fails here too
     out_dir = Path(out_dir)
     ws_path = Path(workspace) if workspace else out_dir / "workspace"
     if progress:
         progress("ingest")
     load = ingest(Path(input_dir), ws_path, quarantine=quarantine)
-    doc = findings(Workspace(ws_path), progress=progress)
+    doc = findings(Workspace(ws_path), progress=progress, run_settings=run_settings)
     if progress:
         progress("report")
     out_dir.mkdir(parents=True, exist_ok=True)

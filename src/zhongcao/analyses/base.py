@@ -59,7 +59,8 @@ class Options:
         return value in self.values
 
     def __str__(self) -> str:
-        return "one of " + ", ".join(sorted(map(str, self.values)))
+        # numbers in numeric order (7, 15, 30, 60), then text
+        return "one of " + ", ".join(str(v) for v in sorted(self.values, key=lambda v: (isinstance(v, str), str(v).zfill(12))))
 
 
 Constraint = Interval | Options | type | None
@@ -76,15 +77,26 @@ class Analysis:
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
         return {n: getattr(self, n) for n in names}
 
-    def _validate_params(self) -> None:
+    def set_params(self, **params: Any) -> Self:
+        """Set parameters by name (scikit-learn's ``set_params``); an unknown name is an error."""
+        known = self.get_params()
+        for pname, value in params.items():
+            if pname not in known:
+                raise AnalysisError(f"{type(self).__name__} has no parameter {pname!r}; its parameters are {list(known)}")
+            setattr(self, pname, value)
+        return self
+
+    def _validate_params(self, where: str = "") -> None:
+        """Check every parameter against ``_parameter_constraints`` (``where`` prefixes the error:
+        the settings resolution names the brand.toml table or command line a value came from)."""
         for pname, value in self.get_params().items():
             allowed = self._parameter_constraints.get(pname)
             if allowed is None:
                 continue
-            if any(_accepts(c, value) for c in allowed):
+            if any(accepts(c, value) for c in allowed):
                 continue
             wanted = " or ".join("None" if c is None else str(getattr(c, "__name__", c)) for c in allowed)
-            raise AnalysisError(f"{type(self).__name__}: parameter {pname}={value!r} must be {wanted}")
+            raise AnalysisError(f"{where}{type(self).__name__}: parameter {pname}={value!r} must be {wanted}")
 
     def fit(self, source: MartSource) -> Self:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -98,7 +110,7 @@ class Analysis:
         return f"{type(self).__name__}({params})"
 
 
-def _accepts(constraint: Constraint, value: object) -> bool:
+def accepts(constraint: Constraint, value: object) -> bool:
     if constraint is None:
         return value is None
     if isinstance(constraint, Interval | Options):

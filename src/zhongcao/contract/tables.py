@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 ColumnType = Literal["str", "int", "count", "float", "money", "bool", "timestamp", "date", "tags"]
 """Logical column types.
@@ -286,7 +286,26 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
         "`roi` (incremental GMV per CNY the experiment measured), `se` (its standard error, > 0) and "
         "optional `description`.", [],
     ),
+    BrandSetting(
+        "settings", "table",
+        "Brand-wide run settings, e.g. `[settings] min_group_size = 60` (docs/settings.md lists them; checked "
+        "when a run starts).", {},
+    ),
+    BrandSetting(
+        "analyses", "table",
+        "Per-analysis parameters, `[analyses.<name>]`, e.g. `[analyses.attribution] lookback_days = 15` "
+        "(docs/settings.md lists them; checked against each analysis's declared ranges when a run starts).", {},
+    ),
 )
+
+
+def _tables(key: str, raw: object, depth: int) -> dict[str, Any]:
+    """A brand.toml table kept as written (``depth`` 2: a table of tables); its values are checked
+    by the run-settings resolution (``analyses/settings.py``), which knows each analysis's ranges."""
+    if not isinstance(raw, dict) or (depth == 2 and not all(isinstance(v, dict) for v in raw.values())):
+        example = "[analyses.attribution] lookback_days = 15" if depth == 2 else "[settings] min_group_size = 60"
+        raise ValueError(f"brand.toml `{key}` must be a table{' of tables' if depth == 2 else ''}, e.g. {example}")
+    return {str(k): dict(v) if depth == 2 else v for k, v in raw.items()}
 
 
 def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
@@ -325,6 +344,8 @@ class BrandConfig:
     products: tuple[str, ...] = ()
     changes: tuple[dict[str, object], ...] = ()
     lift_studies: tuple[dict[str, object], ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+    analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> BrandConfig:
@@ -367,6 +388,8 @@ class BrandConfig:
             products=strings("products"),
             changes=tuple({**c, "date": str(c["date"])} for c in changes),
             lift_studies=_lift_studies(data.get("lift_studies", [])),
+            settings=_tables("settings", data.get("settings", {}), 1),
+            analyses=_tables("analyses", data.get("analyses", {}), 2),
         )
 
     def to_mapping(self) -> dict[str, object]:
@@ -381,4 +404,6 @@ class BrandConfig:
             "products": list(self.products),
             "changes": [dict(c) for c in self.changes],
             "lift_studies": [dict(s) for s in self.lift_studies],
+            "settings": dict(self.settings),
+            "analyses": {k: dict(v) for k, v in self.analyses.items()},
         }

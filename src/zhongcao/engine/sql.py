@@ -39,6 +39,8 @@ PEOPLE_SALT = "people_salt"  # the one-row view the marts with a people_sketch r
 # Tokens kept per row in a people_sketch (the mart SQL writes the same 64); the largest minimum group
 # testable exactly.
 PEOPLE_SKETCH_SIZE = 64
+# Attribution lookback windows, in days, the attribution marts are built for (their SQL lists the same).
+LOOKBACK_DAYS: tuple[int, ...] = (7, 15, 30, 60)
 
 
 def people_salt_sql(salt: str) -> str:

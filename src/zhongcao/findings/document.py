@@ -19,7 +19,7 @@ from zhongcao.findings.builders import findings_for
 from zhongcao.findings.capabilities import capabilities, gate
 from zhongcao.findings.model import Finding, _clean
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"  # 1.2.0: the run settings used (``settings``)
 
 
 @cache
@@ -50,9 +50,11 @@ def build_document(
     errors: Mapping[str, str] | None = None,
     workspace: Mapping[str, int] | None = None,
     assessed: Mapping[str, Capability] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """findings.json: the findings of the fitted analyses, their results, and (given ``assessed``,
-    the prerequisites tested on the workspace) what the data can answer and what would unlock the rest."""
+    the prerequisites tested on the workspace) what the data can answer and what would unlock the rest;
+    ``settings`` (``RunSettings.to_dict()``) records the run settings used."""
     findings: list[Finding] = []
     for analysis in analyses.values():
         findings += findings_for(analysis)
@@ -64,6 +66,7 @@ def build_document(
         "brand": {"name": brand.name, "category": brand.category},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workspace": dict(workspace or {}),
+        **({"settings": dict(settings)} if settings is not None else {}),
         "findings": [f.to_dict() for f in findings],
         "analyses": {
             name: {"params": _clean(a.get_params()), "results": results_of(a), "error": None}

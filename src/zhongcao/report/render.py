@@ -129,7 +129,9 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     return {
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
         "kpis": kpi_tiles(doc), "sections": sections, "top": sorted(cards, key=lambda c: -c.money_at_stake)[:5],
-        "errors": errors, "capabilities": _panel(caps), "methods": methods, "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
+        "errors": errors, "capabilities": _panel(caps), "methods": methods,
+        "min_group": (doc.get("settings") or {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE),
+        "capped": (doc.get("settings") or {}).get("capped", []), "echarts_version": ECHARTS_VERSION,
         "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
                               "labels": {code: {"level_" + lv: messages(code)["level_" + lv]
                                                 for lv in ("high", "medium", "low", "descriptive")}

@@ -12,7 +12,7 @@ import io
 import json
 import secrets
 import tomllib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -63,16 +63,19 @@ def web_messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("zhongcao.web").joinpath("messages.toml").read_text(encoding="utf-8"))
 
 
-def load_findings(ws: Workspace) -> dict[str, Any]:
-    """The findings document, recomputed only when the workspace changed since the cached copy."""
+def load_findings(ws: Workspace, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The findings document, recomputed only when the workspace or the run settings (brand.toml,
+    ``params``) changed since the cached copy."""
     if not ws.exists():
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
+    run_settings = pipeline.settings(ws, params)
     cached = ws.path / FINDINGS_CACHE
     if cached.is_file() and cached.stat().st_mtime >= ws.db_path.stat().st_mtime:
         doc = json.loads(cached.read_text(encoding="utf-8"))
-        if doc.get("version") == SCHEMA_VERSION:  # a copy from an older version lacks newer blocks
+        # a copy from an older version lacks newer blocks; one made with other settings says other things
+        if doc.get("version") == SCHEMA_VERSION and doc.get("settings") == run_settings.to_dict():
             return doc
-    doc = pipeline.findings(ws)
+    doc = pipeline.findings(ws, run_settings=run_settings)
     cached.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return doc
 
@@ -127,11 +130,21 @@ def create_app(
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    min_group_size: int | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> FastAPI:
-    check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
+    """The dashboard of a workspace, with its run settings (brand.toml, then ``params``).
+
+    ``min_group_size`` is the ``min_group_size`` setting given for the dashboard: every card and
+    the live view use it; a size the sketches cannot test is refused (set brand-wide, a larger one
+    is capped for the dashboard and the findings say so).
+    """
+    if min_group_size is not None:
+        check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
+        params = {**(params or {}), "min_group_size": min_group_size}
     ws = Workspace(workspace)
-    doc = load_findings(ws)
+    doc = load_findings(ws, params)
+    min_group_size = int(doc["settings"]["dashboard_min_group_size"])
     opts = options(ws)
     findings = {f["id"]: f for f in doc["findings"]}
     app = FastAPI(
@@ -259,7 +272,7 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
 
 
 def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
-          min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
+          min_group_size: int | None = None, params: Mapping[str, Any] | None = None) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token."""
     import uvicorn
 
@@ -267,5 +280,5 @@ def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, t
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
     hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-    app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size)
+    app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size, params=params)
     uvicorn.run(app, host=host, port=port, log_level="warning")

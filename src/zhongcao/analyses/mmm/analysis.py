@@ -52,6 +52,8 @@ class MmmAnalysis(Analysis):
         Sampler steps, the first half discarded; None: 1200 weekly, 3000 daily (daily posteriors
         mix more slowly: R-hat 1.18-1.20 at 1200 steps on the 200k-user demo worlds, 1.11 at 2400
         on the 20k hiking-shoes demo, 1.07 at 3000; docs/mmm.md "Diagnostics").
+    seed:
+        Sampler seed (the same seed and data give the same posterior draws).
     """
 
     name: ClassVar[str] = "mmm"

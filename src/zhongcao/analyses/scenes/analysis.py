@@ -26,6 +26,7 @@ from zhongcao.analyses.scenes.discovery import (
 from zhongcao.analyses.scenes.measures import rate_ratio, share_trend, tgi
 from zhongcao.analyses.scenes.unplanned import distances, lives_in, planned_terms, rank_unplanned
 from zhongcao.analyses.stats import distinct_people
+from zhongcao.engine import PEOPLE_SKETCH_SIZE
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon
 
@@ -56,7 +57,9 @@ class SceneAnalysis(Analysis):
         "note_text", "note_metrics", "scene_note_comments", "scene_note_audience", "lead_outcomes")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "n_scenes": [Interval(int, 2, 50)],
-        "min_group_size": [Interval(int, 1, None)],
+        # the people sketches count distinct readers exactly only up to their size: a larger minimum
+        # would suppress every cell without saying why
+        "min_group_size": [Interval(int, 1, PEOPLE_SKETCH_SIZE)],
         "min_share": [Interval(float, 0.0, 1.0)],
         "far": [Interval(float, 0.0, 1.0)],
         "min_df": [Interval(int, 1, None)],

@@ -18,6 +18,7 @@ from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, M
 from zhongcao.analyses.scenes.analysis import SceneAnalysis, segment_tgi
 from zhongcao.analyses.scenes.measures import tgi
 from zhongcao.contract.geo import normalise_province, region_group
+from zhongcao.engine import PEOPLE_SKETCH_SIZE
 from zhongcao.errors import InsufficientDataError
 
 _LEVELS = {"region": "province", "region_group": "region"}
@@ -42,7 +43,9 @@ class RegionAnalysis(Analysis):
     marts: ClassVar[tuple[str, ...]] = SceneAnalysis.marts
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "n_scenes": [Interval(int, 2, 50)],
-        "min_group_size": [Interval(int, 1, None)],
+        # the people sketches count distinct readers exactly only up to their size: a larger minimum
+        # would suppress every cell without saying why
+        "min_group_size": [Interval(int, 1, PEOPLE_SKETCH_SIZE)],
         "min_share": [Interval(float, 0.0, 1.0)],
         "seed": [Interval(int, 0, None)],
         "lead_scenes": [Interval(int, 1, 10)],
