@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhongcao.contract import BrandConfig
+from zhongcao.contract.tables import LiftStudy
 
 
 def test_changes_parse_and_round_trip() -> None:
@@ -28,7 +29,7 @@ def test_bad_changes_are_named(changes: object, message: str) -> None:
 def test_lift_studies_parse_and_round_trip() -> None:
     brand = BrandConfig.from_mapping(
         {"lift_studies": [{"channel": " KOL ", "roi": 2, "se": 0.4, "description": "2025 Q3 geo holdout"}]})
-    assert brand.lift_studies == ({"channel": "kol", "roi": 2.0, "se": 0.4, "description": "2025 Q3 geo holdout"},)
+    assert brand.lift_studies == (LiftStudy("kol", 2.0, 0.4, "2025 Q3 geo holdout"),)
     assert BrandConfig.from_mapping(brand.to_mapping()) == brand
 
 

@@ -8,7 +8,7 @@ checked against it by a test, and every analysis reads the staged form of it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -308,8 +308,37 @@ def _tables(key: str, raw: object, depth: int) -> dict[str, Any]:
     return {str(k): dict(v) if depth == 2 else v for k, v in raw.items()}
 
 
-def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
-    """``[[lift_studies]]`` checked: a channel name, a finite ROI and a positive standard error each."""
+@dataclass(frozen=True)
+class LiftStudy:
+    """A measured incremental ROI for one channel (a holdout or geo experiment), in GMV per CNY.
+
+    The one shape brand.toml's ``[[lift_studies]]``, ``MmmAnalysis(lift_studies=...)`` and
+    ``BayesianMMM.fit(lift_studies=...)`` share, checked once, here, when it is made (a name, a
+    finite ROI, a positive standard error); whether the channel has spend only the model can say.
+    """
+
+    channel: str
+    roi: float
+    se: float
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.channel, str) or not self.channel.strip():
+            raise ValueError("needs `channel` (e.g. channel = \"kol\")")
+        for key in ("roi", "se"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"`{key}` must be a number, got {value!r}")
+        if self.se <= 0:
+            raise ValueError(f"`se` must be above 0 (a standard error), got {self.se}")
+        object.__setattr__(self, "channel", self.channel.strip().lower())
+        object.__setattr__(self, "roi", float(self.roi))
+        object.__setattr__(self, "se", float(self.se))
+        object.__setattr__(self, "description", str(self.description))
+
+
+def _lift_studies(raw: object) -> tuple[LiftStudy, ...]:
+    """``[[lift_studies]]``: an array of tables with known keys, each a :class:`LiftStudy`."""
     if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
         raise ValueError("brand.toml `lift_studies` must be an array of tables ([[lift_studies]])")
     out = []
@@ -317,16 +346,11 @@ def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
         unknown = sorted(set(study) - {"channel", "roi", "se", "description"})
         if unknown:
             raise ValueError(f"brand.toml lift_studies #{i}: unknown keys {unknown}")
-        channel, roi, se = study.get("channel"), study.get("roi"), study.get("se")
-        if not isinstance(channel, str) or not channel.strip():
-            raise ValueError(f"brand.toml lift_studies #{i} needs `channel` (e.g. channel = \"kol\")")
-        for key, value in (("roi", roi), ("se", se)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise ValueError(f"brand.toml lift_studies #{i}: `{key}` must be a number, got {value!r}")
-        if se <= 0:  # type: ignore[operator]
-            raise ValueError(f"brand.toml lift_studies #{i}: `se` must be above 0 (a standard error), got {se}")
-        out.append({"channel": channel.strip().lower(), "roi": float(roi), "se": float(se),  # type: ignore[arg-type]
-                    "description": str(study.get("description", ""))})
+        try:
+            out.append(LiftStudy(study.get("channel"), study.get("roi"), study.get("se"),  # type: ignore[arg-type]
+                                 study.get("description", "")))
+        except ValueError as exc:
+            raise ValueError(f"brand.toml lift_studies #{i} {exc}") from exc
     return tuple(out)
 
 
@@ -343,7 +367,7 @@ class BrandConfig:
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
     changes: tuple[dict[str, object], ...] = ()
-    lift_studies: tuple[dict[str, object], ...] = ()
+    lift_studies: tuple[LiftStudy, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
     analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -403,7 +427,7 @@ class BrandConfig:
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),
             "changes": [dict(c) for c in self.changes],
-            "lift_studies": [dict(s) for s in self.lift_studies],
+            "lift_studies": [asdict(s) for s in self.lift_studies],
             "settings": dict(self.settings),
             "analyses": {k: dict(v) for k, v in self.analyses.items()},
         }

@@ -93,8 +93,8 @@ def test_lift_studies_come_from_the_parameter_else_brand_toml() -> None:
     b = MmmAnalysis(lift_studies={"feeds": (1.2, 0.2)})  # the parameter wins over brand.toml
     assert [(s.channel, s.roi) for s in b._calibration(Source(), ["kol", "feeds"])] == [("feeds", 1.2)]
     assert b.lift_studies_[0]["source"] == "parameter"
-    with pytest.raises(AnalysisError, match="'kol', which has no spend here"):
-        MmmAnalysis()._calibration(Source(), ["feeds"])
+    with pytest.raises(AnalysisError, match="`se` must be above 0"):  # the parameter is checked as brand.toml is
+        MmmAnalysis(lift_studies={"feeds": (1.2, 0.0)})._calibration(Source(), ["kol", "feeds"])
     with pytest.warns(UserWarning, match="GMV per CNY"):
         assert MmmAnalysis(kpi="orders")._calibration(Source(), ["kol"]) == []
 

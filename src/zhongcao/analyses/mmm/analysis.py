@@ -125,25 +125,21 @@ class MmmAnalysis(Analysis):
         return self
 
     def _calibration(self, source: MartSource, channels: list[str]) -> list[LiftStudy]:
-        """The lift studies to fit with: the parameter's, else brand.toml's; each must name a channel with spend."""
+        """The lift studies to fit with: the parameter's, else brand.toml's (each a LiftStudy, checked
+        when made; the model refuses one on a channel without spend)."""
         if self.lift_studies is not None:
-            studies = [{"channel": ch, "roi": float(r), "se": float(se), "source": "parameter"}
-                       for ch, (r, se) in self.lift_studies.items()]
+            try:
+                studies = [LiftStudy(ch, r, se) for ch, (r, se) in self.lift_studies.items()]
+            except (TypeError, ValueError) as exc:
+                raise AnalysisError(f"MmmAnalysis lift_studies: {exc}") from exc
+            origin = "parameter"
         else:
-            studies = [{"channel": str(s["channel"]), "roi": float(s["roi"]), "se": float(s["se"]),  # type: ignore[arg-type]
-                        "source": "brand.toml"} for s in source.brand.lift_studies]
+            studies, origin = list(source.brand.lift_studies), "brand.toml"
             if studies and self.kpi != "gmv":  # brand.toml's ROIs are GMV per CNY: not this model's unit
                 warnings.warn(f"brand.toml lift studies measure GMV per CNY; not used for kpi={self.kpi!r}", stacklevel=2)
                 studies = []
-        for study in studies:
-            if study["channel"] not in channels:
-                raise AnalysisError(f"lift study ({study['source']}) names channel {study['channel']!r}, which has "
-                                    f"no spend here; channels with spend: {', '.join(channels)}")
-            if not study["se"] > 0:
-                raise AnalysisError(f"lift study ({study['source']}) on {study['channel']!r}: the standard error "
-                                    f"must be above 0, got {study['se']}")
-        self.lift_studies_ = studies
-        return [LiftStudy(str(s["channel"]), float(s["roi"]), float(s["se"])) for s in studies]
+        self.lift_studies_ = [{"channel": s.channel, "roi": s.roi, "se": s.se, "source": origin} for s in studies]
+        return studies
 
     def _long_term(self, source: MartSource, model: BayesianMMM) -> pd.DataFrame:
         """Short-term, carry-over and repeat ROI per channel, each with a 90% interval."""
