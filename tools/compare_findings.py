@@ -68,11 +68,14 @@ def run_worlds(out: Path, users: int, seed: int, worlds: list[str]) -> dict[str,
     return paths
 
 
-def load(path: Path) -> dict[str, Any]:
+def load(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document without the ignored keys, and each analysis's recorded parameters apart: they are
+    run settings too (a refactor may rename or compose them), so they are listed, not failed on."""
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     for key in IGNORED:
         doc.pop(key, None)
-    return doc
+    params = {name: entry.pop("params", None) for name, entry in doc.get("analyses", {}).items()}
+    return doc, params
 
 
 def differences(a: Any, b: Any, rtol: float, path: str = "") -> tuple[list[str], float]:
@@ -132,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         now = run_worlds(args.baseline.with_name(args.baseline.name + "-after"), args.users, args.seed, worlds)
     failed = []
     for world, path in now.items():
-        before, after = load(args.baseline / f"{world}.json"), load(path)
+        (before, params_before), (after, params_after) = load(args.baseline / f"{world}.json"), load(path)
+        for line in differences(params_before, params_after, 0.0)[0]:
+            print(f"{world}: recorded parameter {line}")
         diffs, worst = differences(before, after, args.rtol)
         if not diffs:
             print(f"{world}: identical ({len(after['findings'])} findings; largest relative difference "

@@ -14,7 +14,7 @@ from typing import Any
 
 from zhongcao.analyses import REGISTRY, Analysis
 from zhongcao.analyses.prerequisites import Capability, facts_of
-from zhongcao.analyses.registry import assess
+from zhongcao.analyses.registry import assess, fit_order
 from zhongcao.analyses.settings import RunSettings, resolve
 from zhongcao.engine import LoadSummary, Workspace
 from zhongcao.errors import AnalysisError
@@ -80,20 +80,25 @@ def analyze(
     the workspace's brand.toml) configures each analysis.
     """
     run_settings = run_settings or settings(workspace)
-    fitted: dict[str, Analysis] = {}
+    wanted = list(names or REGISTRY)
+    done: dict[str, Analysis] = {}
     errors: dict[str, str] = {}
-    for name in names or list(REGISTRY):
+    # Each analysis is fitted once, after those it composes, which are handed over fitted (a budget
+    # plan gets the run's MMM, the regional matrix its scenes); results keep the order asked for.
+    for name in fit_order(wanted):
         if progress:
             progress(f"analysis:{name}")
         cap = (assessed or {}).get(name)
         if cap is not None and not cap.runs:
             errors[name] = "; ".join(need_text(n).en for n in cap.missing)
             continue
+        analysis = run_settings.create(name)
+        analysis.set_params(**{param: done[dep] for param, dep in REGISTRY[name].uses.items() if dep in done})
         try:
-            fitted[name] = run_settings.create(name).fit(workspace)
+            done[name] = analysis.fit(workspace)
         except AnalysisError as exc:
             errors[name] = str(exc)
-    return fitted, errors
+    return {n: done[n] for n in wanted if n in done}, {n: errors[n] for n in wanted if n in errors}
 
 
 def findings(workspace: Workspace, names: Sequence[str] | None = None, progress: Progress | None = None,

@@ -96,7 +96,7 @@ def analysis_params(name: str) -> list[SettingSpec]:
     docs = _param_docs(cls)  # type: ignore[arg-type]
     rows = []
     for p in inspect.signature(cls.__init__).parameters.values():  # type: ignore[misc]
-        if p.name == "self" or isinstance(p.default, Analysis):
+        if p.name == "self" or p.name in REGISTRY[name].uses:
             continue  # a composed analysis is set through its own name (it is fitted once per run)
         kind = str(p.annotation).replace("typing.", "")
         rows.append(SettingSpec(f"{name}.{p.name}", kind, p.default,
@@ -149,8 +149,10 @@ class RunSettings:
         return out
 
     def create(self, name: str) -> Analysis:
-        """Analysis ``name`` with this run's settings."""
-        return REGISTRY[name].factory().set_params(**self.params_of(name))
+        """Analysis ``name`` with this run's settings, composed of the analyses it uses configured
+        the same way (unfitted: the pipeline swaps in the ones it fitted)."""
+        analysis = REGISTRY[name].factory().set_params(**self.params_of(name))
+        return analysis.set_params(**{param: self.create(dep) for param, dep in REGISTRY[name].uses.items()})
 
     @property
     def dashboard_min_group_size(self) -> int:

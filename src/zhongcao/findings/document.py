@@ -44,6 +44,12 @@ def results_of(analysis: Analysis) -> dict[str, Any]:
     return _clean(out)
 
 
+def params_of(analysis: Analysis) -> dict[str, Any]:
+    """The constructor parameters; a composed analysis as ``{"analysis": name, "params": ...}``."""
+    return {k: {"analysis": v.name, "params": params_of(v)} if isinstance(v, Analysis) else v
+            for k, v in analysis.get_params(deep=False).items()}
+
+
 def build_document(
     brand: BrandConfig,
     analyses: Mapping[str, Analysis],
@@ -69,7 +75,7 @@ def build_document(
         **({"settings": dict(settings)} if settings is not None else {}),
         "findings": [f.to_dict() for f in findings],
         "analyses": {
-            name: {"params": _clean(a.get_params()), "results": results_of(a), "error": None}
+            name: {"params": _clean(params_of(a)), "results": results_of(a), "error": None}
             for name, a in analyses.items()
         },
     }

@@ -18,7 +18,7 @@ import pandas as pd
 
 from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet
 from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, user_rows
 from zhongcao.contract import TABLES
 from zhongcao.errors import AnalysisError, InsufficientDataError
 from zhongcao.text import Lexicon
@@ -49,6 +49,8 @@ class SegmentAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "segments"
+    marts: ClassVar[tuple[str, ...]] = ("segment_text", "lead_outcomes")
+    user_tables: ClassVar[tuple[str, ...]] = ("users", "comments", "exposures")  # attributes not in any mart
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "attribute": [str],
         "value_groups": [dict, None],
@@ -126,9 +128,10 @@ class SegmentAnalysis(Analysis):
     def _attribute(self, source: MartSource) -> str:
         if self.attribute != "auto":
             return self.attribute
-        staged = getattr(source, "staged", None)
-        if staged is None:
+        rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+        if rows is None:
             return "age_band"
+        staged = rows.staged
         users = staged("users").to_pandas()
         contract = {c.name for c in TABLES["users"].columns}
         for col in users.columns:
@@ -148,9 +151,10 @@ def _segment_texts(source: MartSource, attribute: str) -> tuple[pd.DataFrame, pd
         panel = panel[(panel["status"] == "platform") & (panel["attribute"] == attribute)]
         sizes = panel.groupby("value")["leads"].sum().astype(float)
         return frame.assign(value=frame["value"].astype(str)), sizes.rename(index=str)
-    staged = getattr(source, "staged", None)
-    if staged is None:
+    rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+    if rows is None:
         raise AnalysisError(f"segment attribute {attribute!r} is not in a mart; it needs a workspace (user rows)")
+    staged = rows.staged
     users = staged("users").to_pandas()
     if attribute not in users.columns:
         raise AnalysisError(f"users have no column {attribute!r}; columns are {sorted(users.columns)}")

@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource, Options
+from zhongcao.analyses.base import Analysis, Interval, MartSource, Options, clone, fitted
 from zhongcao.analyses.mmm.diagnostics import require_periods
 from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
 from zhongcao.analyses.mmm.transforms import default_chain
@@ -54,9 +53,14 @@ class MmmAnalysis(Analysis):
         on the 20k hiking-shoes demo, 1.07 at 3000; docs/mmm.md "Diagnostics").
     seed:
         Sampler seed (the same seed and data give the same posterior draws).
+    repurchase:
+        The repurchase model long-term ROI takes repeat purchases from; None: a default
+        ``RepurchaseAnalysis`` at ``repeat_horizon_weeks``. A fitted one at that horizon is used as
+        it is (the pipeline hands over the run's, so it is fitted once per run).
     """
 
     name: ClassVar[str] = "mmm"
+    marts: ClassVar[tuple[str, ...]] = ("channel_daily", "platform_daily", "customer_history")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "kpi": [Options(frozenset({"gmv", "orders", "leads"}))],
         "platform": [str],
@@ -69,12 +73,13 @@ class MmmAnalysis(Analysis):
         "repeat_horizon_weeks": [Interval(int, 0, 520)],
         "steps": [Interval(int, 200, 100_000), None],
         "seed": [int],
+        "repurchase": [RepurchaseAnalysis, None],
     }
 
     def __init__(self, kpi: str = "gmv", platform: str = "all", period: str = "day", adstock: str = "geometric",
                  saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | None = (2.0, 2.0),
                  lift_studies: Mapping[str, tuple[float, float]] | None = None, repeat_horizon_weeks: int = 52,
-                 steps: int | None = None, seed: int = 0) -> None:
+                 steps: int | None = None, seed: int = 0, repurchase: RepurchaseAnalysis | None = None) -> None:
         self.kpi = kpi
         self.platform = platform
         self.period = period
@@ -86,6 +91,7 @@ class MmmAnalysis(Analysis):
         self.repeat_horizon_weeks = repeat_horizon_weeks
         self.steps = steps
         self.seed = seed
+        self.repurchase = repurchase
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
@@ -120,9 +126,12 @@ class MmmAnalysis(Analysis):
         self.totals_ = {"spend": float(spend.to_numpy().sum()), "kpi": float(kpi.sum()),
                         "periods": float(len(kpi)), "first": str(spend.index.min().date()),
                         "last": str(spend.index.max().date())}
-        _CACHE.clear()  # keep one fit: it holds posterior draws
-        _CACHE[_key(source, self.get_params())] = self
         return self
+
+    def fitted_model(self) -> BayesianMMM:
+        """The fitted Bayesian model (posterior draws), for analyses built on it (budget)."""
+        self.check_is_fitted()
+        return self._model
 
     def _calibration(self, source: MartSource, channels: list[str]) -> list[LiftStudy]:
         """The lift studies to fit with: the parameter's, else brand.toml's (each a LiftStudy, checked
@@ -147,7 +156,7 @@ class MmmAnalysis(Analysis):
         carry = model.carry_share_draws().reshape(-1, len(model.channels_))
         repeat_per_gmv, info = (0.0, {})
         if self.kpi == "gmv" and self.repeat_horizon_weeks > 0:
-            repeat_per_gmv, info = _repeat_value_per_gmv(source, self.repeat_horizon_weeks)
+            repeat_per_gmv, info = _repeat_value_per_gmv(source, self.repeat_horizon_weeks, self.repurchase)
         self.repeat_ = info
         lo, hi = (1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2
         rows = []
@@ -212,15 +221,19 @@ def change_steps(source: MartSource, periods: pd.DatetimeIndex, days: int) -> tu
     return (np.stack(cols, axis=1) if cols else None), names
 
 
-def _repeat_value_per_gmv(source: MartSource, horizon: int) -> tuple[float, dict[str, float]]:
+def _repeat_value_per_gmv(source: MartSource, horizon: int,
+                          repurchase: RepurchaseAnalysis | None = None) -> tuple[float, dict[str, float]]:
     """Expected repeat GMV brought per unit of first-order GMV.
 
     A channel's incremental GMV is turned into new customers with the share of orders that are
     a buyer's first (from customer_history) and the average order value; each new customer is
     worth the BG/NBD × Gamma-Gamma repeat GMV over the horizon.
     """
+    rep = repurchase if repurchase is not None else RepurchaseAnalysis(horizon_weeks=horizon)
+    if rep.horizon_weeks != horizon:  # the value is counted over the horizon: another one is another fit
+        rep = clone(rep).set_params(horizon_weeks=horizon)
     try:
-        rep = RepurchaseAnalysis(horizon_weeks=horizon).fit(source)
+        rep = fitted(rep, source)
     except (InsufficientDataError, AnalysisError) as exc:
         return 0.0, {"error": str(exc)}
     hist = source.mart("customer_history").to_pandas()
@@ -244,19 +257,3 @@ def _contributions(model: BayesianMMM) -> pd.DataFrame:
     frame.insert(0, "actual", model.y_.sum(0))
     frame.insert(0, "period", model.dates_.strftime("%Y-%m-%d"))
     return frame
-
-
-_CACHE: dict[tuple[Any, ...], MmmAnalysis] = {}
-
-
-def _key(source: MartSource, params: Mapping[str, Any]) -> tuple[Any, ...]:
-    path = getattr(source, "db_path", None)
-    stamp = (str(path), Path(path).stat().st_mtime_ns) if isinstance(path, Path) and path.exists() else (id(source),)
-    return (*stamp, tuple(sorted((k, repr(v)) for k, v in params.items())))
-
-
-def fitted_mmm(source: MartSource, params: Mapping[str, Any] | None = None) -> MmmAnalysis:
-    """One fit per workspace state and parameters, shared by the mmm and budget analyses."""
-    analysis = MmmAnalysis(**dict(params or {}))
-    return _CACHE.get(_key(source, analysis.get_params())) or analysis.fit(source)
-

@@ -400,6 +400,10 @@ class BayesianMMM:
         return np.concatenate(out)
 
     # --------------------------------------------------------------------------- results
+    def flat_draws(self) -> tuple[np.ndarray, np.ndarray]:
+        """The posterior draws, walkers and steps flattened: (media parameters, coefficients)."""
+        return self._flat()
+
     def _flat(self) -> tuple[np.ndarray, np.ndarray]:
         post = self.posterior_
         return post.theta.reshape(-1, post.theta.shape[-1]), post.beta.reshape(-1, post.beta.shape[-1])

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Self
 
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource
+from zhongcao.analyses.base import Analysis, Interval, MartSource, user_rows
 from zhongcao.analyses.safety import attack, sentiment
 from zhongcao.errors import AnalysisError, InsufficientDataError
 
@@ -32,6 +32,7 @@ class SafetyAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "safety"
+    user_tables: ClassVar[tuple[str, ...]] = ("notes", "comments", "exposures")
     marts: ClassVar[tuple[str, ...]] = ()
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "k": [Interval(float, 1, None)],
@@ -49,9 +50,10 @@ class SafetyAnalysis(Analysis):
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        staged = getattr(source, "staged", None)
-        if staged is None:
+        rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+        if rows is None:
             raise AnalysisError("safety: needs a workspace (note and comment text)")
+        staged = rows.staged
         brand = source.brand.name
         notes = staged("notes", ("note_id", "creator_id", "published_at", "title", "body", "brand")).to_pandas()
         comments = staged("comments", ("note_id", "user_id", "created_at", "text")).to_pandas()

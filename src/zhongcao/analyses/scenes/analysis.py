@@ -97,6 +97,16 @@ class SceneAnalysis(Analysis):
         self.planned_terms_ = planned_terms(source.brand, lexicon)
         return self
 
+    def scene_model(self) -> SceneModel:
+        """The fitted NMF scene model (vocabulary, TF-IDF, components); for the regional matrix."""
+        self.check_is_fitted()
+        return self._model
+
+    def segment_sizes(self) -> dict[tuple[str, str], float]:
+        """Panel users per segment (attribute, value), for suppression; for the regional matrix."""
+        self.check_is_fitted()
+        return self._sizes
+
     def note_scenes(self) -> pd.DataFrame:
         """note_id → scene (−1: none), with the note's text fields; for the regional matrix."""
         self.check_is_fitted()
