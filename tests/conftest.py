@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +35,23 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not available: {path} (set ZHONGCAO_SHARED_DATA)")
     return path
+
+
+WORLDS = ("writing-course", "clip-earbuds", "hiking-shoes")
+
+
+@pytest.fixture(scope="session")
+def demo_worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Each demo world at 15k users, seed 0, ingested once: world → (workspace, truth)."""
+    from zhongcao import pipeline
+    from zhongcao.engine import Workspace
+    from zhongcao.simulate import simulate
+
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    root = tmp_path_factory.mktemp("demo_worlds")
+    for world in WORLDS:
+        data, ws = root / world, root / f"{world}-ws"
+        simulate(world, data, users=15_000, seed=0)
+        pipeline.ingest(data, ws)
+        out[world] = (Workspace(ws), json.loads(Path(data / "truth.json").read_text(encoding="utf-8")))
+    return out

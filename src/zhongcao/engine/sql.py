@@ -101,6 +101,7 @@ class Mart:
     grain: str
     description: str
     sql: str
+    key: tuple[str, ...] = ()  # the columns the grain makes unique (``-- key:``; tests/engine checks it on the demo worlds)
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -124,7 +125,7 @@ def _intermediates_in(sql: str) -> set[str]:
     return set(re.findall(r"\bint_(\w+)", sql))
 
 
-_HEADER = re.compile(r"^--\s*(mart|intermediate|grain|description):\s*(.+)$", re.MULTILINE)
+_HEADER = re.compile(r"^--\s*(mart|intermediate|grain|key|description):\s*(.+)$", re.MULTILINE)
 
 
 def _load(folder_name: str, kind: str) -> dict[str, Mart]:
@@ -138,7 +139,8 @@ def _load(folder_name: str, kind: str) -> dict[str, Mart]:
         name = entry.name[: -len(".sql")]
         if header.get(kind) != name or "grain" not in header:
             raise RuntimeError(f"{kind} file {entry.name} must start with '-- {kind}: {name}' and '-- grain: …'")
-        found[name] = Mart(name, header["grain"].strip(), header.get("description", "").strip(), text)
+        key = tuple(c.strip() for c in header.get("key", "").split(",") if c.strip())
+        found[name] = Mart(name, header["grain"].strip(), header.get("description", "").strip(), text, key)
     return found
 
 
