@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_USERS ?= 20000
 
-.PHONY: demo test bench lint clean venv dev
+.PHONY: demo test test-slow bench lint clean venv dev
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,7 +29,11 @@ test: $(VENV)/.installed-dev
 	@# Browser tests drive the system Chromium (Debian package); installed once, quietly, if missing.
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not sweep"
+
+# The seed sweeps (tests marked `sweep`, about 12 minutes): CI runs them after `make test`.
+test-slow: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q -m sweep
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

@@ -23,6 +23,7 @@ from bench.dashboard import bench_dashboard
 from bench.harness import as_dict, measure, write_results
 from bench.kpi_baseline import pandas_kpis
 from bench.mmm import bench_mmm_geo_daily, bench_mmm_vs_pymc
+from bench.negativity_speed import bench_negativity_speed
 from bench.scenes import bench_scenes
 from bench.text_speed import bench_text_speed
 from zhongcao import pipeline
@@ -86,6 +87,7 @@ def bench_ingest_kpi(users: int) -> dict[str, Any]:
 BENCHES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
     "ingest_kpi": lambda users: [bench_ingest_kpi(users)],
     "text_speed": lambda users: [bench_text_speed()],
+    "negativity_speed": lambda users: [bench_negativity_speed()],
     "audience": lambda users: [bench_audience(world("writing-course", users), users)],
     "dashboard": lambda users: [bench_dashboard(world("hiking-shoes", users), users)],
     "attribution": lambda users: [bench_attribution(world("clip-earbuds", users), users)],

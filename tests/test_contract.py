@@ -44,3 +44,23 @@ def test_lift_studies_parse_and_round_trip() -> None:
 def test_bad_lift_studies_are_named(studies: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         BrandConfig.from_mapping({"lift_studies": studies})
+
+
+def test_units_and_analysis_settings_parse_and_round_trip() -> None:
+    brand = BrandConfig.from_mapping({"units": {"spend": "万元"}, "analyses": {"mmm": {"period": "week"}}})
+    assert brand.units == {"spend": "万元", "gmv": "CNY"}  # the unit left out keeps the default
+    # kept as written: the run settings (analyses/settings.py) check them against each analysis's parameters
+    assert brand.analyses == {"mmm": {"period": "week"}}
+    assert BrandConfig.from_mapping(brand.to_mapping()) == brand
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"units": {"spend": "CNY", "orders": "pcs"}}, "unknown keys"),
+    ({"units": {"spend": ""}}, "short label"),
+    ({"units": {"spend": "<script>alert(1)</script>"}}, "short label"),
+    ({"analyses": {"mmm": "week"}}, "must be a table of tables"),
+    ({"settings": ["min_group_size"]}, "must be a table"),
+])
+def test_bad_units_and_analysis_settings_are_named(data: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        BrandConfig.from_mapping(data)

@@ -9,6 +9,7 @@ statuses. Anything a user can cause derives from :class:`ZhongcaoError`::
     ├── InputError               an input folder or file cannot be read at all
     │   └── ValidationError      rows break the contract; carries every Problem found
     ├── WorkspaceError           the workspace is missing, locked or inconsistent
+    │   ├── WorkspaceBusyError   another process is loading (or repairing) the workspace
     │   └── DuplicateKeyError    incoming keys already exist in the workspace
     ├── EngineUnavailableError   an optional engine (Spark) is not installed
     └── AnalysisError            an analysis cannot run on the data it was given
@@ -74,6 +75,15 @@ class ValidationError(InputError):
 
 class WorkspaceError(ZhongcaoError):
     """The workspace is missing, locked or inconsistent."""
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another process holds the workspace's writer lock (``pid`` and ``since`` say who and since when)."""
+
+    def __init__(self, message: str, pid: int | None = None, since: str | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.since = since
 
 
 class DuplicateKeyError(WorkspaceError):

@@ -80,6 +80,19 @@ def test_a_bad_brand_toml_setting_names_its_table() -> None:
         BrandConfig.from_mapping({"analyses": {"scenes": 3}})
 
 
+def test_the_mmm_period_in_brand_toml_is_a_run_setting() -> None:
+    """``[analyses.mmm] period`` (a stopgap table of its own before the settings table took it over)
+    is the mmm analysis's ``period`` parameter; the budget plan composes that same configured model."""
+    brand = BrandConfig.from_mapping({"analyses": {"mmm": {"period": "week"}}})
+    s = resolve(brand)
+    assert s.create("mmm").period == "week" and s.create("budget").mmm.period == "week"
+    assert s.sources == {"mmm.period": "brand.toml [analyses.mmm]"}
+    assert resolve(brand, {"mmm.period": "day"}).create("mmm").period == "day"  # the command line wins
+    for bad, message in ((("period", "month"), "period='month' must be"), (("perod", "week"), "no parameter 'perod'")):
+        with pytest.raises(SettingsError, match=message):
+            resolve(BrandConfig.from_mapping({"analyses": {"mmm": dict([bad])}}))
+
+
 def test_values_read_as_toml_and_arrays_become_tuples_where_a_tuple_is_wanted() -> None:
     assert parse_params(["a.b=15", "a.c=0.5", "a.d=week", "a.e=\"x y\"", "a.f=[1, 2]", "a.g=true"]) == {
         "a.b": 15, "a.c": 0.5, "a.d": "week", "a.e": "x y", "a.f": [1, 2], "a.g": True}

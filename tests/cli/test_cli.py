@@ -92,3 +92,58 @@ def test_settings_lists_every_setting_and_what_a_workspace_sets(tiny_ws: Path) -
     assert result.exit_code == 0, result.output
     assert "attribution.lookback_days" in result.output and "min_group_size" in result.output
     assert "15 (command line)" in result.output
+
+
+def test_doctor_reports_and_repairs_an_interrupted_load(tiny_ws: Path) -> None:
+    area = tiny_ws / ".staging" / "4242-deadbeef0000"
+    area.mkdir(parents=True)
+    (area / "workspace.duckdb").write_bytes(b"\0" * 2**20)
+    orphan = tiny_ws / "segments" / "orders" / "0123456789abcdef-killed00.parquet"
+    orphan.write_bytes(b"PAR1")
+    result = runner.invoke(app, ["doctor", str(tiny_ws)])
+    assert result.exit_code == 0, result.output
+    assert "staging area" in result.output and "removed" in result.output and "repaired" in result.output
+    assert not area.exists() and not orphan.exists()
+    again = runner.invoke(app, ["doctor", str(tiny_ws)])
+    assert again.exit_code == 0 and "healthy" in again.output
+
+
+def test_doctor_exits_nonzero_on_what_it_cannot_repair(tiny_ws: Path, tmp_path: Path) -> None:
+    listed = sorted((tiny_ws / "segments" / "orders").glob("*.parquet"))[0]
+    listed.unlink()
+    result = runner.invoke(app, ["doctor", str(tiny_ws)])
+    assert result.exit_code == 2 and "missing" in result.output and "could not repair" in result.output
+    assert runner.invoke(app, ["doctor", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_serve_announces_no_url_it_will_not_serve(tiny_ws: Path, tmp_path: Path) -> None:
+    wide = runner.invoke(app, ["serve", str(tiny_ws), "--host", "0.0.0.0"])
+    assert wide.exit_code == 2 and "token" in wide.output and "http://" not in wide.output
+    missing = runner.invoke(app, ["serve", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "no workspace" in missing.output and "http://" not in missing.output
+
+
+def test_a_bug_prints_no_local_variables(tiny_dir: Path, tmp_path: Path) -> None:
+    """Rich tracebacks show each frame's locals by default: rows of the brand's data among them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import zhongcao.pipeline as p\n"
+        "from zhongcao.cli.main import app\n"
+        "def boom(*args, **kwargs):\n"
+        "    secret_row = 'u13800138000 张三 ¥1587.77'\n"
+        "    raise RuntimeError('a bug')\n"
+        "p.ingest = boom\n"
+        f"app(['ingest', {str(tiny_dir)!r}, '--workspace', {str(tmp_path / 'ws')!r}])\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "_TYPER_STANDARD_TRACEBACK"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1 and "RuntimeError" in done.stderr + done.stdout
+    assert "13800138000" not in done.stderr + done.stdout
+
+
+def test_design_test_on_too_little_data_is_a_clear_error(tiny_ws: Path) -> None:
+    result = runner.invoke(app, ["design-test", str(tiny_ws)])
+    assert result.exit_code == 2
+    assert "needs at least" in result.output

@@ -139,11 +139,11 @@ def test_a_spooled_keyed_table_still_has_its_keys_checked(world: Path, tmp_path:
 def test_a_workspace_with_inline_tables_keeps_loading_inline(world: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Workspaces written before every table became segments hold their tables in the database."""
-    from zhongcao.engine import workspace
+    from zhongcao.engine.workspace import segments
 
     inline, segmented = tmp_path / "inline", tmp_path / "segmented"
     with monkeypatch.context() as m:
-        m.setattr(workspace, "SEGMENTED", frozenset())
+        m.setattr(segments, "SEGMENTED", frozenset())
         pipeline.ingest(world, inline)
     pipeline.ingest(world, segmented)
     assert not (inline / "segments").exists() and (segmented / "segments" / "users").is_dir()

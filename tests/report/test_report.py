@@ -139,3 +139,17 @@ def test_vendored_echarts_is_pinned_and_licensed() -> None:
     vendor = resources.files("zhongcao.report").joinpath("vendor")
     assert "Apache License" in vendor.joinpath("ECHARTS-LICENSE.txt").read_text(encoding="utf-8")
     assert f'version="{ECHARTS_VERSION}"' in vendor.joinpath("echarts.min.js").read_text(encoding="utf-8")
+
+
+def test_methods_section_shows_each_text_analysis_term_quality(tiny_doc: dict[str, Any]) -> None:
+    doc = copy.deepcopy(tiny_doc)
+    doc["analyses"]["scenes"] = {"params": {}, "error": None, "results": {"term_quality": {
+        "terms": 40, "bad": 2, "share_bad": 0.05, "reasons": {"fragment": 1, "generic": 1, "template": 0},
+        "examples": {"fragment": ["盒大"], "generic": ["一天"]}}}}
+    html = render_report(doc)
+    methods = html.split('id="section-methods"')[1]
+    assert "词语质量" in methods and "Term quality" in methods
+    # Per analysis, in both languages, with the reasons from the catalogue (a zero count is not listed).
+    assert "场景：报告 40 个词，其中 2 个有问题（5%）：词的碎片 1、泛用词 1" in methods
+    assert "Scenes: 40 terms reported, 2 bad (5%): fragment 1, generic word 1" in methods
+    assert "单人模板" not in methods

@@ -207,3 +207,27 @@ def test_creator_effects_are_not_reach(worlds: dict[str, World]) -> None:
 
     top = list(inc.sort_values().index[-10:])
     assert conv(top) > 1.3 * conv(w.truth["creators"]["big_but_useless"])
+
+
+def test_notes_and_comments_read_like_a_platform_export(worlds: dict[str, World]) -> None:
+    """Stickers, shortcodes, mentions, slang, [话题] hashtags, traditional script and one-creator title series."""
+    from zhongcao.simulate.text import SLANG, TRADITIONAL
+    from zhongcao.text import tokenise
+
+    w = worlds["clip-earbuds"]
+    notes = w["notes"]
+    text = notes["title"].fillna("") + " " + notes["body"].fillna("")
+    comments = w["comments"]["text"].fillna("")
+    for texts in (text, comments):
+        assert texts.str.contains(r"\[[^\[\]]{1,6}R\]|\[doge\]").mean() > 0.05  # platform stickers
+        assert texts.str.contains("|".join(SLANG)).mean() > 0.02
+        assert texts.str.contains("[" + "".join(set(TRADITIONAL.values()) - set(TRADITIONAL)) + "]").mean() > 0.01
+    assert text.str.contains(r":[a-z_]+:").any() and text.str.contains("@").any()
+    assert text.str.contains(r"\[话题\]#").mean() > 0.1
+    # The busiest creator titles most notes from one template.
+    top = notes["creator_id"].value_counts().index[0]
+    titles = notes.loc[notes["creator_id"] == top, "title"].fillna("")
+    assert titles.str.contains("这件事|打卡第|日记|碎碎念").mean() > 0.5
+    # The text layer reads through it: no sticker or shortcode debris among the tokens.
+    tokens = {t for doc in tokenise(text.head(3000).tolist()) for t in doc}
+    assert not {t for t in tokens if "[" in t or "]" in t or ":" in t or t in ("哭r", "笑哭r", "teddy")}

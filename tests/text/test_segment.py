@@ -61,3 +61,20 @@ def test_real_reviews_tokenise_exactly_like_rjieba() -> None:
 @pytest.mark.parametrize("text", ["", "\x00", "\x00\x00"])
 def test_empty_texts(text: str) -> None:
     assert Segmenter().cut_many(text) == [[] for _ in range(text.count("\x00") + 1)]
+
+
+def test_hmm_mode_gives_jiebas_own_tokens_on_real_reviews() -> None:
+    # Python jieba (not rjieba) is the reference for HMM mode: rjieba joins `60-70` where jieba does not.
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.ERROR)
+    path = shared_data("zh-reviews", "online_shopping_10_cats.csv")
+    with path.open(encoding="utf-8-sig") as fh:
+        texts = [r["review"].replace("\x00", " ") for r in csv.DictReader(fh) if r["review"]][::20]
+    texts += [*SAMPLES[:10], "小红书上的穿搭博主推荐的平替好物，氛围感拉满"]
+    ours = Segmenter(hmm=True).cut_many("\x00".join(texts))
+    same = sum(a == jieba.lcut(t, HMM=True) for a, t in zip(ours, texts, strict=True))
+    print(f"HMM mode: {same} / {len(texts)} texts tokenised exactly like jieba.lcut(HMM=True)")
+    assert same == len(texts)

@@ -54,8 +54,22 @@ def test_entities_from_brand_places_and_service_suffixes() -> None:
 def test_phrases_join_frequent_adjacent_pairs() -> None:
     docs = [["写字", "速度", "慢"]] * 30 + [["写字", "好看"]] * 5 + [["速度", "快"]] * 5 + [["今天", "天气"]] * 3
     phrases = detect_phrases(docs, min_count=20, min_pmi=0.1)
-    assert phrases == {("写字", "速度"): "写字速度", ("速度", "慢"): "速度慢"}  # 天气 is too rare
+    # 天气 is too rare; 速度 + 慢 is a word and a leftover character (the 充电盒 + 大 kind), not a phrase.
+    assert phrases == {("写字", "速度"): "写字速度"}
     assert join_phrases([["写字", "速度", "慢"]], phrases) == [["写字速度", "慢"]]
+
+
+def test_phrases_join_only_words_that_touch_in_the_text() -> None:
+    # Stop words and punctuation are dropped from the tokens, so 耳洞 + 姐妹 look adjacent; in the text
+    # "不打耳洞的姐妹" they are not, and "质量差，客服推脱" does not make 质量差客服.
+    docs = [["耳洞", "姐妹", "耳夹"]] * 30 + [["质量差", "客服"]] * 30
+    texts = ["不打耳洞的姐妹冲，耳夹"] * 30 + ["质量差，客服推脱"] * 30
+    assert detect_phrases(docs, min_count=20, min_pmi=0.1) != {}
+    assert detect_phrases(docs, min_count=20, min_pmi=0.1, texts=texts) == {}
+    texts = ["耳洞姐妹耳夹"] * 30 + ["质量差客服"] * 30
+    assert detect_phrases(docs, min_count=20, min_pmi=0.1, texts=texts) == {
+        ("耳洞", "姐妹"): "耳洞姐妹", ("姐妹", "耳夹"): "姐妹耳夹", ("质量差", "客服"): "质量差客服"}
+    assert join_phrases([["耳洞", "姐妹"]], {("耳洞", "姐妹"): "耳洞姐妹"}, texts=["耳洞的姐妹"]) == [["耳洞", "姐妹"]]
 
 
 def test_batching_changes_nothing() -> None:
@@ -67,3 +81,12 @@ def test_batching_changes_nothing() -> None:
     assert together == [tokenise([t], lx)[0] for t in texts]
     joined = "\x00".join(t or "" for t in texts if t is None or "\x00" not in t)
     assert normalise(joined).split("\x00") == [normalise(t) for t in texts if t is None or "\x00" not in t]
+
+
+def test_discovery_keeps_new_words_not_phrases_around_taught_ones() -> None:
+    from zhongcao.text.discover import _new_words
+
+    lex = Lexicon.from_brand(None, extra={"线下班": "service", "早八": "term"}, places=False, base=False)
+    # 线下班 + 三个月 is a phrase around a taught word (a simulated template once taught it as one word, and
+    # 线下班, a planted competitor, stopped being a token); 早八 + 人 is a new word built on a taught one.
+    assert _new_words(["线下班三个月", "早八人"], lex) == [False, True]

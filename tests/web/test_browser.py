@@ -35,7 +35,9 @@ class Watched:
 
 @pytest.fixture
 def report_page(browser: Any, world: World) -> Iterator[Watched]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    # bypass_csp: the report's policy admits only its own two scripts (by hash); the audit injects axe.
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  bypass_csp=True)
     # Belt and braces: anything but the file itself is refused, and recorded.
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     watched = Watched(context.new_page())

@@ -77,3 +77,15 @@ def distinct_people(frame: pd.DataFrame, keys: list[str], sketch: str = "people_
     counts = tokens.groupby(keys)[sketch].nunique()
     out.loc[counts.index] = counts.clip(upper=k).astype(int)
     return out
+
+
+def bh_qvalues(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values) in the input order; NaN stays NaN."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    if len(ok):
+        order = ok[np.argsort(p[ok])]
+        ranked = p[order] * len(ok) / np.arange(1, len(ok) + 1)
+        out[order] = np.minimum.accumulate(ranked[::-1])[::-1].clip(0, 1)
+    return out

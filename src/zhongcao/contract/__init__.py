@@ -11,6 +11,7 @@ from zhongcao.contract.tables import (
     TIMEZONE,
     BrandConfig,
     Column,
+    LiftStudy,
     Reference,
     Table,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "TIMEZONE",
     "BrandConfig",
     "Column",
+    "LiftStudy",
     "Reference",
     "Table",
     "normalise_platform",

@@ -270,8 +270,14 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting("name", "str", "Brand name shown in reports.", "unnamed brand"),
     BrandSetting("category", "str", "Product category, e.g. `education` or `outdoor`.", ""),
     BrandSetting("selling_points", "list[str]", "The positioning the brand believes in.", []),
+    BrandSetting("aliases", "list[str]",
+                 "Other names the brand goes by in text (a Latin name, a nickname); notes naming any of them, the "
+                 "name or a product count as about the brand.", []),
     BrandSetting("known_competitors", "list[str]", "Competitors the brand already tracks.", []),
     BrandSetting("lexicon", "list[str]", "Extra words for the tokenizer (products, slang, places).", []),
+    BrandSetting("ban_words", "list[str]",
+                 "Words the tokenizer must never keep as one token, even when learned from the brand's text or "
+                 "in a dictionary (`zhongcao words WS` lists what it learned).", []),
     BrandSetting("target", "table", "Target segment, e.g. `{gender = \"f\", age_band = [\"18-24\"]}`.", {}),
     BrandSetting("scenes", "table", "Scene name → words the brand associates with it.", {}),
     BrandSetting("products", "list[str]", "The brand's product names.", []),
@@ -283,8 +289,14 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     BrandSetting(
         "lift_studies", "list[table]",
         "Experiment results that calibrate the marketing-mix model: `[[lift_studies]]` with `channel`, "
-        "`roi` (incremental GMV per CNY the experiment measured), `se` (its standard error, > 0) and "
+        "`roi` (incremental GMV per unit of spend the experiment measured, in `units`), `se` (its standard error, > 0) and "
         "optional `description`.", [],
+    ),
+    BrandSetting(
+        "units", "table",
+        "Units the money columns are in, shown on the cards: `[units]` with `spend` (spend.amount) and `gmv` "
+        "(orders.amount), each a short label such as `\"CNY\"` or `\"万元\"` (default CNY). ROIs and lift "
+        "studies are in gmv units per spend unit.", {},
     ),
     BrandSetting(
         "settings", "table",
@@ -293,10 +305,29 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
     ),
     BrandSetting(
         "analyses", "table",
-        "Per-analysis parameters, `[analyses.<name>]`, e.g. `[analyses.attribution] lookback_days = 15` "
-        "(docs/settings.md lists them; checked against each analysis's declared ranges when a run starts).", {},
+        "Per-analysis parameters, `[analyses.<name>]`, e.g. `[analyses.attribution] lookback_days = 15` or "
+        "`[analyses.mmm] period = \"week\"` (docs/settings.md lists them; checked against each analysis's "
+        "declared ranges when a run starts).", {},
     ),
 )
+
+UNIT_KEYS = ("spend", "gmv")
+
+
+def _units(raw: object) -> dict[str, str]:
+    """``[units]`` checked: known keys, each a short printable label (it is rendered on every money card)."""
+    if not isinstance(raw, dict):
+        raise ValueError("brand.toml `units` must be a table, e.g. [units] spend = \"CNY\"")
+    unknown = sorted(set(raw) - set(UNIT_KEYS))
+    if unknown:
+        raise ValueError(f"brand.toml units: unknown keys {unknown}; known keys are {list(UNIT_KEYS)}")
+    out = {k: CURRENCY for k in UNIT_KEYS}
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > 12 or not value.isprintable():
+            raise ValueError(f"brand.toml units.{key} must be a short label (1-12 printable characters), got {value!r}")
+        out[key] = value.strip()
+    return out
+
 
 
 def _tables(key: str, raw: object, depth: int) -> dict[str, Any]:
@@ -310,7 +341,7 @@ def _tables(key: str, raw: object, depth: int) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class LiftStudy:
-    """A measured incremental ROI for one channel (a holdout or geo experiment), in GMV per CNY.
+    """A measured incremental ROI for one channel (a holdout or geo experiment), in gmv units per spend unit.
 
     The one shape brand.toml's ``[[lift_studies]]``, ``MmmAnalysis(lift_studies=...)`` and
     ``BayesianMMM.fit(lift_studies=...)`` share, checked once, here, when it is made (a name, a
@@ -361,14 +392,18 @@ class BrandConfig:
     name: str = "unnamed brand"
     category: str = ""
     selling_points: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     known_competitors: tuple[str, ...] = ()
     lexicon: tuple[str, ...] = ()
+    ban_words: tuple[str, ...] = ()
     target: dict[str, object] = field(default_factory=dict)
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
     changes: tuple[dict[str, object], ...] = ()
     lift_studies: tuple[LiftStudy, ...] = ()
+    units: dict[str, str] = field(default_factory=lambda: {k: CURRENCY for k in UNIT_KEYS})
     settings: dict[str, Any] = field(default_factory=dict)
+    # [analyses.<name>] tables as written; analyses/settings.py checks them against each analysis's parameters
     analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -405,13 +440,16 @@ class BrandConfig:
             name=str(data.get("name", "unnamed brand")),
             category=str(data.get("category", "")),
             selling_points=strings("selling_points"),
+            aliases=strings("aliases"),
             known_competitors=strings("known_competitors"),
             lexicon=strings("lexicon"),
+            ban_words=strings("ban_words"),
             target=dict(target),
             scenes={str(k): tuple(v) for k, v in scenes_raw.items()},
             products=strings("products"),
             changes=tuple({**c, "date": str(c["date"])} for c in changes),
             lift_studies=_lift_studies(data.get("lift_studies", [])),
+            units=_units(data.get("units", {})),
             settings=_tables("settings", data.get("settings", {}), 1),
             analyses=_tables("analyses", data.get("analyses", {}), 2),
         )
@@ -421,13 +459,16 @@ class BrandConfig:
             "name": self.name,
             "category": self.category,
             "selling_points": list(self.selling_points),
+            "aliases": list(self.aliases),
             "known_competitors": list(self.known_competitors),
             "lexicon": list(self.lexicon),
+            "ban_words": list(self.ban_words),
             "target": dict(self.target),
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),
             "changes": [dict(c) for c in self.changes],
             "lift_studies": [asdict(s) for s in self.lift_studies],
+            "units": dict(self.units),
             "settings": dict(self.settings),
             "analyses": {k: dict(v) for k, v in self.analyses.items()},
         }

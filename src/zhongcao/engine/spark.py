@@ -6,8 +6,11 @@ Nothing here is a second copy of a model: staging SQL comes from the contract an
 
 from __future__ import annotations
 
+import os
 import secrets
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -27,23 +30,62 @@ from zhongcao.engine.sql import (
 )
 from zhongcao.errors import EngineUnavailableError
 
+DEFAULTS = {
+    # the models assume naive timestamps on a UTC clock, as DuckDB's
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
 
-def spark_session(app: str = "zhongcao") -> Any:
-    """A local Spark session with the settings the models assume (naive timestamps, UTC clock)."""
+
+def spark_session(app: str = "zhongcao", master: str | None = None, conf: Mapping[str, str] | None = None) -> Any:
+    """A Spark session with the settings the models assume.
+
+    ``master`` is any URL spark-submit takes (``local[*]``, ``spark://host:7077``, ``yarn``,
+    ``k8s://…``); without one, ``spark.master`` from ``conf``, then the environment (``MASTER``,
+    spark-defaults.conf in ``SPARK_CONF_DIR``, ``PYSPARK_SUBMIT_ARGS``) decide, as for
+    spark-submit, and ``local[2]`` is the fallback. ``conf`` settings override the defaults.
+    """
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the extra being installed
         raise EngineUnavailableError("Spark is optional: pip install 'zhongcao[spark]' (needs Java 17+)") from exc
-    return (
-        SparkSession.builder.master("local[2]")
-        .appName(app)
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
+    settings = {**DEFAULTS, "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+                **dict(conf or {})}
+    # Executors run ingest's validation in Python: the interpreter the driver names (PySpark reads
+    # PYSPARK_PYTHON, not spark.pyspark.python, when the session starts from Python), by default this one.
+    os.environ.setdefault("PYSPARK_PYTHON", settings.get("spark.pyspark.python", sys.executable))
+    master = master or settings.pop("spark.master", None) or os.environ.get("MASTER")
+    builder = SparkSession.builder.appName(app)
+    if master:
+        builder = builder.master(master)
+    elif "--master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        builder = builder.master("local[2]")
+    if (master or "").startswith("local") or not master:
+        settings.setdefault("spark.sql.shuffle.partitions", "4")  # small local runs: few tasks
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def build_marts_spark(source: str, out: Path, *, master: str | None = None, conf: Mapping[str, str] | None = None,
+                      spark: Any = None, quarantine: bool = False, hash_key: bytes | None = None
+                      ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Build every mart on Spark from ``source`` and write them under ``out`` (see ``engine.spark_build``).
+
+    An existing session (``spark``, e.g. a notebook's) is used as it is, with the model settings
+    applied to it; otherwise one is started and stopped after.
+    """
+    from zhongcao.engine.spark_build import build
+
+    session = spark if spark is not None else spark_session("zhongcao-marts", master, conf)
+    try:
+        for key, value in DEFAULTS.items():
+            session.conf.set(key, value)
+        return build(session, source, str(Path(out).resolve()), quarantine, hash_key or secrets.token_bytes(32))
+    finally:
+        if spark is None:
+            session.stop()
 
 
 def run_models(spark: Any, raw: Mapping[str, pa.Table], salt: str | None = None) -> dict[str, pa.Table]:

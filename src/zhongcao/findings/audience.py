@@ -124,7 +124,8 @@ def segment_findings(a: SegmentAnalysis) -> list[Finding]:
         terms = a.terms_[a.terms_["segment"] == seg]
         top = themes.head(3)
         names = "、".join(top["theme"].astype(str))
-        example = (top.iloc[0]["examples"] or ["—"])[0]
+        # Verbatim text only from a theme of at least the minimum group (suppressed ones carry none).
+        example = next((e[0] for e in top["examples"] if isinstance(e, list) and e), "—")
         v = {"attribute": a.attribute_, "segment": seg, "themes": names, "lead": top.iloc[0]["theme"],
              "terms": "、".join(terms["term"].head(8).astype(str)), "example": example,
              "z": number(float(top.iloc[0]["z"]), 1)}

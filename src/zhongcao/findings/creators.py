@@ -171,15 +171,16 @@ def safety_findings(a: SafetyAnalysis) -> list[Finding]:
         chart=Chart("line", "day", ["negative"], Text("每日负面提及", "Negative mentions per day")),
     ))
     for row in a.attacks_.itertuples():
-        v = {"start": row.start, "end": row.end, "accounts": len(row.accounts), "mentions": row.negative_mentions,
+        # The accounts themselves are not published: `zhongcao evidence safety.attack` exports them on request.
+        v = {"start": row.start, "end": row.end, "accounts": int(row.accounts), "mentions": row.negative_mentions,
              "fresh": Pct(row.fresh_share), "dup": Pct(row.duplicate_share), "fresh_days": number(a.fresh_days, 0),
              "examples": "；".join(row.examples[:3]), "k": number(a.k, 0)}
-        rows = [{"kind": "account", "id": x} for x in row.accounts] + [{"kind": "note", "id": x} for x in row.notes]
+        rows = [{"kind": "note", "id": x} for x in row.notes]
         out.append(Finding(
             id="safety.attack", analysis="safety",
             title=render("safety", "attack", "title", **v), summary=render("safety", "attack", "summary", **v),
             action=render("safety", "attack", "action", **v),
-            evidence=Evidence(numbers={"start": row.start, "end": row.end, "accounts": len(row.accounts),
+            evidence=Evidence(numbers={"start": row.start, "end": row.end, "accounts": int(row.accounts),
                                        "negative_mentions": row.negative_mentions, "fresh_share": row.fresh_share,
                                        "duplicate_share": row.duplicate_share},
                               rows=rows, columns=["kind", "id"]),

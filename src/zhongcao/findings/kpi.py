@@ -48,7 +48,8 @@ def _overview(kpi: KpiAnalysis) -> Finding:
         costs = [_t(key, c, **v) for c in ("cpm", "cpe", "cpl") if math.isfinite(t[c]) and t[c] > 0]
         v["costs"] = Text(zh="；" + "，".join(c.zh for c in costs), en="; " + ", ".join(c.en for c in costs)) \
             if costs else ""
-    daily = kpi.daily_.assign(day=kpi.daily_["day"].dt.strftime("%Y-%m-%d"))
+    # The series is published at the smallest period whose every row meets the minimum group.
+    daily = kpi.series_.assign(day=kpi.series_["day"].dt.strftime("%Y-%m-%d"))
     shown = {"overview": ("spend", "gmv", "roi", "orders", "leads", "cpm", "cpe", "cpl", "reads", "engagements",
                           "impressions", "aov"),
              "overview_gmv": ("gmv", "orders", "leads", "aov"),
@@ -65,7 +66,7 @@ def _overview(kpi: KpiAnalysis) -> Finding:
         evidence=Evidence(numbers={k: t[k] for k in shown}, rows=records(daily), columns=list(daily.columns)),
         confidence=confidence,
         money_at_stake=t["spend"] if t["spend"] > 0 else t["gmv"],
-        chart=Chart("line", "day", series, Text("每日成交与投入", "Daily sales and spend")),
+        chart=Chart("line", "day", series, Text("成交与投入（按时段）", "Sales and spend by period")),
     )
 
 

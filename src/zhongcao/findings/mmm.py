@@ -7,6 +7,7 @@ import math
 from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.findings.mmm_review import adjust_level, next_experiment_finding, review_findings, with_caveat
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, render
 
@@ -20,7 +21,7 @@ def _level(width_ratio: float, converged: bool = True) -> Level:
 
 def mmm_findings(a: MmmAnalysis) -> list[Finding]:
     a.check_is_fitted()
-    out = [_long_term(a), _diagnostics(a)]
+    out = [_long_term(a), _diagnostics(a), *review_findings(a), *next_experiment_finding(a)]
     return [f for f in out if f is not None]
 
 
@@ -38,13 +39,17 @@ def _long_term(a: MmmAnalysis) -> Finding:
     width = (best["long_term_roi_high"] - best["long_term_roi_low"]) / max(abs(best["long_term_roi"]), 1e-9)
     cols = ["channel", "spend", "short_term_roi", "carry_over_roi", "repeat_roi", "long_term_roi",
             "long_term_roi_low", "long_term_roi_high", "p_long_term_roi_above_1"]
+    units = render("mmm", "units", "text", spend=a.units_["spend"], kpi=a.units_["kpi"])
+    summary = t("summary", **v)
     return Finding(
-        id="mmm.long_term_roi", analysis="mmm", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
+        id="mmm.long_term_roi", analysis="mmm", title=t("title", **v),
+        summary=Text(summary.zh + units.zh, f"{summary.en} {units.en}"), action=t("action", **v),
         evidence=Evidence(numbers={"best_long_term_roi": float(best["long_term_roi"]),
                                    "worst_long_term_roi": float(worst["long_term_roi"]),
                                    "repeat_gmv_per_gmv": float(a.repeat_.get("repeat_gmv_per_gmv", 0.0))},
                           rows=records(lt[cols]), columns=cols),
-        confidence=Confidence(_level(width, a.convergence_["ok"]), t("confidence", **v),
+        confidence=Confidence(adjust_level(_level(width, a.convergence_["ok"]), a.review_),
+                              with_caveat(t("confidence", **v), a.review_, hardly_moved=True),
                               "Bayesian MMM posterior, 90% credible interval",
                               (float(best["long_term_roi_low"]), float(best["long_term_roi_high"])),
                               float(best["long_term_roi"])),
@@ -73,7 +78,9 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
                                    "mape": a.fit_["mape"], "collinear_pairs": len(a.collinear_),
                                    "lift_studies": len(a.lift_studies_)},
                           rows=records(a.channels_[cols]), columns=cols),
-        confidence=Confidence("high" if c["ok"] else "low", t("confidence", **v), "split R-hat and ESS over walkers"),
+        confidence=Confidence(adjust_level("high" if c["ok"] else "low", a.review_),
+                              with_caveat(t("confidence", **v), a.review_, hardly_moved=True),
+                              "split R-hat and ESS over walkers"),
         money_at_stake=0.0,
         chart=Chart("bar", "channel", ["roi", "mroi"], Text("各渠道 ROI 与边际 ROI", "ROI and marginal ROI by channel")),
     )
@@ -90,13 +97,13 @@ def budget_findings(b: BudgetAnalysis) -> list[Finding]:
          "mroi_from": number(cut["mroi_current"]), "mroi_to": number(add["mroi_current"]),
          "first": g["window_first"], "last": g["window_last"]}
     width = (g["high"] - g["low"]) / max(abs(g["mean"]), 1e-9)
-    level: Level = "low" if g["probability"] < 0.8 else _level(width)
+    level: Level = adjust_level("low" if g["probability"] < 0.8 else _level(width), b.review_)
     out = [Finding(
         id="budget.plan", analysis="budget", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
         evidence=Evidence(numbers={"gain": g["mean"], "gain_low": g["low"], "gain_high": g["high"],
                                    "probability": g["probability"]}, rows=records(plan), columns=list(plan.columns)),
-        confidence=Confidence(level, t("confidence", **v), "posterior draws of the response curves, 90%",
-                              (g["low"], g["high"]), g["mean"]),
+        confidence=Confidence(level, with_caveat(t("confidence", **v), b.review_),
+                              "posterior draws of the response curves, 90%", (g["low"], g["high"]), g["mean"]),
         money_at_stake=abs(float(cut["change"])) + abs(float(add["change"])),
         chart=Chart("bar", "channel", ["current", "optimal"], Text("当前与建议预算", "Current vs proposed budget")),
     )]
@@ -112,7 +119,8 @@ def budget_findings(b: BudgetAnalysis) -> list[Finding]:
             id="budget.scenarios", analysis="budget", title=ts("title", **v2), summary=ts("summary", **v2),
             action=ts("action", **v2),
             evidence=Evidence(numbers={"scenarios": len(s)}, rows=records(s), columns=list(s.columns)),
-            confidence=Confidence("medium", ts("confidence", **v2), "posterior draws of the response curves, 90%"),
+            confidence=Confidence(adjust_level("medium", b.review_), with_caveat(ts("confidence", **v2), b.review_),
+                                  "posterior draws of the response curves, 90%"),
             money_at_stake=float(s["extra_spend"].abs().sum()),
             chart=Chart("bar", "scenario", ["change"], Text("情景下的增量变化", "Change in incremental sales by scenario")),
         ))

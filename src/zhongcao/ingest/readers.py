@@ -19,6 +19,7 @@ import json
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,10 +154,54 @@ def read_file(path: Path) -> RawFile:
         return raw.fail(f"a readable file ({error.strerror or error})")
 
 
+DELIMITERS = (",", "\t", ";", "|")
+TITLE_ROWS = 5  # title lines looked for above the header
+
+
+def _delimiter(line: str) -> str:
+    """The separator a header line uses: the most frequent of comma, tab, semicolon and bar (comma on
+    a tie). Excel in many locales saves CSV with semicolons."""
+    return max(DELIMITERS, key=lambda d: (line.count(d), d == ","))
+
+
+def _filled(line: str, delimiter: str) -> list[str]:
+    try:
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return [line]
+    return [f for f in fields if f.strip()]
+
+
+def _title_lines(lines: list[str]) -> int:
+    """How many leading lines are a title above the header (a merged banner such as '2025年订单报表',
+    saved as one filled cell): lines with at most one filled field, followed by a line with several."""
+    for n in range(min(TITLE_ROWS, len(lines) - 1)):
+        line = lines[n].rstrip("\r")
+        if len(_filled(line, _delimiter(line))) > 1:
+            return 0
+        following = lines[n + 1].rstrip("\r")
+        if len(_filled(following, _delimiter(following))) > 1:
+            return n + 1
+    return 0
+
+
 def _read_csv(raw: RawFile, text: str) -> RawFile:
     head = text[:65536]
-    first_line = head.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    lines = head.split("\n", TITLE_ROWS + 1)
+    titles = _title_lines(lines)
+    if titles:
+        shown = next((f for line in lines[:titles] for f in _filled(line.rstrip("\r"), ",")), None)
+        above = "line above it looks like a title and was" if titles == 1 else f"{titles} lines above it look like a title and were"
+        raw.problems.append(Problem(raw.path.name, None, None, shown,
+                                    f"the header on the first line (line {titles + 1} is the header; the "
+                                    f"{above} skipped)", "warning"))
+        head = "\n".join(lines[titles:])
+    first_line = head.split("\n", 1)[0].rstrip("\r")
+    delimiter = _delimiter(first_line)
+    if delimiter in ";|":
+        raw.problems.append(Problem(raw.path.name, None, None, None,
+                                    f"comma-separated values (the header is separated by {delimiter!r}; "
+                                    "read that way)", "warning"))
     try:
         header = next(csv.reader(io.StringIO(head), delimiter=delimiter))
     except (StopIteration, csv.Error):
@@ -174,7 +219,7 @@ def _read_csv(raw: RawFile, text: str) -> RawFile:
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1, column_names=names,
+            read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1 + titles, column_names=names,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
@@ -232,20 +277,41 @@ def _from_records(raw: RawFile, header: list[str], rows: list[list[str | None]],
     return raw
 
 
+def _json_array(raw: RawFile, text: str) -> list[tuple[int, str, object]] | None:
+    """The records of a JSON array saved under a .jsonl name, with a warning; None if it is not one."""
+    if not text.lstrip().startswith("["):
+        return None
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as error:
+        raw.fail(f"JSON Lines, one object per line (the file starts with '[' like a JSON array, but is not "
+                 f"valid JSON: {error.msg} at line {error.lineno})")
+        return []
+    if not isinstance(records, list):
+        return None
+    raw.problems.append(Problem(raw.path.name, None, None, None,
+                                "JSON Lines, one object per line (the file is one JSON array; read as such, "
+                                "row N is the array's Nth element)", "warning"))
+    return [(i, json.dumps(r, ensure_ascii=False)[:200], r) for i, r in enumerate(records, start=1)]
+
+
 def _read_jsonl(raw: RawFile, text: str) -> RawFile:
     header: dict[str, int] = {}
     rows: list[list[str | None]] = []
     numbers: list[int] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    array = _json_array(raw, text)
+    if array is not None and not array and raw.problems and raw.problems[-1].severity == "error":
+        return raw
+    lines = array if array is not None else (
+        (number, line, None) for number, line in enumerate(text.splitlines(), start=1) if line.strip())
+    for number, line, parsed in lines:
         try:
-            record = json.loads(line)
+            record = parsed if array is not None else json.loads(line)
         except json.JSONDecodeError as error:
             raw.bad_rows.append((number, f"one JSON object per line ({error.msg}; line cut short?)", line))
             continue
         if not isinstance(record, dict):
-            raw.bad_rows.append((number, "one JSON object per line", line))
+            raw.bad_rows.append((number, "one JSON object per line" if array is None else "a JSON object", line))
             continue
         values: list[str | None] = [None] * len(header)
         for key, value in record.items():
@@ -260,34 +326,77 @@ def _read_jsonl(raw: RawFile, text: str) -> RawFile:
     return _from_records(raw, list(header), rows, numbers)
 
 
+def _sheet_rows(sheet: object) -> Iterator[tuple[int, list[str | None]]]:
+    """(1-based sheet row, cells as text) for each row of a sheet with anything in it."""
+    for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        cells = [_cell(v) for v in values]
+        if any(c is not None and c.strip() for c in cells):
+            yield index, cells
+
+
+def _filled_cells(cells: list[str | None]) -> int:
+    return sum(1 for c in cells if c is not None and c.strip())
+
+
+def _trimmed_header(cells: list[str | None]) -> list[str]:
+    header = [c or "" for c in cells]
+    while header and not header[-1]:  # trailing empty header cells are formatting, not columns
+        header.pop()
+    return header
+
+
 def _read_xlsx(raw: RawFile) -> RawFile:
+    """Every sheet with data is read: sheets under the first one's header are appended to it (rows
+    numbered on, in sheet order), a sheet with another header is reported, never silently dropped."""
     import openpyxl  # imported lazily: it is slow to import and only spreadsheets need it
 
     try:
         book = openpyxl.load_workbook(raw.path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         return raw.fail(f"a readable .xlsx workbook ({type(error).__name__}: {error}; truncated?)")
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    read: list[str] = []
     try:
-        sheet = book.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str | None]] = []
-        numbers: list[int] = []
-        header_at = 0
-        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
-            if not any(c is not None and c.strip() for c in cells):
+        for sheet in book.worksheets:
+            found = list(_sheet_rows(sheet))
+            if not found:
                 continue
+            # A title (a merged banner such as '2025年订单报表') fills one cell above the header.
+            titles = next((i for i, (_, cells) in enumerate(found[:TITLE_ROWS + 1]) if _filled_cells(cells) > 1), 0)
+            if titles:
+                title = next(c for c in found[0][1] if c and c.strip())
+                raw.problems.append(Problem(raw.path.name, None, None, title,
+                                            f"the header on the first row of sheet {sheet.title!r} (row "
+                                            f"{found[titles][0]} is the header; the row above it looks like "
+                                            "a title and was skipped)", "warning"))
+                found = found[titles:]
+            sheet_header = _trimmed_header(found[0][1])
             if header is None:
-                header, header_at = [c or "" for c in cells], index
+                header, offset = sheet_header, found[0][0]
+            elif [h.strip() for h in sheet_header] != [h.strip() for h in header]:
+                raw.problems.append(Problem(raw.path.name, None, None, sheet.title,
+                                            f"one table per workbook: sheet {sheet.title!r} ({len(found) - 1} rows) "
+                                            f"has another header ({', '.join(sheet_header[:6])}) than sheet "
+                                            f"{read[0]!r}, so it was not read; save it as its own file",
+                                            "warning"))
                 continue
-            rows.append(cells)
-            numbers.append(index - header_at)
+            else:
+                offset = found[0][0] - (numbers[-1] if numbers else 0)
+            read.append(f"{sheet.title} ({len(found) - 1} rows)")
+            for index, cells in found[1:]:
+                rows.append(cells)
+                numbers.append(index - offset)
     finally:
         book.close()
     if header is None:
-        return raw.fail("a header row on the first sheet (the sheet is empty)")
-    while header and not header[-1]:  # trailing empty header cells are formatting, not columns
-        header.pop()
+        return raw.fail("a header row (every sheet of the workbook is empty)")
+    if len(read) > 1:
+        raw.problems.append(Problem(raw.path.name, None, None, None,
+                                    f"one sheet per workbook; read {len(read)} sheets with the same header: "
+                                    f"{', '.join(read)}; rows are numbered on from one sheet to the next",
+                                    "warning"))
     return _from_records(raw, header, rows, numbers)
 
 

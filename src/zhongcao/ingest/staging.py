@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import stat
 import tempfile
 import tomllib
 import weakref
@@ -24,7 +26,7 @@ import pyarrow.parquet as pq
 from zhongcao.contract import TABLES, BrandConfig
 from zhongcao.errors import ContractError, InputError, Problem, ValidationError, ZhongcaoError
 from zhongcao.ingest.importers import detect_file, import_files
-from zhongcao.ingest.phone import mask_phone, scrub
+from zhongcao.ingest.phone import check_key, keyed, mask_phone, scrub, session_key
 from zhongcao.ingest.readers import RawFile, read_file, split_name
 from zhongcao.ingest.validate import CAP, Validated, short, validate
 
@@ -115,23 +117,69 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _discover(folder: Path, problems: list[Problem], scratch: Path) -> dict[str, Path]:
+# A browser or the OS names a second download or a copy `orders (1).csv`, `orders - 副本.csv`,
+# `orders copy.csv`: the table is plain, but the name is not one we read.
+_COPY = re.compile(r"^(?P<table>.+?)(?:\s*\(\d+\)|\s*-?\s*(?:副本|copy)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (a folder, a pipe, a broken or looping link), or None."""
+    try:
+        if path.is_symlink():
+            target = os.readlink(path)
+            try:
+                path.resolve(strict=True)
+            except FileNotFoundError:
+                return f"a readable file (it is a symbolic link to {target!r}, which does not exist)"
+            except (RuntimeError, OSError) as error:  # a loop: RuntimeError before Python 3.13, OSError after
+                return f"a readable file (it is a symbolic link that loops back on itself: {error})"
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"a readable file ({error.strerror or error})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a file (it is a folder)"
+    if stat.S_ISFIFO(mode):
+        return "a regular file (it is a named pipe, FIFO; reading it would wait for a writer forever)"
+    return "a regular file (it is a socket or device)"
+
+
+def _discover(folder: Path, problems: list[Problem], scratch: Path, key: bytes) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
     exports: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name == "brand.toml":
+        if path.name.startswith(".") or path.name == "brand.toml":
             continue
         split = split_name(path.name)
-        if split is not None and split[0] not in TABLES and _is_export(path):
+        table = split[0].lower() if split is not None else None  # ORDERS.CSV is orders.csv
+        why = _not_a_file(path)
+        if why is not None:
+            if table in TABLES:  # meant as a table file: refusing it says why, ignoring it would not
+                problems.append(Problem(path.name, None, None, None, why))
+            elif split is not None:
+                problems.append(Problem(path.name, None, None, None, f"{why}; ignored", "warning"))
+            continue
+        copy = _COPY.match(split[0]) if split is not None and table not in TABLES else None
+        if copy is not None and copy["table"].strip().lower() in TABLES:
+            name = copy["table"].strip().lower()
+            problems.append(Problem(path.name, None, None, None,
+                                    f"a file named after a contract table; this looks like a copy of "
+                                    f"{name}.{split[1]} (a browser or the OS added to the name): rename it to "
+                                    f"{name}.{split[1]} to load it; ignored", "warning"))
+            continue
+        if split is not None and table not in TABLES and _is_export(path):
             exports.append(path)
             continue
-        if split is None or split[0] not in TABLES:
+        if split is None or table not in TABLES:
             problems.append(Problem(path.name, None, None, None,
                                     f"a file named after a contract table ({', '.join(TABLES)}); ignored",
                                     "warning"))
             continue
-        found.setdefault(split[0], []).append(path)
-    for name, converted in _import_exports(exports, scratch, problems).items():
+        found.setdefault(table, []).append(path)
+    with keyed(key):  # the importers hash phones and buyer names with the workspace key
+        converted_files = _import_exports(exports, scratch, problems)
+    for name, converted in converted_files.items():
         found.setdefault(name, []).append(converted)
     for name, paths in found.items():
         if len(paths) > 1:
@@ -163,7 +211,7 @@ def _import_exports(exports: list[Path], scratch: Path, problems: list[Problem])
     return {name: write.path for name, write in report.tables.items() if write.rows_written}
 
 
-def _records(raw: RawFile, checked: Validated, positions: np.ndarray, accepts_phone: bool) -> list[str]:
+def _records(raw: RawFile, checked: Validated, positions: np.ndarray) -> list[str]:
     """Raw rows as JSON, with any phone number masked (user_id may hold them too)."""
     assert raw.table is not None
     rows = raw.table.take(pa.array(positions, type=pa.int64())).to_pylist()
@@ -173,8 +221,8 @@ def _records(raw: RawFile, checked: Validated, positions: np.ndarray, accepts_ph
             for key in list(row):
                 if key.strip().replace("\ufeff", "") == checked.phone_column and row[key] is not None:
                     row[key] = mask_phone(str(row[key]))
-        text = json.dumps(row, ensure_ascii=False, default=str)
-        out.append(scrub(text) if checked.phone_column is not None or accepts_phone else text)
+        # Any column may hold a number typed by a person (a comment, a name): masked in every table.
+        out.append(scrub(json.dumps(row, ensure_ascii=False, default=str)))
     return out
 
 
@@ -182,7 +230,7 @@ def _rejected(table: str, raw: RawFile, checked: Validated) -> pa.Table:
     positions = np.flatnonzero(checked.bad)
     rows = [int(raw.row_numbers[p]) for p in positions]
     reasons = ["; ".join(checked.reasons.get(int(p), ["invalid"])) for p in positions]
-    records = _records(raw, checked, positions, TABLES[table].accepts_phone) if len(positions) else []
+    records = _records(raw, checked, positions) if len(positions) else []
     for row, reason, text in raw.bad_rows:  # rows the reader could not split into fields
         rows.append(row)
         reasons.append(reason)
@@ -378,7 +426,7 @@ def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             yield batch
 
 
-def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spool: Path
+def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spool: Path, key: bytes
             ) -> tuple[SpooledTable | None, list[Problem], list[pa.Table], int]:
     """Validate a large Parquet file batch by batch; its good rows become the table to load.
 
@@ -404,7 +452,7 @@ def _stream(name: str, path: Path, whole: Mapping[str, Future[_WholeRead]], spoo
             raw = RawFile(path=path, format="parquet", table=pa.Table.from_batches([batch]),
                           row_numbers=np.arange(offset + 1, offset + batch.num_rows + 1, dtype=np.int64))
             offset += batch.num_rows
-            checked = validate(raw, spec)
+            checked = validate(raw, spec, key)
             problems.add(checked.problems)
             if checked.fatal or checked.table is None:
                 usable = False
@@ -463,9 +511,9 @@ def _whole_references(whole: Mapping[str, Future[_WholeRead]]) -> list[Problem]:
                        {n: r.info for n, r in reads.items()})
 
 
-def _read_whole(name: str, path: Path) -> _WholeRead:
+def _read_whole(name: str, path: Path, key: bytes) -> _WholeRead:
     raw = read_file(path)
-    checked = validate(raw, TABLES[name])
+    checked = validate(raw, TABLES[name], key)
     rows = (raw.table.num_rows if raw.table is not None else 0) + len(raw.bad_rows)
     info = FileInfo(path, _sha256(path), raw.format, raw.encoding, rows)
     if checked.fatal or checked.table is None:
@@ -475,7 +523,7 @@ def _read_whole(name: str, path: Path) -> _WholeRead:
     return _WholeRead(table, checked.problems, bad, info)
 
 
-def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
+def read_input(folder: Path, *, quarantine: bool = False, hash_key: bytes | None = None) -> StagedInput:
     """Read, type and check every table file in ``folder``.
 
     Strict mode raises :class:`ValidationError` with every problem when any error is
@@ -483,19 +531,26 @@ def read_input(folder: Path, *, quarantine: bool = False) -> StagedInput:
     but still raises for file-level errors, since no row of such a file can be trusted.
     Files not named after a table whose headers plainly match a known export kind
     (``zhongcao.ingest.importers``) are converted on the way in.
+
+    Phone numbers in ids are hashed with ``hash_key`` (HMAC-SHA256; the pipeline passes the
+    workspace's key, ``engine.keys``); without one, with a random key drawn once per process.
+    Numbers in text are masked.
     """
+    key = check_key(hash_key) if hash_key is not None else session_key()
     with tempfile.TemporaryDirectory(prefix="zhongcao-import-") as scratch:
-        return _read_input(Path(folder), quarantine, Path(scratch))
+        return _read_input(Path(folder), quarantine, Path(scratch), key)
 
 
-def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
+def _read_input(folder: Path, quarantine: bool, scratch: Path, key: bytes) -> StagedInput:
     if not folder.is_dir():
         raise InputError(f"input folder {folder} does not exist or is not a folder")
     brand = load_brand(folder)
     problems: list[Problem] = []
-    paths = _discover(folder, problems, scratch)
+    paths = _discover(folder, problems, scratch, key)
     if not paths and not any(p.severity == "error" for p in problems):
-        raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)")
+        ignored = "".join(f"\n  - {p}" for p in problems)
+        raise InputError(f"{folder} holds no table files (expected names such as notes.csv or orders.parquet)"
+                         + (f"; ignored:{ignored}" if ignored else ""))
     fatal = any(p.severity == "error" for p in problems)  # two files for one table
 
     ordered = sorted(paths.items(), key=lambda item: list(TABLES).index(item[0]))
@@ -508,12 +563,12 @@ def _read_input(folder: Path, quarantine: bool, scratch: Path) -> StagedInput:
     # (Arrow and Parquet release the GIL); a stream checks its references against them at its end.
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhongcao-whole") as pool:
-            whole = {name: pool.submit(_read_whole, name, path) for name, path in ordered if name not in streamed}
+            whole = {name: pool.submit(_read_whole, name, path, key) for name, path in ordered if name not in streamed}
             digests = {name: pool.submit(_sha256, path) for name, path in ordered if name in streamed}
             # References between the tables read whole are checked there too, once they are read
             # (the worker takes tasks in order, so they are done by the time this one runs).
             references = pool.submit(_whole_references, whole)
-            streams = {name: _stream(name, path, whole, spool) for name, path in ordered if name in streamed}
+            streams = {name: _stream(name, path, whole, spool, key) for name, path in ordered if name in streamed}
             for name, path in ordered:
                 if name in streamed:
                     spooled, found, bad, rows = streams[name]

@@ -19,8 +19,18 @@ from zhongcao.contract import Column, Table, normalise_platform, normalise_provi
 from zhongcao.errors import Problem
 from zhongcao.ingest.coerce import as_text, coerce, trim_text
 from zhongcao.ingest.headers import HeaderMap, clean_header, map_headers
+from zhongcao.ingest.limits import clean_text, implausible
 from zhongcao.ingest.parsers import ARROW_TYPES, EXPECTED
-from zhongcao.ingest.phone import hash_phone_series, mask_phone, normalise_phone, scrub
+from zhongcao.ingest.phone import (
+    PHONE_SHARE,
+    hash_phone_series,
+    mask_phone,
+    mask_text,
+    numeric_phones,
+    phone_share,
+    protect_columns,
+    scrub,
+)
 from zhongcao.ingest.readers import RawFile
 
 CAP = 1000  # problems listed per file and column; one summary problem counts the rest
@@ -35,7 +45,7 @@ CHOICE_SYNONYMS = {"女": "f", "男": "m", "female": "f", "male": "m", "图文":
 def short(value: object) -> str | None:
     if value is None:
         return None
-    text = str(value)
+    text = scrub(str(value))  # a problem never shows a phone number, whichever column held it
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
 
@@ -141,29 +151,13 @@ def _bounds(array: pa.Array, column: Column) -> tuple[np.ndarray, str]:
     return bad, f"a value {' and '.join(parts)}"
 
 
-def _phone(raw_phone: pa.Array, issues: _Issues) -> tuple[pa.Array, np.ndarray]:
-    hashed, bad = hash_phone_series(as_text(raw_phone).to_pandas())
+def _phone(raw_phone: pa.Array, issues: _Issues, key: bytes) -> tuple[pa.Array, np.ndarray]:
+    hashed, bad = hash_phone_series(as_text(raw_phone).to_pandas(), key)
     masked = {int(i): mask_phone(v) for i, v in zip(np.flatnonzero(bad)[:CAP],
               raw_phone.take(pa.array(np.flatnonzero(bad)[:CAP])).to_pylist(), strict=True)}
     issues.rows_bad(bad, "phone", None, "an 11-digit mainland mobile number (+86 and separators allowed)",
                     value_of=masked)
     return pa.array(hashed, type=pa.string(), from_pandas=True), bad
-
-
-def _hash_phone_ids(ids: pa.Array, issues: _Issues) -> pa.Array:
-    """Hash a user_id column that actually holds phone numbers, as if it had been a phone column.
-
-    Brands often key their CRM by mobile number; storing those raw would leak them, and
-    hashing them the same way as a phone column keeps the ids joinable across tables.
-    """
-    sample = ids.slice(0, 200).drop_null().to_pylist()
-    if not sample or sum(normalise_phone(v) is not None for v in sample) < 0.8 * len(sample):
-        return ids
-    ids = as_text(ids)  # a dictionary-encoded column is decoded: hashing changes every value
-    hashed, _ = hash_phone_series(ids.to_pandas())
-    issues.file_level("pseudonymous user ids (user_id held phone numbers; they were hashed)", "user_id",
-                      "warning")
-    return pc.coalesce(pa.array(hashed, type=pa.string(), from_pandas=True), ids)
 
 
 def _duplicates(typed: dict[str, pa.Array], table: Table, issues: _Issues) -> None:
@@ -200,11 +194,11 @@ def _phones_by_content(source: pa.Table, found: HeaderMap) -> None:
 
     A header we do not recognise (联系方式, tel, …) must not smuggle raw phone numbers
     into the kept extras; the first such column becomes the phone column, any other
-    is dropped like one.
+    is dropped like one. Every row is judged (a column whose first rows are empty is no
+    safer); a column with fewer numbers keeps its other values and has the numbers masked.
     """
     for name, index in list(found.extras.items()):
-        sample = as_text(source.column(index).slice(0, 200).combine_chunks()).drop_null().to_pylist()
-        if sample and sum(normalise_phone(v) is not None for v in sample) >= 0.8 * len(sample):
+        if phone_share(source.column(index).combine_chunks()) >= PHONE_SHARE:
             del found.extras[name]
             if found.phone is None:
                 found.phone = index
@@ -250,7 +244,19 @@ def _checked_dictionary(raw_values: pa.DictionaryArray, column: Column, from_tex
     return (typed.dictionary_decode() if values.null_count else typed), failures
 
 
-def validate(raw: RawFile, table: Table) -> Validated:
+def _extra(values: pa.Array, from_text: bool) -> pa.Array:
+    """An extra column as kept: text trimmed, and any phone number in it masked (numbers too)."""
+    values = trim_text(as_text(values)) if from_text else values
+    as_phone_text = numeric_phones(values)
+    if as_phone_text is not None:
+        values = as_phone_text
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type) or pa.types.is_dictionary(values.type):
+        values, _ = mask_text(values)
+    return values
+
+
+def validate(raw: RawFile, table: Table, hash_key: bytes) -> Validated:
+    """One file checked against ``table``; phone numbers hashed with ``hash_key`` (the workspace's)."""
     file = raw.path.name
     issues = _Issues(file, raw.row_numbers)
     issues.problems.extend(raw.problems)
@@ -294,11 +300,11 @@ def validate(raw: RawFile, table: Table) -> Validated:
             issues.rows_bad(mask, column.name, raw_values, expected)
         unparsed[column.name] = failures[0][0]
         typed[column.name] = values
-    if table.accepts_phone and "user_id" in found.columns:
-        typed["user_id"] = _hash_phone_ids(typed["user_id"], issues)
+    for column, what in protect_columns(typed, table, hash_key):
+        issues.file_level(what, column, "warning")
     if use_phone:
         assert found.phone is not None
-        hashed, phone_bad = _phone(source.column(found.phone).combine_chunks(), issues)
+        hashed, phone_bad = _phone(source.column(found.phone).combine_chunks(), issues, hash_key)
         typed["user_id"] = pc.coalesce(as_text(typed["user_id"]), hashed)
         unparsed["user_id"] = unparsed.get("user_id", np.zeros(len(phone_bad), dtype=bool)) | phone_bad
     for column in table.columns:
@@ -307,6 +313,14 @@ def validate(raw: RawFile, table: Table) -> Validated:
             if column.name in unparsed:
                 missing &= ~unparsed[column.name]
             issues.rows_bad(missing, column.name, None, "a value (required)")
+    for column in table.columns:  # limits: warnings, never a rejected row (see `limits`)
+        if column.name not in found.columns:
+            continue
+        if column.type == "str":
+            typed[column.name], cleaned = clean_text(typed[column.name], column.name, file, issues.rows)
+            issues.problems += cleaned
+        else:
+            issues.problems += implausible(typed[column.name], column, file, issues.rows)
     _duplicates(typed, table, issues)
 
     names = list(typed)
@@ -315,7 +329,9 @@ def validate(raw: RawFile, table: Table) -> Validated:
         if table.keeps_extra:
             values = source.column(index).combine_chunks()
             names.append(extra)
-            arrays.append(trim_text(as_text(values)) if from_text else values)
+            values, cleaned = clean_text(trim_text(as_text(values)) if from_text else values, extra, file, issues.rows)
+            issues.problems += cleaned
+            arrays.append(_extra(values, False))  # cut and cleaned above; phones masked here
         else:
             issues.file_level(f"only {table.name} contract columns (extra column dropped)", extra, "warning")
     for row, reason, text in raw.bad_rows:

@@ -7,6 +7,8 @@ with the report's own script and styles, so nothing is fetched when the file ope
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import tomllib
 from functools import cache
@@ -97,6 +99,18 @@ def _json_script(value: Any) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
 
 
+def _script_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def report_csp() -> str:
+    """The offline report's Content-Security-Policy: only its own two inline scripts run (by hash),
+    nothing is fetched, so text that slipped into markup could neither run nor send anything."""
+    scripts = " ".join(_script_hash(asset(name)) for name in ("vendor/echarts.min.js", "static/report.js"))
+    return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
+            "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
 def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """Everything the template needs, in both languages; ``lang`` is the one shown first."""
     messages(lang)
@@ -127,6 +141,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     methods = sorted({c.method for c in cards})
     errors = {a: _unlock(caps.get(a), e) for a, e in errors.items()}
     return {
+        "term_quality": term_quality_rows(analyses),
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
         "kpis": kpi_tiles(doc), "sections": sections, "top": sorted(cards, key=lambda c: -c.money_at_stake)[:5],
         "errors": errors, "capabilities": _panel(caps), "methods": methods,
@@ -139,7 +154,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "css": Markup(asset("static/report.css")), "echarts": Markup(asset("vendor/echarts.min.js")),
         "script": Markup(asset("static/report.js")), "title_attr": _attr_text,
         "page_title": {code: messages(code)["title"].format(brand=doc["brand"]["name"]) for code in LANGS},
-        "escape": escape,
+        "escape": escape, "csp": report_csp(),
     }
 
 
@@ -163,6 +178,26 @@ def _panel(caps: dict[str, Any]) -> list[dict[str, Any]]:
             notes.append({code: cap["reason"] for code in LANGS})
         rows.append({"name": name, "status": cap["status"], "label": cap["label"], "title": cap["title"],
                      "notes": notes})
+    return rows
+
+
+def term_quality_rows(analyses: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each text analysis's term quality (``results.term_quality`` in findings.json) as catalogue values."""
+    rows = []
+    for name, entry in analyses.items():
+        q = (entry.get("results") or {}).get("term_quality")
+        if not isinstance(q, dict) or not q.get("terms"):
+            continue
+        reasons = {code: "" for code in LANGS}
+        found = [(k, n) for k, n in (q.get("reasons") or {}).items() if n]
+        if found:
+            for code in LANGS:
+                m = messages(code)
+                items = m["tq_sep"].join(f"{m.get('tq_reason_' + k, k)} {n}" for k, n in found)
+                reasons[code] = m["tq_reasons"].format(list=items)
+        label = {code: messages(code).get(f"tq_analysis_{name}", name) for code in LANGS}
+        rows.append({"analysis": label, "terms": int(q["terms"]), "bad": int(q.get("bad") or 0),
+                     "share": f"{100 * float(q.get('share_bad') or 0.0):.0f}%", "reasons": reasons})
     return rows
 
 

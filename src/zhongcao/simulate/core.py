@@ -13,8 +13,9 @@ import pyarrow as pa
 
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate import finish
-from zhongcao.simulate.media import build
-from zhongcao.simulate.population import AGES, GENDERS, PROVINCE_NAMES, id_width, make_users
+from zhongcao.simulate.media import Media, build
+from zhongcao.simulate.population import AGES, GENDERS, PROVINCE_NAMES, PROVINCE_P, id_width, make_users
+from zhongcao.simulate.scenario import DRIVER_DEMAND, DRIVER_PERSISTENCE, DRIVER_SPEND, GeoHoldout, Scenario
 from zhongcao.simulate.spec import CHANNELS, WorldSpec
 from zhongcao.simulate.text import TextMaker
 from zhongcao.simulate.touches import (
@@ -80,15 +81,18 @@ def schemas(spec: WorldSpec) -> dict[str, pa.Schema]:
 
 
 def run(spec: WorldSpec, world_index: int, out: Path, users: int, seed: int,
-        progress: Callable[[str, float], None]) -> Path:
+        progress: Callable[[str, float], None], scenario: Scenario | None = None) -> Path:
+    scenario = scenario or Scenario()
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([seed, world_index, 0])
     tm = TextMaker(spec.slots, seed * 1009 + world_index)
     progress("media", 0.0)
-    media = build(rng, spec, tm, users)
+    media = build(rng, spec, tm, users, confounded=scenario.confounded)
     pools = _pools(spec, tm)
     tables = topic_tables(spec)
     calibrate_kol(np.random.default_rng([seed, world_index, 500]), spec, media, tables)
+    if scenario.geo_holdout is not None:
+        withhold_spend(media, scenario.geo_holdout)
     n_notes = len(media.note_ids)
     acc = Acc(np.zeros(len(media.creator_ids)))
     acc.comment_touches = np.zeros(n_notes)
@@ -108,7 +112,7 @@ def run(spec: WorldSpec, world_index: int, out: Path, users: int, seed: int,
         n = min(CHUNK, users - first)
         crng = np.random.default_rng([seed, world_index, 1000 + ci])
         pop = make_users(crng, spec, first, n)
-        r = run_chunk(crng, spec, media, pools, pop, acc, width, tables)
+        r = run_chunk(crng, spec, media, pools, pop, acc, width, tables, scenario.geo_holdout)
         u = r["users"]
         extras = {c: pop.extras[c] for c in spec.user_extra_columns}
         w.write("users", {"user_id": u["user_id"], "gender": take(GENDERS, pop.gender), "age_band": take(AGES, pop.age),
@@ -146,8 +150,57 @@ def run(spec: WorldSpec, world_index: int, out: Path, users: int, seed: int,
     w.close()
     (out / "brand.toml").write_text(finish.brand_toml({**spec.brand, "changes": _changes(spec)}), encoding="utf-8")
     truth = finish.truth(spec, media, acc, users, seed, truth_parts)
+    truth.update(scenario_truth(scenario, media, acc))
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8")
     progress("done", 1.0)
+    return out
+
+
+def withhold_spend(media: Media, holdout: GeoHoldout) -> None:
+    """The spend a geo holdout does not make: the control provinces' share of the channel's spend in the window.
+
+    Touches are drawn per user whatever their province, so a province's share of a channel's touches
+    is its share of panel users; its share of the spend is taken to be the same. The planted
+    effects were set from the full plan (build), so only the written spend changes.
+    """
+    c = CHANNELS.index(holdout.channel)
+    share = float(PROVINCE_P[holdout.province_index()].sum())
+    d0, d1 = cal.day_of(holdout.start), cal.day_of(holdout.end)
+    if c == 0:  # kol: the fees of sponsored notes published in the window
+        n = media.note
+        pub = cal.day_index(n["pub"])
+        inside = (pub >= d0) & (pub <= d1) & (n["cost"] > 0)
+        withheld = float(np.nansum(n["cost"][inside]) * share)
+        n["cost"] = np.where(inside, np.round(n["cost"] * (1 - share), 2), n["cost"])
+    else:
+        before = media.spend[c, d0: d1 + 1].copy()
+        media.spend[c, d0: d1 + 1] = np.round(before * (1 - share), 2)
+        withheld = float((before - media.spend[c, d0: d1 + 1]).sum())
+    media.planted["holdout"] = {"share": share, "spend_withheld": withheld}
+
+
+def scenario_truth(scenario: Scenario, media: Media, acc: Acc) -> dict[str, object]:
+    """truth.json entries of a scenario: the hidden driver and its channel, the holdout and its true ROI."""
+    out: dict[str, object] = {}
+    if scenario.confounded is not None:
+        z = media.planted["driver"]
+        c = CHANNELS.index(scenario.confounded)
+        weeks = len(z) // 7 * 7
+        zw, sw = z[:weeks:7], media.spend[c, :weeks].reshape(-1, 7).sum(1)
+        out["confounded"] = {"channel": scenario.confounded, "driver_weekly": [round(float(v), 4) for v in zw],
+                             "driver_persistence": DRIVER_PERSISTENCE, "demand_per_sd": DRIVER_DEMAND,
+                             "log_spend_per_sd": DRIVER_SPEND,
+                             "spend_driver_corr": round(float(np.corrcoef(sw, zw)[0, 1]), 3),
+                             "spend_lagged_driver_corr": round(float(np.corrcoef(sw[1:], zw[:-1])[0, 1]), 3)}
+    if scenario.geo_holdout is not None:
+        h = scenario.geo_holdout
+        planted = media.planted["holdout"]
+        out["geo_holdout"] = {"channel": h.channel, "provinces": list(h.provinces), "start": h.start, "end": h.end,
+                              "population_share": round(planted["share"], 4),
+                              "spend_withheld": round(planted["spend_withheld"], 2),
+                              "gmv_lost_expected": round(acc.holdout_value, 2),
+                              "roi": round(acc.holdout_value / planted["spend_withheld"], 4)
+                              if planted["spend_withheld"] else None}
     return out
 
 

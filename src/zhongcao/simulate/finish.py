@@ -55,8 +55,8 @@ def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc
         k = int(rng.integers(25, 60))
         c_note.append(np.full(k, i))
         c_user.extend(rng.choice(bots_by_creator[int(nt["creator"][i])], size=k))
-        c_t.append(nt["pub"][i] + rng.integers(120, 6 * 3600, k))
-        c_text.extend(tm.line(specials.BOT_COMMENTS, 0.05) for _ in range(k))
+        c_t.append(nt["pub"][i] + rng.integers(120, int(spec.fake_comment_hours * 3600), k))
+        c_text.extend(tm.line(specials.special_text(spec, "bot_comments"), 0.05) for _ in range(k))
     # The competitor's burst: similar negative comments under the brand's notes, inside the window.
     w0, w1 = cal.day_of(spec.negative_window.start), cal.day_of(spec.negative_window.end)
     neg_users = _outside_ids(rng, 60, users)
@@ -69,7 +69,7 @@ def write_small_tables(spec: WorldSpec, media: Media, pools: TextPools, acc: Acc
     c_user.extend(rng.choice(neg_users, size=k_neg))
     c_t.append(neg_t)
     brand = str(spec.brand["name"])
-    c_text.extend(tm.line(specials.NEG_COMMENTS, 0.15, brand=brand) for _ in range(k_neg))
+    c_text.extend(tm.line(specials.special_text(spec, "neg_comments"), 0.15, brand=brand) for _ in range(k_neg))
     n_special = len(c_text)
     neg_comment_ids = [f"m{start + n_special - k_neg + j + 1:09d}" for j in range(k_neg)]
     # Ordinary public comments from outside the panel (no user id in the export).

@@ -14,8 +14,9 @@ from zhongcao.contract.geo import PROVINCES, REGION_GROUPS
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate import specials
 from zhongcao.simulate.population import PROVINCE_GROUP, PROVINCE_P
+from zhongcao.simulate.scenario import DRIVER_DEMAND, confounded_level, demand_driver
 from zhongcao.simulate.spec import CHANNELS, WorldSpec
-from zhongcao.simulate.text import TextMaker
+from zhongcao.simulate.text import TextMaker, fill
 
 # Share of a user's touches by channel, and the true response parameters per channel.
 CHANNEL_SHARE = np.array([0.42, 0.20, 0.10, 0.06, 0.12, 0.10])
@@ -68,6 +69,28 @@ def scale_counts(users: int) -> tuple[int, int]:
     return notes, creators
 
 
+# One creator's title template over a run of notes, as real accounts post them (《关于我买到超满意的…这件事》):
+# the analyses must count such a series once, not read it as a scene carried by many people.
+SERIES_TITLES: tuple[str, ...] = ("关于我买到超满意的{tag}这件事", "前来报道｜{tag}打卡第{n}天", "言出必行·{tag}日记{n}",
+                                  "{tag}｜第{n}期 碎碎念")
+SERIES_CREATORS = 3
+
+
+def _template_series(tm: TextMaker, author: np.ndarray, topic: np.ndarray, spec: WorldSpec,
+                     titles: list[str | None]) -> None:
+    """The most prolific creators title most of their notes from one template each (drawn from the noise stream)."""
+    if not len(author):
+        return
+    busiest = np.argsort(-np.bincount(author), kind="stable")[:SERIES_CREATORS]
+    for k, c in enumerate(busiest.tolist()):
+        template = SERIES_TITLES[k % len(SERIES_TITLES)]
+        for n, i in enumerate(np.flatnonzero(author == c).tolist(), 1):
+            tags = spec.topics[int(topic[i])].tags
+            if tm.noise.random() < 0.7 and tags:
+                tag = fill(tags[0], tm.slots, tm.noise)
+                titles[i] = template.format(tag=tag, n=n)
+
+
 def _names(tm: TextMaker, n: int) -> list[str]:
     pre = ("小", "阿", "是", "爱吃", "一只", "今天也", "努力的", "不吃香菜的", "会飞的", "")
     core = ("鱼", "桃子", "卷卷", "Momo", "糖糖", "大橙子", "小满", "Lily", "七七", "木子", "芝士", "团子",
@@ -77,7 +100,7 @@ def _names(tm: TextMaker, n: int) -> list[str]:
     return [r.choice(pre) + r.choice(core) + r.choice(post) for _ in range(n)]
 
 
-def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) -> Media:
+def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int, confounded: str | None = None) -> Media:
     n_notes, n_creators = scale_counts(users)
     follower_scale = (users / 20_000) ** 0.3
     # --- regular creators -------------------------------------------------------------
@@ -101,6 +124,11 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
     # Spend flighting comes from its own stream (spawning does not advance ``rng``), so every other
     # draw of the world is the same whatever the flighting.
     flights = flighting(rng.spawn(1)[0], spec)
+    driver = np.zeros(cal.N_DAYS)
+    if confounded is not None:  # its own stream: the rest of the world is drawn as without it
+        drng = rng.spawn(1)[0]
+        driver = demand_driver(drng, cal.N_DAYS)
+        flights[CHANNELS.index(confounded)] = confounded_level(driver, drng)
 
     # --- ordinary notes -----------------------------------------------------------------
     posting = np.linspace(1.0, 1.8, cal.N_DAYS)  # notes per day grow over the period
@@ -160,6 +188,7 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
         text["tags"].append(tm.tags(t.tags))
         text["brand"].append(brand)
         text["product"].append(product)
+    _template_series(tm, author, topic, spec, text["title"])
 
     # --- planted special accounts and notes (genuine users, soft ads, fakes, negative burst)
     media = Media([], creator, names, kinds, [], note, text, [], np.zeros(0), [], np.zeros(0), 0.0, np.zeros(0))
@@ -199,7 +228,8 @@ def build(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, users: int) 
         idx = np.flatnonzero((n["topic"] == ti) & ~n["negative"])
         idx = idx[np.argsort(n["pub"][idx], kind="stable")]
         media.pools.append((idx, n["pub"][idx], np.cumsum(n["popularity"][idx])))
-    _plan_spend(spec, media, users, flights)
+    _plan_spend(spec, media, users, flights, driver)
+    media.planted["driver"] = driver
     return media
 
 
@@ -249,7 +279,7 @@ def _flights(rng: np.random.Generator, weeks: np.ndarray, off: float, keep_on: n
     return x / x.mean()
 
 
-def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray) -> None:
+def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray, driver: np.ndarray) -> None:
     """Daily spend per channel and the per-touch effect it buys.
 
     Each channel's expected incremental orders on a touch day are a planted response of its own
@@ -260,7 +290,7 @@ def _plan_spend(spec: WorldSpec, media: Media, users: int, flights: np.ndarray) 
     """
     days = cal.N_DAYS
     boost = cal.event_boost()
-    demand = cal.demand_profile(spec.monthly_season)
+    demand = cal.demand_profile(spec.monthly_season) * (1 + DRIVER_DEMAND * driver).clip(0.2, None)
     spend = np.zeros((len(CHANNELS), days))
     for c in range(1, len(CHANNELS)):
         spend[c] = flights[c] * SPEND_PER_USER[c] * users / days

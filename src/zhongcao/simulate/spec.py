@@ -109,6 +109,9 @@ class WorldSpec:
     truth_static: Mapping[str, object] = field(default_factory=dict)  # world-specific planted facts
     user_extra_columns: tuple[str, ...] = ()
     lead_extra_columns: tuple[str, ...] = ()
+    # Text of the planted accounts (keys of ``specials.SPECIAL_TEXT``); a key left out keeps the demo templates.
+    special_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fake_comment_hours: float = 6.0  # bought comments land within this many hours of publishing
 
     def topic_index(self, key: str) -> int:
         for i, t in enumerate(self.topics):

@@ -52,6 +52,18 @@ BOT_COMMENTS = ("好美啊", "求链接", "已入手", "太好看了吧", "姐�
                 "马上下单", "绝了", "蹲链接")
 
 
+SPECIAL_TEXT: dict[str, tuple[str, ...]] = {
+    "genuine_titles": GENUINE_TITLES, "genuine_bodies": GENUINE_BODIES, "soft_titles": SOFT_TITLES,
+    "soft_bodies": SOFT_BODIES, "neg_titles": NEG_TITLES, "neg_bodies": NEG_BODIES, "neg_comments": NEG_COMMENTS,
+    "bot_comments": BOT_COMMENTS,
+}
+
+
+def special_text(spec: WorldSpec, key: str) -> tuple[str, ...]:
+    """The world's text for one kind of planted note or comment (the demo templates unless the spec gives its own)."""
+    return tuple(spec.special_text.get(key, SPECIAL_TEXT[key]))
+
+
 class _Rows:
     """Accumulates planted creators and notes before they are appended in one go."""
 
@@ -130,7 +142,8 @@ def plant(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, media: Media
         c = rows.creator(rng, "genuine", rng.lognormal(8.5, 0.8), float(rng.uniform(2.5, 3.5)), int(rng.integers(-900, -200)))
         genuine.append(c)
         for _ in range(int(rng.integers(2, 4))):
-            rows.note(tm, c, _secs(rng, int(rng.integers(20, 260))), own, GENUINE_TITLES, GENUINE_BODIES,
+            rows.note(tm, c, _secs(rng, int(rng.integers(20, 260))), own, special_text(spec, "genuine_titles"),
+                      special_text(spec, "genuine_bodies"),
                       own_t.tags, False, np.nan, genuine=True)
         for _ in range(int(rng.integers(1, 3))):
             rows.note(tm, c, _secs(rng, int(rng.integers(320, cal.N_DAYS - 5))), own, own_t.titles, own_t.bodies,
@@ -142,7 +155,8 @@ def plant(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, media: Media
         soft_creators.append(c)
         for _ in range(3):
             hidden = bool(rng.random() < 0.4)
-            nid = rows.note(tm, c, _secs(rng, int(rng.integers(0, cal.N_DAYS))), own, SOFT_TITLES, SOFT_BODIES,
+            nid = rows.note(tm, c, _secs(rng, int(rng.integers(0, cal.N_DAYS))), own, special_text(spec, "soft_titles"),
+                            special_text(spec, "soft_bodies"),
                             own_t.tags, not hidden, np.nan if hidden else float(rows.c["quote"][-1]),
                             soft_ad=True, undisclosed=hidden)
             soft.append(nid)
@@ -161,8 +175,8 @@ def plant(rng: np.random.Generator, spec: WorldSpec, tm: TextMaker, media: Media
         c = rows.creator(rng, "negative_burst", rng.integers(0, 150), 0.0, w0 - int(rng.integers(1, 8)))
         neg_accounts.append(c)
         for _ in range(int(rng.integers(1, 3))):
-            neg_notes.append(rows.note(tm, c, _secs(rng, int(rng.integers(w0, w1 + 1))), neg_topic, NEG_TITLES,
-                                       NEG_BODIES, ("避雷", "踩雷", "真实测评"), False, np.nan, negative=True))
+            neg_notes.append(rows.note(tm, c, _secs(rng, int(rng.integers(w0, w1 + 1))), neg_topic,
+                                       special_text(spec, "neg_titles"), special_text(spec, "neg_bodies"), ("避雷", "踩雷", "真实测评"), False, np.nan, negative=True))
     rows.commit()
     planted.update(genuine=genuine, soft_creators=soft_creators, soft=soft, undisclosed=undisclosed, fakes=fakes,
                    neg_accounts=neg_accounts, neg_notes=neg_notes)

@@ -4,6 +4,11 @@ Every fact is rendered through many templates with random slots, then roughened 
 typos, emoji, particles and line breaks, so text mining has to generalise instead of
 matching one fixed sentence. Text that appears in huge tables (queries, panel comments)
 is drawn from pre-built pools so per-row cost stays vectorised.
+
+Then it is made to look like a platform export (:func:`platformise`): platform stickers (``[笑哭R]``),
+emoji shortcodes (``:sparkles:``), @mentions, current slang and new words, hashtags with the platform's
+``[话题]`` marker, and a few texts in traditional characters. That noise comes from a second random
+stream, so a world's people, notes and planted truths are drawn exactly as without it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,28 @@ TYPOS: tuple[tuple[str, str], ...] = (
     ("觉得", "jio得"), ("没有", "木有"), ("东西", "东东"), ("不知道", "不造"), ("姐妹", "集美"),
 )
 GENERIC_TAGS: tuple[str, ...] = ("好物分享", "种草", "日常", "真实测评", "分享", "小红书成长笔记", "好物推荐", "生活碎片")
+
+# Platform debris and today's language (issue 18): the text layer must read through all of it.
+STICKERS: tuple[str, ...] = ("[笑哭R]", "[哭惹R]", "[赞R]", "[派对R]", "[doge]", "[偷笑R]", "[害羞R]", "[萌萌哒R]",
+                             "[飞吻R]", "[黄金薯R]", "[石化R]", "[买爆R]")
+# A complaint is decorated in its own tone (😮‍💨, [哭惹R], [石化R]), not with hearts and [赞R]: real
+# stickers carry sentiment (on Weibo's labelled posts they are among the strongest signs of it). The
+# same draw picks the counterpart at the same position, so the random streams are unchanged.
+NEGATIVE_EMOJI: tuple[str, ...] = ("😮‍💨", "😭", "👎", "😅", "🙃", "😤", "😭", "😡", "🙄", "👀", "💡", "😮‍💨", "🤣", "😤",
+                                   "😅", "👀")
+NEGATIVE_STICKERS: tuple[str, ...] = ("[笑哭R]", "[哭惹R]", "[石化R]", "[doge]", "[生气R]", "[哭惹R]", "[石化R]",
+                                      "[笑哭R]", "[生气R]", "[doge]", "[石化R]", "[哭惹R]")
+SHORTCODES: tuple[str, ...] = (":sparkles:", ":teddy_bear:", ":face_with_tears_of_joy:", ":two_hearts:", ":fire:")
+SLANG: tuple[str, ...] = ("谁懂啊", "家人们谁懂", "尊嘟假嘟", "city不city", "真的会谢", "狠狠爱住", "偷感很重",
+                          "松弛感拉满", "情绪价值拉满", "i人友好", "早八人狂喜", "班味退散", "显眼包本包", "拿捏住了")
+MENTIONS: tuple[str, ...] = ("@薯队长", "@闺蜜小鹿", "@momo", "@阿橘今天吃什么", "@大表哥")
+# Simplified → traditional for the characters the worlds' text uses most (written here; the text layer folds
+# them back with OpenCC's table).
+TRADITIONAL: dict[str, str] = dict(zip(
+    "这个们说买发会对时为还没过来后让实点样现开问间东种欢爱觉机饰长线颜质价钱贵图书写练课题级电脑话请谁试边听头脚轻湿护肤妆显红笔记场动运装备户门车卖亲测评论区宝贝妈学习师园广华乐鱼号单优码减产业办节岁兴奋戴丽鲜热"
+    "绝终经给帮无关网带选觉让调应该够软够冲锋羽绒缓闻响穿灵验环纹",
+    "這個們說買發會對時為還沒過來後讓實點樣現開問間東種歡愛覺機飾長線顏質價錢貴圖書寫練課題級電腦話請誰試邊聽頭腳輕濕護膚妝顯紅筆記場動運裝備戶門車賣親測評論區寶貝媽學習師園廣華樂魚號單優碼減產業辦節歲興奮戴麗鮮熱"
+    "絕終經給幫無關網帶選覺讓調應該夠軟夠衝鋒羽絨緩聞響穿靈驗環紋", strict=True))
 
 # Shared slots every world may use.
 COMMON_SLOTS: dict[str, tuple[str, ...]] = {
@@ -62,25 +89,59 @@ def roughen(text: str, rnd: random.Random, level: float = 0.35) -> str:
     if rnd.random() < level:
         text += PARTICLES[rnd.randrange(len(PARTICLES))]
     if rnd.random() < level * 1.5:
-        text += "".join(rnd.choice(EMOJI) for _ in range(rnd.randint(1, 3)))
+        pool = NEGATIVE_EMOJI if _complains(text) else EMOJI
+        text += "".join(rnd.choice(pool) for _ in range(rnd.randint(1, 3)))
     if rnd.random() < level * 0.3 and "，" in text:
         text = text.replace("，", rnd.choice(("，", " ", "～", "！")), 1)
     return text
 
 
+def _complains(text: str) -> bool:
+    return any(word in text for word in COMMON_SLOTS["neg"])
+
+
+def traditional(text: str) -> str:
+    """The text with the characters of :data:`TRADITIONAL` in their traditional form."""
+    return text.translate(_TO_TRADITIONAL)
+
+
+_TO_TRADITIONAL = str.maketrans(TRADITIONAL)
+
+
+def platformise(text: str, rnd: random.Random, level: float = 0.35) -> str:
+    """Add what a platform export carries: stickers, shortcodes, mentions, slang, now and then traditional script."""
+    if rnd.random() < level * 0.5:
+        pool = NEGATIVE_STICKERS if _complains(text) else STICKERS
+        sticker = pool[rnd.randrange(len(pool))] * rnd.randint(1, 2)
+        cut = text.find("，")
+        # Inside the sentence (glued to the words around it) or at its end, as people type them.
+        text = text[:cut] + sticker + text[cut:] if cut > 0 and rnd.random() < 0.5 else text + sticker
+    if rnd.random() < level * 0.1:
+        text += SHORTCODES[rnd.randrange(len(SHORTCODES))]
+    if rnd.random() < level * 0.2:
+        text += "，" + SLANG[rnd.randrange(len(SLANG))]
+    if rnd.random() < level * 0.05:
+        text = MENTIONS[rnd.randrange(len(MENTIONS))] + " " + text
+    if rnd.random() < 0.03:
+        text = traditional(text)
+    return text
+
+
 class TextMaker:
-    """Slot-filling with a shared vocabulary and one seeded random stream."""
+    """Slot-filling with a shared vocabulary and one seeded random stream (plus one for platform noise)."""
 
     def __init__(self, slots: Mapping[str, Sequence[str]], seed: int) -> None:
         merged: dict[str, Sequence[str]] = dict(COMMON_SLOTS)
         merged.update(slots)
         self.slots = merged
         self.rnd = random.Random(seed)
+        # Platform noise draws from its own stream: adding it changes no other draw of the world.
+        self.noise = random.Random(seed * 7919 + 17)
 
     def line(self, templates: Sequence[str], level: float = 0.35, **fixed: str) -> str:
         slots = self.slots if not fixed else {**self.slots, **{k: (v,) for k, v in fixed.items()}}
         t = templates[self.rnd.randrange(len(templates))]
-        return roughen(fill(t, slots, self.rnd), self.rnd, level)
+        return platformise(roughen(fill(t, slots, self.rnd), self.rnd, level), self.noise, level)
 
     def body(self, templates: Sequence[str], tags: Sequence[str], sentences: tuple[int, int] = (2, 4),
              **fixed: str) -> str:
@@ -91,7 +152,8 @@ class TextMaker:
         sep = self.rnd.choice(("\n", "\n\n", " ", "\n"))
         text = sep.join(parts)
         if tags and self.rnd.random() < 0.85:
-            text += "\n" + " ".join("#" + t for t in self.tags(tags))
+            marked = self.noise.random() < 0.4  # the app's own form: #耳饰[话题]#
+            text += "\n" + " ".join(f"#{t}[话题]#" if marked else "#" + t for t in self.tags(tags))
         return text
 
     def tags(self, tags: Sequence[str], k: tuple[int, int] = (2, 5)) -> list[str]:

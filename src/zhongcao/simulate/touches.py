@@ -17,6 +17,7 @@ from zhongcao.contract.geo import REGION_GROUPS
 from zhongcao.simulate import calendar as cal
 from zhongcao.simulate.media import CAMPAIGN, CHANNEL_SHARE, DECAY, DISCOUNT, MAX_AGE_DAYS, PROMO_BOOST, Media
 from zhongcao.simulate.population import PROVINCE_NAMES, make_users, user_ids
+from zhongcao.simulate.scenario import GeoHoldout
 from zhongcao.simulate.spec import CHANNELS, Population, WorldSpec
 from zhongcao.simulate.writer import take
 
@@ -60,6 +61,7 @@ class Acc:
     channel_value: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))  # expected in-period GMV
     lead_value: np.ndarray = field(default_factory=lambda: np.zeros(len(CHANNELS)))  # expected won-lead GMV
     campaign_value: float = 0.0
+    holdout_value: float = 0.0  # expected in-period GMV a geo holdout took away (scenario.GeoHoldout)
     campaign_touch_days: np.ndarray = field(default_factory=lambda: np.zeros(cal.N_DAYS))
     eligible: int = 0
     holdout: int = 0
@@ -168,7 +170,8 @@ def calibrate_kol(rng: np.random.Generator, spec: WorldSpec, media: Media, table
 
 
 def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: TextPools, pop: Population,
-              acc: Acc, width: int, tables: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, object]]:
+              acc: Acc, width: int, tables: tuple[np.ndarray, np.ndarray],
+              holdout: GeoHoldout | None = None) -> dict[str, dict[str, object]]:
     n = len(pop)
     cum_all, cum_own = tables
     # --- ordinary touches ----------------------------------------------------------------
@@ -195,6 +198,10 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     m = np.flatnonzero(topic >= 0)
     note[m], t[m] = pick_notes(rng, media, topic[m], t[m])
     day = cal.day_index(t)
+    if holdout is not None:  # the channel's paid touches do not happen in the control provinces
+        keep = _held_out(rng, spec, media, holdout, pop.province[user], ch, day, note, acc)
+        user, ch, day, action, t, seg, note, topic = (a[keep] for a in (user, ch, day, action, t, seg, note, topic))
+        total = len(user)
     # Topics people save (ear-jewellery looks) turn more plain views into collects.
     save = np.array([tp.collect_rate for tp in spec.topics] + [0.0]) >= 0.06
     sv = np.flatnonzero((ch == 0) & (note >= 0) & (action == A["view"]))
@@ -402,6 +409,25 @@ def run_chunk(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: Te
     cc["lead"] += len(l_user)
     cc["comment"] += len(cm)
     return out
+
+
+def _held_out(rng: np.random.Generator, spec: WorldSpec, media: Media, holdout: GeoHoldout, province: np.ndarray,
+              ch: np.ndarray, day: np.ndarray, note: np.ndarray, acc: Acc) -> np.ndarray:
+    """Touches to keep: a paid touch of the held-out channel in a control province within the window goes.
+
+    kol touches are paid with probability ``paid_share`` (organic reads stay). The expected GMV the
+    dropped touches would have brought is added to ``acc.holdout_value`` for truth.json.
+    """
+    c = CHANNELS.index(holdout.channel)
+    d0, d1 = cal.day_of(holdout.start), cal.day_of(holdout.end)
+    hit = (ch == c) & np.isin(province, holdout.province_index()) & (day >= d0) & (day <= d1)
+    hit &= rng.random(len(ch)) < media.paid_share[c, day]
+    idx = np.flatnonzero(hit)
+    lam = media.effect[c, day[idx]]
+    if c == 0:
+        lam = lam * kol_multiplier(spec, media, note[idx])
+    acc.holdout_value += float((lam * media.lag_value[0, c, day[idx]]).sum())
+    return ~hit
 
 
 def _post_lead(rng: np.random.Generator, spec: WorldSpec, media: Media, pools: TextPools, pop: Population,

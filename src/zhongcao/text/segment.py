@@ -1,4 +1,4 @@
-"""Dictionary segmentation compiled with numba: jieba's algorithm and dictionary, tokens as ids.
+"""Dictionary segmentation compiled with numba: jieba's algorithm, dictionary and HMM, tokens as ids.
 
 Why not call rjieba: on the 2-core reference machine its segmentation alone runs at 21–26 MB/s
 per core, and building one Python string per token, then filtering and splitting them in Python,
@@ -6,15 +6,25 @@ halved that (issue #3 asks ≥ 20 MB/s for the whole layer). Here the whole path
 drop stop words and punctuation, split into texts — runs in one compiled loop over code points and
 returns integer token ids; Python builds a string only the first time a token is seen.
 
-The algorithm is jieba's "accurate mode without HMM", exactly (tests compare tokens with rjieba on
-real reviews):
+The algorithm is jieba's accurate mode, exactly: without HMM it gives rjieba's tokens, and with HMM
+(``hmm=True``, what the tokeniser uses) ``jieba.lcut(text, HMM=True)``'s (tests compare both on real
+reviews):
 
 1. Runs of the "han" class (CJK ideographs, ASCII letters and digits, ``+#&._%-``) are segmented;
    anything else comes out one character at a time, except ``\\r\\n`` which stays whole.
 2. In a run, the route maximises the sum of ``ln(freq) − ln(total)`` over the words, right to
    left, over every dictionary word starting at each position (a character with no word is a word
    of frequency 1); ties go to the longer word.
-3. Consecutive single ASCII letters/digits on the route are joined into one token (``abc123``).
+3. Without HMM, consecutive single ASCII letters/digits on the route are joined into one token
+   (``abc123``). With HMM, consecutive single characters on the route that do not spell a dictionary
+   word go to jieba's BMES Viterbi (Chinese) or its ``[a-zA-Z0-9]+(\\.\\d+)?%?`` split (the rest), so
+   an unknown word such as 买超 comes out whole instead of character by character.
+4. Optionally (``compounds`` and ``heads``, what the tokeniser uses), a **head compound**: a routed word
+   that names a thing (a noun of jieba's dictionary or of the base lexicon) followed by a single
+   character that heads product names (刷 笔 巾 贴 膜 机 …) is one token: 腮红 + 刷 → 腮红刷, 钢化 + 膜 →
+   钢化膜, 双眼皮 + 贴 → 双眼皮贴. Chinese names most products this way (modifier + head), so such a
+   word nobody listed comes out whole; a verb use (腮红刷得很匀) is the price, and it is rare
+   (about 0.06% of the tokens of the real reviews change).
 
 Words and their prefixes live in one open-addressing hash table keyed by a 64-bit polynomial hash
 of their code points (a collision between two of the ~1.5M keys is a ~1e-7 event); the same table
@@ -155,9 +165,169 @@ def _emit(cps: np.ndarray, a: int, b: int, table: np.ndarray, out: np.ndarray, n
     return n_out + 1, n_new, next_id
 
 
+_MIN_LOG = -3.14e100  # jieba's log probability of an impossible event (an unseen character or transition)
+# HMM states in jieba's letter order, so a tie goes to the later letter exactly as jieba's max((p, state)).
+_B, _E, _M, _S = 0, 1, 2, 3
+
+
+@nb.njit(cache=True)
+def _is_hmm_han(c: int) -> bool:
+    # jieba's HMM reads only this range as Chinese; anything else in an unknown span is split like ASCII.
+    return 0x4E00 <= c <= 0x9FD5
+
+
+@nb.njit(cache=True)
+def _viterbi(cps: np.ndarray, a: int, b: int, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray,
+             states: np.ndarray) -> None:
+    """BMES labels of ``cps[a:b]`` into ``states[:b - a, 0]`` (jieba's finalseg Viterbi, same tie-breaking)."""
+    n = b - a
+    v = np.empty(4)
+    w = np.empty(4)
+    for y in range(4):
+        c = cps[a]
+        v[y] = start_p[y] + (emit[y, c] if c < _DIRECT else _MIN_LOG)
+    for t in range(1, n):
+        c = cps[a + t]
+        for y in range(4):
+            # The states that may precede y: B ← E,S; E ← B,M; M ← M,B; S ← S,E (jieba's PrevStatus).
+            if y == _B:
+                p0, p1 = _E, _S
+            elif y == _E:
+                p0, p1 = _B, _M
+            elif y == _M:
+                p0, p1 = _B, _M
+            else:
+                p0, p1 = _E, _S
+            em = emit[y, c] if c < _DIRECT else _MIN_LOG
+            s0 = v[p0] + trans[p0, y] + em
+            s1 = v[p1] + trans[p1, y] + em
+            if s1 >= s0:  # p1 is the later letter: it wins ties
+                w[y], states[t, y] = s1, p1
+            else:
+                w[y], states[t, y] = s0, p0
+        v[:] = w
+    last = _S if v[_S] >= v[_E] else _E
+    for t in range(n - 1, -1, -1):
+        prev = states[t, last]
+        states[t, 0] = last  # column 0 of row t is read only after row t's back-pointers are used
+        last = prev
+
+
+@nb.njit(cache=True)
+def _flush_unknown(cps: np.ndarray, a: int, b: int, table: np.ndarray, emit: np.ndarray, trans: np.ndarray,
+                   start_p: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray, n_new: int,
+                   next_id: int, states: np.ndarray) -> tuple[int, int, int]:
+    """Single characters in a row on the route: jieba's HMM makes words of them unless they spell a known word."""
+    if b - a == 1:
+        return _emit(cps, a, b, table, out, n_out, new_spans, n_new, next_id)
+    s = _find(table, _hash_span(cps, a, b))
+    if table[s, _KEY] != 0 and table[s, _FREQ] > 0:
+        for k in range(a, b):
+            n_out, n_new, next_id = _emit(cps, k, k + 1, table, out, n_out, new_spans, n_new, next_id)
+        return n_out, n_new, next_id
+    p = a
+    while p < b:
+        q = p
+        if _is_hmm_han(cps[p]):
+            while q < b and _is_hmm_han(cps[q]):
+                q += 1
+            _viterbi(cps, p, q, emit, trans, start_p, states)
+            begin, nexti = p, p
+            for t in range(q - p):
+                lab = states[t, 0]
+                if lab == _B:
+                    begin = p + t
+                elif lab == _E:
+                    n_out, n_new, next_id = _emit(cps, begin, p + t + 1, table, out, n_out, new_spans, n_new, next_id)
+                    nexti = p + t + 1
+                elif lab == _S:
+                    n_out, n_new, next_id = _emit(cps, p + t, p + t + 1, table, out, n_out, new_spans, n_new,
+                                                  next_id)
+                    nexti = p + t + 1
+            if nexti < q:
+                n_out, n_new, next_id = _emit(cps, nexti, q, table, out, n_out, new_spans, n_new, next_id)
+        else:
+            while q < b and not _is_hmm_han(cps[q]):
+                q += 1
+            # jieba splits this part with ([a-zA-Z0-9]+(?:\.\d+)?%?); what lies between matches stays whole.
+            r = p
+            while r < q:
+                e = r
+                if _is_alnum(cps[r]):
+                    while e < q and _is_alnum(cps[e]):
+                        e += 1
+                    if e + 1 < q and cps[e] == 46 and 48 <= cps[e + 1] <= 57:
+                        e += 1
+                        while e < q and 48 <= cps[e] <= 57:
+                            e += 1
+                    if e < q and cps[e] == 37:
+                        e += 1
+                else:
+                    while e < q and not _is_alnum(cps[e]):
+                        e += 1
+                n_out, n_new, next_id = _emit(cps, r, e, table, out, n_out, new_spans, n_new, next_id)
+                r = e
+        p = q
+    return n_out, n_new, next_id
+
+
+@nb.njit(cache=True)
+def _insert_keys(keys: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> None:
+    """A set of words as an open-addressing array of their hashes (0: empty slot)."""
+    mask = len(keys) - 1
+    for w in range(len(offsets) - 1):
+        h = _hash_span(cps, offsets[w], offsets[w + 1])
+        i = int((h * _GOLDEN) >> np.uint64(32)) & mask
+        while keys[i] != 0 and keys[i] != h:
+            i = (i + 1) & mask
+        keys[i] = h
+
+
+@nb.njit(cache=True)
+def _has_key(keys: np.ndarray, h: np.uint64) -> bool:
+    mask = len(keys) - 1
+    i = int((h * _GOLDEN) >> np.uint64(32)) & mask
+    while keys[i] != 0:
+        if keys[i] == h:
+            return True
+        i = (i + 1) & mask
+    return False
+
+
+@nb.njit(cache=True)
+def _walk_hmm(cps: np.ndarray, i: int, j: int, route_end: np.ndarray, table: np.ndarray, emit: np.ndarray,
+              trans: np.ndarray, start_p: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray, n_new: int,
+              next_id: int, states: np.ndarray, nouns: np.ndarray, heads: np.ndarray) -> tuple[int, int, int]:
+    """Walk the route of run ``[i, j)`` as jieba's HMM mode does: words as routed, single characters buffered;
+    a noun followed by a single head character is one word (``nouns`` and ``heads`` empty: never)."""
+    x = i
+    left = -1
+    n_heads = len(heads)
+    while x < j:
+        y = route_end[x]
+        if y - x == 1:
+            if left < 0:
+                left = x
+        else:
+            if left >= 0:
+                n_out, n_new, next_id = _flush_unknown(cps, left, x, table, emit, trans, start_p, out, n_out,
+                                                       new_spans, n_new, next_id, states)
+                left = -1
+            if (y < j and route_end[y] == y + 1 and cps[y] < n_heads and heads[cps[y]]
+                    and _has_key(nouns, _hash_span(cps, x, y))):
+                y += 1
+            n_out, n_new, next_id = _emit(cps, x, y, table, out, n_out, new_spans, n_new, next_id)
+        x = y
+    if left >= 0:
+        n_out, n_new, next_id = _flush_unknown(cps, left, j, table, emit, trans, start_p, out, n_out, new_spans,
+                                               n_new, next_id, states)
+    return n_out, n_new, next_id
+
+
 @nb.njit(cache=True)
 def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: float, next_id: int, sep: int,
-             room: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+             room: int, hmm: bool, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray, nouns: np.ndarray,
+             heads: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Token ids of ``cps`` with texts separated by code point ``sep``.
 
     Returns (ids of kept tokens, end offset of each text in them, spans of first-seen tokens, stop):
@@ -170,6 +340,7 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
     new_spans = np.empty((min(n, room) + 2, 2), np.int64)
     route_val = np.zeros(n + 1, np.float64)
     route_end = np.zeros(n + 1, np.int64)
+    states = np.zeros((n + 1, 4), np.int64)  # Viterbi back-pointers, reused by every unknown span
     n_out = 0
     n_docs = 0
     n_new = 0
@@ -217,6 +388,11 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
                             best_end = x
             route_val[idx] = best
             route_end[idx] = best_end + 1
+        if hmm:
+            n_out, n_new, next_id = _walk_hmm(cps, i, j, route_end, table, emit, trans, start_p, out, n_out,
+                                              new_spans, n_new, next_id, states, nouns, heads)
+            i = j
+            continue
         # Walk the route; single ASCII letters/digits in a row make one token.
         x = i
         left = -1
@@ -272,29 +448,83 @@ def jieba_dictionary() -> tuple[list[str], np.ndarray]:
     return words, np.asarray(freqs, dtype=np.int64)
 
 
-class Segmenter:
-    """jieba accurate mode (no HMM) over a batch of texts, returning token strings per text.
+@cache
+def hmm_model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """jieba's unknown-word HMM (BMES emission, transition and start log probabilities), from the jieba package.
 
-    ``extra`` words enter with ``extra_freq`` (as jieba's ``add_word``); ``drop`` tokens are never
-    returned. Not thread-safe: the vocabulary grows as texts are segmented.
+    Emissions are a dense (4, 0x30000) array by code point; states are in the order B, E, M, S.
+    """
+    from jieba.finalseg.prob_emit import P as emit_p
+    from jieba.finalseg.prob_start import P as start_p
+    from jieba.finalseg.prob_trans import P as trans_p
+
+    order = "BEMS"
+    emit = np.full((4, _DIRECT), _MIN_LOG)
+    for y, state in enumerate(order):
+        for ch, logp in emit_p[state].items():
+            if ord(ch) < _DIRECT:
+                emit[y, ord(ch)] = logp
+    trans = np.full((4, 4), _MIN_LOG)
+    for a, row in trans_p.items():
+        for b, logp in row.items():
+            trans[order.index(a), order.index(b)] = logp
+    start = np.array([start_p[y] for y in order])
+    for arr in (emit, trans, start):
+        arr.flags.writeable = False
+    return emit, trans, start
+
+
+class Segmenter:
+    """jieba accurate mode over a batch of texts, returning token strings per text.
+
+    ``weighted`` words enter with their own frequency and ``extra`` words with ``extra_freq`` (as
+    jieba's ``add_word``), later ones replacing earlier; ``drop`` tokens are never returned. With
+    ``hmm`` (jieba's default mode), characters the dictionary leaves single are joined into words
+    by jieba's HMM, as ``jieba.cut(text, HMM=True)`` does; without it, jieba's ``HMM=False``. With
+    ``hmm``, ``compounds`` (nouns) and ``heads`` (head characters), a noun followed by a single head
+    character is one token (rule 4 above).
+    Not thread-safe: the vocabulary grows as texts are segmented.
     """
 
     SEP = BATCH_SEPARATOR
 
-    def __init__(self, extra: Iterable[str] = (), extra_freq: int = 200_000, drop: Iterable[str] = ()) -> None:
+    def __init__(self, extra: Iterable[str] = (), extra_freq: int = 200_000, drop: Iterable[str] = (), *,
+                 weighted: Iterable[tuple[str, int]] = (), hmm: bool = False, compounds: Iterable[str] = (),
+                 heads: str = "") -> None:
         table, direct, self.total = _base_table()
         self._table, self._direct = table.copy(), direct.copy()
         self._lock = threading.Lock()
-        extra = [w for w in dict.fromkeys(extra) if w]
-        if extra:
-            self.total += _insert_words(self._table, self._direct, *_words_array(extra),
-                                        np.full(len(extra), extra_freq, dtype=np.int64))
+        self.hmm = hmm
+        self._emit, self._trans, self._start = hmm_model() if hmm else (np.zeros((4, 1)), np.zeros((4, 4)),
+                                                                          np.zeros(4))
+        pairs = dict(weighted)
+        pairs.update({w: extra_freq for w in extra})
+        pairs = {w: int(f) for w, f in pairs.items() if w}
+        self.weighted = tuple(pairs.items())  # every word this segmenter added, with its frequency
+        if pairs:
+            self.total += _insert_words(self._table, self._direct, *_words_array(list(pairs)),
+                                        np.fromiter(pairs.values(), dtype=np.int64, count=len(pairs)))
         self.logtotal = math.log(self.total)
         self.vocab: list[str] = []
         drop = [w for w in dict.fromkeys(drop) if w]
         if drop:
             _mark_drop(self._table, *_words_array(drop))
         self._used = int(np.count_nonzero(self._table[:, _KEY]))
+        nouns = [w for w in dict.fromkeys(compounds) if w] if heads else []
+        self._nouns = np.zeros(1 << max(4, (2 * len(nouns)).bit_length()), np.uint64)
+        if nouns:
+            _insert_keys(self._nouns, *_words_array(nouns))
+        self._heads = np.zeros(max((ord(c) + 1 for c in heads if ord(c) < _DIRECT), default=1), np.bool_)
+        for c in heads:
+            if ord(c) < _DIRECT:
+                self._heads[ord(c)] = True
+
+    def frequency(self, word: str) -> int:
+        """The word's dictionary frequency (0 for a word the dictionary does not hold)."""
+        if not word:
+            return 0
+        s = _find(self._table, np.uint64(_hash_span(code_points(word), 0, len(word))))
+        return max(int(self._table[s, _FREQ]), 0) if self._table[s, _KEY] != 0 else 0
 
     def _grow(self, need: int) -> None:
         """Room for ``need`` more keys with the table at most half full: double it and re-insert every entry."""
@@ -317,7 +547,8 @@ class Segmenter:
             self._grow(need)
             room = len(self._table) // 2 - self._used
             out, ends, spans, stop = _segment(cps[start:], self._table, self._direct, self.logtotal,
-                                              len(self.vocab), ord(self.SEP), room)
+                                              len(self.vocab), ord(self.SEP), room, self.hmm, self._emit,
+                                              self._trans, self._start, self._nouns, self._heads)
             self._used += len(spans)
             self.vocab += [text[a:b] for a, b in (spans + start).tolist()]
             outs.append(out)

@@ -8,9 +8,11 @@ queried with validated filters. This layer (with the CLI) is where errors become
 
 from __future__ import annotations
 
-import io
 import json
+import os
 import secrets
+import socket
+import threading
 import tomllib
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
@@ -20,7 +22,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
-import pandas as pd
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
@@ -35,7 +36,7 @@ from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
 from zhongcao.findings import SCHEMA_VERSION
 from zhongcao.findings.model import LANGS
-from zhongcao.report import environment, report_context
+from zhongcao.report import environment, report_context, table_bytes
 from zhongcao.web.queries import (
     DRILL_VIEWS,
     FilterError,
@@ -47,7 +48,15 @@ from zhongcao.web.queries import (
 )
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-FINDINGS_CACHE = "findings.json"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# The page's scripts, served as files so the policy needs no 'unsafe-inline' for scripts.
+STATIC: dict[str, tuple[str, str]] = {
+    "echarts.min.js": ("zhongcao.report", "vendor/echarts.min.js"),
+    "report.js": ("zhongcao.report", "static/report.js"),
+    "dashboard.js": ("zhongcao.web", "static/dashboard.js"),
+}
+FINDINGS_CACHE = ".findings-cache.json"
 COOKIE = "zhongcao_token"
 
 Lang = Literal["zh", "en"]
@@ -58,26 +67,64 @@ class AuthError(ZhongcaoError):
     """Binding beyond this machine without a token."""
 
 
+class BindError(ZhongcaoError):
+    """The address cannot be listened on (in use, not this machine's, not permitted)."""
+
+
 @cache
 def web_messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("zhongcao.web").joinpath("messages.toml").read_text(encoding="utf-8"))
 
 
 def load_findings(ws: Workspace, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The findings document, recomputed only when the workspace or the run settings (brand.toml,
-    ``params``) changed since the cached copy."""
+    """The findings document of the workspace's current generation, with its run settings
+    (brand.toml, then ``params``).
+
+    The cache (``WS/.findings-cache.json``) records the generation it was computed from and is used
+    only for that generation and the same settings, never by file times; the document is computed
+    from one snapshot, so a load finishing meanwhile cannot mix old and new rows into it.
+    """
     if not ws.exists():
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
-    run_settings = pipeline.settings(ws, params)
     cached = ws.path / FINDINGS_CACHE
-    if cached.is_file() and cached.stat().st_mtime >= ws.db_path.stat().st_mtime:
-        doc = json.loads(cached.read_text(encoding="utf-8"))
-        # a copy from an older version lacks newer blocks; one made with other settings says other things
-        if doc.get("version") == SCHEMA_VERSION and doc.get("settings") == run_settings.to_dict():
-            return doc
-    doc = pipeline.findings(ws, run_settings=run_settings)
-    cached.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with ws.held():
+        generation = ws.generation
+        run_settings = pipeline.settings(ws, params)  # the snapshot's brand.toml
+        if generation is not None:
+            try:
+                stored = json.loads(cached.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = None
+            # a copy from an older version lacks newer blocks; one made with other settings says other things
+            if isinstance(stored, dict) and stored.get("generation") == generation and isinstance(
+                    stored.get("document"), dict) and stored["document"].get("version") == SCHEMA_VERSION \
+                    and stored["document"].get("settings") == run_settings.to_dict():
+                return stored["document"]
+        doc = pipeline.findings(ws, run_settings=run_settings)  # the same snapshot (held) as the generation read above
+    if generation is not None:
+        _write_atomically(cached, json.dumps({"generation": generation, "document": doc}, ensure_ascii=False))
     return doc
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a unique temporary name and one rename: two servers never interleave their bytes."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only workspace: serve without a cache
+        tmp.unlink(missing_ok=True)
+
+
+def _clip(value: Any, limit: int = 80) -> Any:
+    """Long values echoed in a validation error, cut (a 100 KB parameter is not sent back)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}… ({len(value):,} characters)"
+    if isinstance(value, list):
+        return [_clip(v, limit) for v in value[:20]]
+    if isinstance(value, dict):
+        return {k: _clip(v, limit) for k, v in value.items()}
+    return value
 
 
 def allowed_query(*names: str) -> Callable[[Request], None]:
@@ -109,31 +156,68 @@ def filter_params(
 
 
 def table_response(rows: list[dict[str, Any]], columns: list[str], fmt: str, name: str) -> Response:
-    """Rows as JSON, CSV (UTF-8 with BOM, so Excel reads Chinese) or an Excel workbook."""
+    """Rows as JSON, CSV (UTF-8 with BOM, so Excel reads Chinese) or an Excel workbook; no
+    exported cell is a live formula (``report.export``)."""
     if fmt == "json":
         return JSONResponse(jsonable_encoder({"columns": columns, "rows": rows}))
-    frame = pd.DataFrame(rows, columns=columns)
-    if fmt == "csv":
-        body = frame.to_csv(index=False).encode("utf-8-sig")
-        media = "text/csv; charset=utf-8"
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=name[:31] or "rows")
-        body = buffer.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, media_type=media,
+    media = ("text/csv; charset=utf-8" if fmt == "csv"
+             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(table_bytes(rows, columns, fmt, name), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
+class _State:
+    """The findings document, filter options and rendered pages of one generation of the workspace.
+
+    Each request asks for the current one: when a load has swapped in a new database (its inode
+    changed) and its generation differs, they are recomputed once, under a lock, before answering.
+    """
+
+    def __init__(self, ws: Workspace, params: Mapping[str, Any] | None = None) -> None:
+        self.ws = ws
+        self.params = params
+        self._lock = threading.Lock()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.stamp = _stamp(self.ws.db_path)
+        with self.ws.held():  # the document and the options from one snapshot
+            self.generation = self.ws.generation
+            self.doc = load_findings(self.ws, self.params)
+            # the run's minimum group, capped where the sketches require (the findings say so)
+            self.min_group_size = int(self.doc["settings"]["dashboard_min_group_size"])
+            self.opts = options(self.ws, self.min_group_size)
+        self.findings = {f["id"]: f for f in self.doc["findings"]}
+        self.pages: dict[str, str] = {}
+
+    def current(self) -> _State:
+        if _stamp(self.ws.db_path) != self.stamp:
+            with self._lock:
+                stamp = _stamp(self.ws.db_path)
+                if stamp != self.stamp:
+                    if self.ws.generation != self.generation:
+                        self._refresh()
+                    self.stamp = stamp  # a mart stored on first use: a new file, the same generation
+        return self
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_ino, st.st_mtime_ns)
+
+
 def create_app(
-    workspace: Path | str,
+    workspace: Path | str | Workspace,
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
     min_group_size: int | None = None,
     params: Mapping[str, Any] | None = None,
 ) -> FastAPI:
-    """The dashboard of a workspace, with its run settings (brand.toml, then ``params``).
+    """The dashboard of a workspace (or a MartFolder), with its run settings (brand.toml, then ``params``).
 
     ``min_group_size`` is the ``min_group_size`` setting given for the dashboard: every card and
     the live view use it; a size the sketches cannot test is refused (set brand-wide, a larger one
@@ -142,11 +226,9 @@ def create_app(
     if min_group_size is not None:
         check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
         params = {**(params or {}), "min_group_size": min_group_size}
-    ws = Workspace(workspace)
-    doc = load_findings(ws, params)
-    min_group_size = int(doc["settings"]["dashboard_min_group_size"])
-    opts = options(ws)
-    findings = {f["id"]: f for f in doc["findings"]}
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
+    state = _State(ws, params)
+    doc = state.doc
     app = FastAPI(
         title="Zhongcao dashboard API",
         version=doc.get("version", "1"),
@@ -156,11 +238,10 @@ def create_app(
     )
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
-    pages: dict[str, str] = {}
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+        errors = _clip(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
         message = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', [])[1:])}: {e.get('msg')}" for e in errors)
         return JSONResponse({"error": f"invalid request: {message}", "detail": errors}, status_code=422)
 
@@ -192,16 +273,26 @@ def create_app(
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'")
+        # Scripts only from this server's own files: no inline script, no inline event handler, no
+        # eval, so text that slipped into markup cannot run (styles stay inline: ECharts sets them).
+        response.headers["Content-Security-Policy"] = CSP
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(_: Annotated[None, Depends(allowed_query("lang", "token"))], lang: Lang = "zh") -> HTMLResponse:
-        if lang not in pages:
-            pages[lang] = render_dashboard(doc, opts, lang, min_group_size)
-        return HTMLResponse(pages[lang])
+        s = state.current()
+        if lang not in s.pages:
+            s.pages[lang] = render_dashboard(s.doc, s.opts, lang, s.min_group_size)
+        return HTMLResponse(s.pages[lang])
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: Annotated[str, PathParam(max_length=40)]) -> Response:
+        if name not in STATIC:
+            return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
+        package, path = STATIC[name]
+        body = resources.files(package).joinpath(path).read_text(encoding="utf-8")
+        return Response(body, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
 
     @app.get("/api/health", summary="Is the server up")
     def health(_: Annotated[None, Depends(allowed_query())]) -> dict[str, str]:
@@ -209,11 +300,11 @@ def create_app(
 
     @app.get("/api/options", summary="The values each filter may take")
     def get_options(_: Annotated[None, Depends(allowed_query())]) -> dict[str, Any]:
-        return opts.to_dict()
+        return state.current().opts.to_dict()
 
     @app.get("/api/findings", summary="The findings document (findings.json)")
     def get_findings(_: Annotated[None, Depends(allowed_query())]) -> dict[str, Any]:
-        return doc
+        return state.current().doc
 
     @app.get("/api/findings/{finding_id}/rows", summary="The evidence rows behind one card")
     def finding_rows(
@@ -221,6 +312,7 @@ def create_app(
         finding_id: Annotated[str, PathParam(max_length=120)],
         format: Format = "json",
     ) -> Response:
+        findings = state.current().findings
         if finding_id not in findings:
             return JSONResponse({"error": f"no finding {finding_id!r}; GET /api/findings lists them"},
                                 status_code=404)
@@ -234,7 +326,8 @@ def create_app(
         _: Annotated[None, Depends(allowed_query(*FILTER_NAMES))],
         f: Annotated[Filters, Depends(filter_params)],
     ) -> dict[str, Any]:
-        view = live_view(ws, f.validate(opts), min_group_size)
+        s = state.current()
+        view = live_view(ws, f.validate(s.opts), s.min_group_size)
         return jsonable_encoder(view.__dict__)
 
     @app.get("/api/rows", summary="Drill-down rows for the filters, as JSON, CSV or Excel")
@@ -244,7 +337,8 @@ def create_app(
         view: Literal["orders", "touches"] = "orders",
         format: Format = "json",
     ) -> Response:
-        data = drill_rows(ws, f.validate(opts), view, min_group_size)
+        s = state.current()
+        data = drill_rows(ws, f.validate(s.opts), view, s.min_group_size)
         _mart, dimension, sums = DRILL_VIEWS[view]
         columns = ["day", dimension, *sums, "suppressed"]
         return table_response(data, columns, format, f"{view}_rows")
@@ -266,19 +360,54 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
     context["live_data"] = Markup(json.dumps(live, ensure_ascii=False).replace("</", "<\\/"))
     context["options"] = opts
     context["live_messages"] = msgs
-    context["script_dashboard"] = Markup(resources.files("zhongcao.web").joinpath("static", "dashboard.js")
-                                         .read_text(encoding="utf-8"))
     return env.get_template("dashboard.html.j2").render(**context)
 
 
-def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
-          min_group_size: int | None = None, params: Mapping[str, Any] | None = None) -> None:
-    """Run the dashboard. Any host other than this machine's loopback needs a token."""
+def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
+          min_group_size: int | None = None, params: Mapping[str, Any] | None = None,
+          announce: Callable[[str], None] | None = None) -> None:
+    """Run the dashboard. Any host other than this machine's loopback needs a token.
+
+    Everything that can fail does so before anything is announced: the token rule, the workspace,
+    the address (bound here, then handed to uvicorn), the settings, the findings. ``announce`` gets
+    the URL once the server is about to answer.
+    """
     import uvicorn
 
     if host not in LOOPBACK and not token:
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
-    hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
-    app = create_app(workspace, token=token, allowed_hosts=hosts, min_group_size=min_group_size, params=params)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if min_group_size is not None:
+        check_min_group_size(min_group_size)
+    source = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
+    if not source.exists():
+        raise WorkspaceError(f"no workspace at {source.path} (run `zhongcao ingest INPUT_DIR --workspace {source.path}`)")
+    sock = _listen(host, port)
+    try:
+        hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
+        app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size,
+                         params=params)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        if announce is not None:
+            shown = f"[{host}]" if ":" in host else host
+            announce(f"http://{shown}:{sock.getsockname()[1]}/")
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or BindError saying why not (in use, not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as error:
+        raise BindError(f"cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}") from error
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise BindError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    return sock

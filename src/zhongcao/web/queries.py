@@ -1,33 +1,30 @@
 """The dashboard's filtered numbers, read from precomputed marts with validated filters.
 
-Filters (date range, region, segment, channel, platform) are checked against the values the
-workspace actually holds before any query runs; queries go through
+Filters (date range, region, segment, channel, platform) are checked against the groups the
+workspace's grid offers (``web/cells.py``) before any query runs; queries go through
 ``Workspace.mart_query``, which checks names against the mart and passes values as
 parameters, so no SQL is ever built from user input.
 
 Which filter reaches which number: spend and leads come from ``channel_daily`` (day × channel:
 no region, segment or platform there); touches from ``touch_cube`` (week × channel × region ×
-segment); orders and sales from ``order_cube`` (week × platform × region × segment). The cubes
-are weekly, so a date range selects the weeks whose Monday falls in it.
+segment); orders and sales from ``order_cube`` (week × platform × region × segment). A date range
+is widened to whole periods of the grid (months, merged while small). Every number is a sum of
+atoms of a level whose every atom meets the minimum group, so no difference of two answers
+isolates a small group (docs/dashboard.md), and each published row passes ``analyses.privacy.suppress``.
 """
 
 from __future__ import annotations
 
-import math
+import threading
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-import pyarrow as pa
-
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
-from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace, merge_people_sketches
+from zhongcao.analyses.privacy import suppress
+from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace
 from zhongcao.errors import ZhongcaoError
-
-SEGMENT_ATTRIBUTES = ("gender", "age_band", "city_tier")
-SKETCH = "people_sketch"  # the cubes' people sketches: distinct people of any slice, for the minimum-group test
-# Cubes list every user once per segment attribute; without a segment filter we sum one.
-_ANY_ATTRIBUTE = "gender"
+from zhongcao.web.cells import ANY_ATTRIBUTE, SKETCH, Grid
 
 
 class FilterError(ZhongcaoError):
@@ -94,59 +91,9 @@ class LiveView:
     kpis: dict[str, float | None]
     suppressed: list[str] = field(default_factory=list)
     not_applied: dict[str, list[str]] = field(default_factory=dict)
-    weekly: list[dict[str, Any]] = field(default_factory=list)  # by month (of weekly cube rows)
+    weekly: list[dict[str, Any]] = field(default_factory=list)  # by period of the grid (months, merged while small)
     regions: list[dict[str, Any]] = field(default_factory=list)
     heat: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _rows(table: pa.Table) -> list[dict[str, Any]]:
-    rows = table.to_pylist()
-    for r in rows:
-        for k, v in r.items():
-            if isinstance(v, date):
-                r[k] = v.isoformat()
-            elif isinstance(v, float) and not math.isfinite(v):
-                r[k] = None
-    return rows
-
-
-def options(ws: Workspace) -> Options:
-    with ws.held():
-        return _options(ws)
-
-
-def _options(ws: Workspace) -> Options:
-    weeks = [r["day"] for r in ws.mart_query("order_cube", by=["day"]).to_pylist()]
-    days = [r["day"] for r in ws.mart_query("channel_daily", by=["day"]).to_pylist()]
-    all_days = [d for d in [*weeks, *days] if d is not None]
-    regions = {r["region"] for name in ("order_cube", "touch_cube") for r in ws.mart_query(name, by=["region"]).to_pylist()}
-    segs = {f"{r['attribute']}:{r['value']}" for name in ("order_cube", "touch_cube")
-            for r in ws.mart_query(name, by=["attribute", "value"]).to_pylist()}
-    channels = {r["channel"] for name in ("channel_daily", "touch_cube")
-                for r in ws.mart_query(name, by=["channel"]).to_pylist()}
-    platforms = {r["platform"] for r in ws.mart_query("order_cube", by=["platform"]).to_pylist()}
-    return Options(
-        date_min=min(all_days) if all_days else None, date_max=max(all_days) if all_days else None,
-        regions=tuple(sorted(x for x in regions if x)), segments=tuple(sorted(x for x in segs if x)),
-        channels=tuple(sorted(x for x in channels if x)), platforms=tuple(sorted(x for x in platforms if x)),
-    )
-
-
-def _cube_filters(f: Filters, dimension: str) -> tuple[dict[str, list[object]], dict[str, tuple[object, object]]]:
-    equals: dict[str, list[object]] = {}
-    if f.segment:
-        attribute, value = f.segment.split(":", 1)
-        equals |= {"attribute": [attribute], "value": [value]}
-    else:
-        equals["attribute"] = [_ANY_ATTRIBUTE]
-    if f.regions:
-        equals["region"] = list(f.regions)
-    chosen = f.channels if dimension == "channel" else f.platforms
-    if chosen:
-        equals[dimension] = list(chosen)
-    start = f.start - timedelta(days=f.start.weekday()) if f.start else None  # the week it falls in
-    between = {"day": (start, f.end)} if (start or f.end) else {}
-    return equals, between
 
 
 def check_min_group_size(min_group_size: int) -> int:
@@ -157,85 +104,139 @@ def check_min_group_size(min_group_size: int) -> int:
     return min_group_size
 
 
-def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> LiveView:
-    """The filtered KPIs, monthly series, sales by province and touches by region × channel."""
+_GRIDS: dict[tuple[str, float, int, int], Grid] = {}
+_GRIDS_LOCK = threading.Lock()
+
+
+def grid(ws: Workspace, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> Grid:
+    """The workspace's grid for this minimum, built once per database version."""
     check_min_group_size(min_group_size)
+    stat = ws.db_path.stat()
+    key = (str(ws.path.resolve()), stat.st_mtime, stat.st_size, min_group_size)
+    with _GRIDS_LOCK:
+        if key not in _GRIDS:
+            for old in [k for k in _GRIDS if k[0] == key[0] and k[1:3] != key[1:3]]:
+                del _GRIDS[old]  # an older version of this workspace: its grid describes older data
+            _GRIDS[key] = Grid(ws, min_group_size)
+        return _GRIDS[key]
+
+
+def options(ws: Workspace, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> Options:
+    """The groups each filter may take (small values pooled, see ``web/cells.py``) and the date span."""
+    g = grid(ws, min_group_size)
+    return Options(
+        date_min=g.periods[0].start if g.periods else None, date_max=g.periods[-1].end if g.periods else None,
+        regions=tuple(sorted(g.groups["region"])),
+        segments=tuple(sorted(f"{a}:{v}" for a, groups in g.segments.items() for v in groups)),
+        channels=tuple(sorted(g.groups["channel"])), platforms=tuple(sorted(g.groups["platform"])),
+    )
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A validated filter set on the grid: the dimensions it restricts and the groups chosen."""
+
+    attribute: str
+    chosen: dict[str, set[str]]
+    start: date | None
+    end: date | None
+
+    def level(self, cube_dims: tuple[str, ...]) -> list[str]:
+        return [d for d in cube_dims if d in self.chosen]
+
+
+def _query(g: Grid, f: Filters) -> _Query:
+    start, end, restricted = g.snap(f.start, f.end)
+    chosen: dict[str, set[str]] = {}
+    if restricted and start is not None and end is not None:
+        chosen["period"] = {p.label for p in g.periods if p.start >= start and p.end <= end}
+    attribute = ANY_ATTRIBUTE
+    if f.segment:
+        attribute, value = f.segment.split(":", 1)
+        chosen["segment"] = {value}
+    for dim, values in (("region", f.regions), ("channel", f.channels), ("platform", f.platforms)):
+        if values:
+            chosen[dim] = set(values)
+    return _Query(attribute, chosen, start if restricted else None, end if restricted else None)
+
+
+ORDER_DIMS = ("period", "region", "segment", "platform")
+TOUCH_DIMS = ("period", "region", "segment", "channel")
+LEAD_DIMS = ("period", "channel")
+
+
+def _people(row: dict[str, Any]) -> int:
+    return int(row.get("_people") or 0)
+
+
+def _published(rows: list[dict[str, Any]] | None, values: tuple[str, ...], min_group_size: int,
+               rename: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows through the one suppression rule, without sketches or people counts."""
+    if rows is None:
+        return []
+    out = suppress(rows, size=_people, blank=values, min_group_size=min_group_size)
+    return [{(rename or {}).get(k, k): v for k, v in r.items() if k not in (SKETCH, "_people")} for r in out]
+
+
+def _total(g: Grid, cube: str, dims: tuple[str, ...], q: _Query, values: tuple[str, ...]) -> dict[str, Any] | None:
+    chosen = {d: v for d, v in q.chosen.items() if d in dims}
+    rows = g.answer(cube, q.level(dims), chosen, attribute=q.attribute if "segment" in dims else ANY_ATTRIBUTE)
+    if rows is None:
+        return None
+    row = rows[0] if rows else {**dict.fromkeys(values, 0.0), "_people": 0}
+    return _published([row], values, g.min)[0]
+
+
+def live_view(ws: Workspace, f: Filters, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> LiveView:
+    """The filtered KPIs, the series by period, sales by province and touches by region × channel."""
+    check_min_group_size(min_group_size)
+    g = grid(ws, min_group_size)
     with ws.held():
-        return _live_view(ws, f, min_group_size)
+        return _live_view(ws, g, f)
 
 
-def _live_view(ws: Workspace, f: Filters, min_group_size: int) -> LiveView:
-    daily_equals: dict[str, list[object]] = {"channel": list(f.channels)} if f.channels else {}
-    daily_between = {"day": (f.start, f.end)} if (f.start or f.end) else {}
-    spend = ws.mart_query("channel_daily", sums=["spend", "leads"], equals=daily_equals,
-                          between=daily_between).to_pylist()[0]
-    t_eq, t_bt = _cube_filters(f, "channel")
-    o_eq, o_bt = _cube_filters(f, "platform")
-    touches = ws.mart_query("touch_cube", sums=["touches", "reads", "engagements"], equals=t_eq,
-                            between=t_bt, sketch=SKETCH).to_pylist()[0]
-    orders = ws.mart_query("order_cube", sums=["orders", "gmv"], equals=o_eq, between=o_bt, sketch=SKETCH).to_pylist()[0]
-    view = LiveView(filters=f.to_dict(), kpis={})
+def _live_view(ws: Workspace, g: Grid, f: Filters) -> LiveView:
+    q = _query(g, f)
+    view = LiveView(filters={**f.to_dict(), "start": q.start.isoformat() if q.start else None,
+                             "end": q.end.isoformat() if q.end else None}, kpis={})
     view.not_applied = {"spend": [n for n, on in (("region", f.regions), ("segment", f.segment),
                                                   ("platform", f.platforms)) if on],
                         "touches": ["platform"] if f.platforms else [], "orders": ["channel"] if f.channels else []}
-    kpis: dict[str, float | None] = {"spend": spend["spend"], "leads": spend["leads"]}
-    # Groups of fewer distinct people than the minimum are not published (docs/dashboard.md).
-    if _people(touches) >= min_group_size:
-        kpis |= {k: touches[k] for k in ("touches", "reads", "engagements")}
-    else:
-        kpis |= dict.fromkeys(("touches", "reads", "engagements"))
-        view.suppressed.append("touches")
-    if _people(orders) >= min_group_size:
-        kpis |= {k: orders[k] for k in ("orders", "gmv")}
-    else:
-        kpis |= dict.fromkeys(("orders", "gmv"))
-        view.suppressed.append("orders")
+    # Spend is the brand's own money, not people: published for any channel and period.
+    raw_channels = [v for c in q.chosen.get("channel", ()) for v in g.groups["channel"][c]]
+    spend = ws.mart_query("channel_daily", sums=["spend"], equals={"channel": raw_channels} if raw_channels else None,
+                          between={"day": (q.start, q.end)} if q.start else None).to_pylist()[0]["spend"]
+    kpis: dict[str, float | None] = {"spend": spend or 0.0}
+    parts = (("leads", "channel_daily", LEAD_DIMS, ("leads",)),
+             ("touches", "touch_cube", TOUCH_DIMS, ("touches", "reads", "engagements")),
+             ("orders", "order_cube", ORDER_DIMS, ("orders", "gmv")))
+    for name, cube, dims, values in parts:
+        total = _total(g, cube, dims, q, values)
+        if total is None or total["suppressed"]:
+            kpis |= dict.fromkeys(values)
+            view.suppressed.append(name)
+        else:
+            kpis |= {k: total[k] for k in values}
     comparable = not view.not_applied["spend"]
     gmv, cost = kpis.get("gmv"), kpis.get("spend")
     kpis["roi"] = gmv / cost if comparable and gmv is not None and cost else None
     view.kpis = {k: (None if v is None else float(v)) for k, v in kpis.items()}
-    sales = {"sums": ["buyers", "orders", "gmv"], "equals": o_eq, "between": o_bt, "sketch": SKETCH}
-    weekly = ws.mart_query("order_cube", by=["day"], **sales)
-    view.weekly = [_publish(r, ("buyers", "orders", "gmv"), min_group_size) for r in _monthly(_rows(weekly))]
-    regions = ws.mart_query("order_cube", by=["region"], **sales)
-    view.regions = [_publish(r, ("buyers", "orders", "gmv"), min_group_size) for r in _rows(regions)]
-    heat = ws.mart_query("touch_cube", by=["region", "channel"], sums=["users", "touches"], equals=t_eq, between=t_bt,
-                         sketch=SKETCH)
-    view.heat = [_publish(r, ("users", "touches"), min_group_size) for r in _rows(heat)]
-    if any(r["suppressed"] for r in [*view.weekly, *view.regions, *view.heat]):
+    sales = ("buyers", "orders", "gmv")
+    order_chosen = {d: v for d, v in q.chosen.items() if d in ORDER_DIMS}
+    touch_chosen = {d: v for d, v in q.chosen.items() if d in TOUCH_DIMS}
+    series = {
+        "weekly": g.answer("order_cube", q.level(ORDER_DIMS), order_chosen, by=["period"], attribute=q.attribute),
+        "regions": g.answer("order_cube", q.level(ORDER_DIMS), order_chosen, by=["region"], attribute=q.attribute),
+        "heat": g.answer("touch_cube", q.level(TOUCH_DIMS), touch_chosen, by=["region", "channel"],
+                         attribute=q.attribute),
+    }
+    view.weekly = _published(series["weekly"], sales, g.min, {"period": "day"})
+    view.regions = _published(series["regions"], sales, g.min)
+    view.heat = _published(series["heat"], ("users", "touches"), g.min)
+    if any(v is None for v in series.values()) or any(
+            r["suppressed"] for r in [*view.weekly, *view.regions, *view.heat]):
         view.suppressed.append("series")
     return view
-
-
-def _monthly(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Weekly cube rows summed by the month of their Monday (people sketches merged): fewer, larger groups."""
-    months: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        key = str(r["day"])[:7]
-        m = months.setdefault(key, {"day": key, **{k: 0 for k in r if k not in ("day", SKETCH)}, SKETCH: []})
-        for k, v in r.items():
-            if k == SKETCH:
-                m[k] = merge_people_sketches([m[k], v])
-            elif k != "day":
-                m[k] += v or 0
-    return list(months.values())
-
-
-def _people(row: dict[str, Any]) -> int:
-    """Distinct people behind a row, from its merged sketch (exact below PEOPLE_SKETCH_SIZE)."""
-    return len(row.get(SKETCH) or ())
-
-
-def _publish(row: dict[str, Any], values: tuple[str, ...], min_group_size: int) -> dict[str, Any]:
-    """The row without its sketch; its ``values`` blanked when it holds fewer people than the minimum.
-
-    ``users`` and ``buyers`` are weekly distinct counts summed (one person counts once per week), so
-    the test reads the sketch, which counts each person once over the whole slice.
-    """
-    small = _people(row) < min_group_size
-    out = {k: (None if small and k in values else v) for k, v in row.items() if k != SKETCH}
-    out["suppressed"] = small
-    return out
 
 
 DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -246,13 +247,16 @@ DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 
 def drill_rows(ws: Workspace, f: Filters, view: str, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> list[dict[str, Any]]:
-    """The rows behind the live view: week × platform (or channel) under the filters."""
+    """The rows behind the live view: period × platform (or channel) under the filters; none when the
+    filters make that table too fine to publish whole."""
     if view not in DRILL_VIEWS:
         raise FilterError(f"unknown view {view!r}; choose one of {', '.join(DRILL_VIEWS)}")
     check_min_group_size(min_group_size)
+    g = grid(ws, min_group_size)
     mart, dimension, sums = DRILL_VIEWS[view]
-    equals, between = _cube_filters(f, dimension)
+    dims = ORDER_DIMS if mart == "order_cube" else TOUCH_DIMS
+    q = _query(g, f)
     with ws.held():
-        table = ws.mart_query(mart, by=["day", dimension], sums=list(sums), equals=equals, between=between,
-                              sketch=SKETCH)
-    return [_publish(r, sums, min_group_size) for r in _rows(table)]
+        rows = g.answer(mart, q.level(dims), {d: v for d, v in q.chosen.items() if d in dims},
+                        by=["period", dimension], attribute=q.attribute)
+    return _published(rows, sums, g.min, {"period": "day"})

@@ -60,7 +60,13 @@ def test_findings_document_carries_mmm_budget_and_repurchase(world) -> None:
     validate_document(doc)
     ids = {f["id"] for f in doc["findings"]}
     assert {"mmm.long_term_roi", "mmm.diagnostics", "budget.plan", "budget.scenarios",
-            "repurchase.customer_value"} <= ids
+            "repurchase.customer_value", "mmm.next_experiment"} <= ids
+    checks = ("convergence", "prior_shift", "fit", "baseline", "consistency", "confounding")
+    assert {f"mmm.review.{c}" for c in checks} <= ids
+    review = doc["analyses"]["mmm"]["results"]["review"]
+    print({c["name"]: c["verdict"] for c in review["checks"]})
+    assert review["calibrated"] and not review["confounded"]  # measured: every check passes on this world
+    assert doc["analyses"]["budget"]["results"]["review"]["verdict"] == review["verdict"]
     assert doc["analyses"]["mmm"]["results"]["lift_studies"] == []  # the demo world's brand.toml declares none
     diagnostics = next(f for f in doc["findings"] if f["id"] == "mmm.diagnostics")
     assert "Not calibrated with lift studies" in diagnostics["summary"]["en"]
@@ -105,8 +111,10 @@ def test_a_precise_lift_study_pulls_its_channel_to_the_truth(world) -> None:
     ROI to ±5% must move the estimate there and narrow the interval, the other channels staying put."""
     ws, truth = world
     planted = truth["channels"]["kol"]["roi"]
-    free = MmmAnalysis().fit(ws).channels_.set_index("channel")
-    calibrated = MmmAnalysis(lift_studies={"kol": (planted, 0.05 * planted)}).fit(ws).channels_.set_index("channel")
+    quick = {"review": False, "experiment": False}
+    free = MmmAnalysis(**quick).fit(ws).channels_.set_index("channel")
+    calibrated = MmmAnalysis(lift_studies={"kol": (planted, 0.05 * planted)}, **quick).fit(ws).channels_.set_index(
+        "channel")
     width = lambda fit: fit.loc["kol", "roi_high"] - fit.loc["kol", "roi_low"]  # noqa: E731
     print("kol free", free.loc["kol", "roi"], "calibrated", calibrated.loc["kol", "roi"], "truth", planted)
     assert abs(calibrated.loc["kol", "roi"] / planted - 1) <= 0.06
@@ -114,3 +122,57 @@ def test_a_precise_lift_study_pulls_its_channel_to_the_truth(world) -> None:
     moved = (calibrated["roi"] / free["roi"] - 1).drop("kol").abs()
     print("other channels moved", moved.round(3).to_dict())
     assert moved.max() <= 0.15, moved  # measured: 2.4% at most (douyin)
+
+
+def _weekly_input(root: Path, weeks: int = 104) -> Path:
+    """Weekly figures entered as contract rows: each week's spend on its Monday, its sales as one order on Sunday."""
+    import pandas as pd
+
+    from .synthetic import world
+
+    w = world(weeks=weeks, seed=0)
+    root.mkdir(parents=True)
+    spend = [(d.date(), ch, round(float(w.spend[i, k]), 2)) for i, d in enumerate(w.dates)
+             for k, ch in enumerate(("kol", "feeds"))]
+    pd.DataFrame(spend, columns=["date", "channel", "amount"]).to_csv(root / "spend.csv", index=False)
+    orders = [(f"o{i}", "week-total", f"{(d + pd.Timedelta(days=6)).date()} 12:00:00", "tmall", round(float(w.y[i]), 2))
+              for i, d in enumerate(w.dates)]
+    pd.DataFrame(orders, columns=["order_id", "user_id", "ordered_at", "platform", "amount"]).to_csv(
+        root / "orders.csv", index=False)
+    return root
+
+
+def test_weekly_data_in_contract_tables_is_modelled_weekly_without_a_setting(tmp_path: Path) -> None:
+    pipeline.ingest(_weekly_input(tmp_path / "in"), tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    fit = MmmAnalysis(steps=400, repeat_horizon_weeks=0).fit(ws)
+    assert fit.period_ == {"period": "week", "source": "data kept by week"}
+    assert fit.totals_["periods"] == 104  # every week, the last one included
+    assert fit.fitted_model().period_ == "week"
+
+
+def test_the_period_parameter_forces_the_period() -> None:
+    """brand.toml's ``[analyses.mmm] period`` sets this parameter (tests/analyses/test_settings.py)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from zhongcao.analyses.mmm.analysis import resolve_period
+    from zhongcao.contract.tables import BrandConfig
+
+    days = pd.date_range("2025-01-01", periods=120, freq="D")
+    marts = {"channel_daily": pa.table({"day": days.date, "channel": ["kol"] * 120, "spend": np.ones(120),
+                                        "leads": np.zeros(120)}),
+             "platform_daily": pa.table({"day": days.date, "platform": ["red"] * 120, "gmv": np.ones(120),
+                                         "orders": np.ones(120)})}
+
+    class Source:
+        def __init__(self, brand: BrandConfig) -> None:
+            self.brand = brand
+
+        def mart(self, name: str) -> pa.Table:
+            return marts[name]
+
+    daily = Source(BrandConfig())
+    assert resolve_period(daily, None, "gmv", "all") == {"period": "day", "source": "default"}  # type: ignore[arg-type]
+    assert resolve_period(daily, "week", "gmv", "all") == {"period": "week", "source": "parameter"}  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -50,29 +51,62 @@ def test_pymc_example_true_adstock_saturation_and_contributions_in_90pct_interva
     assert model.convergence_.min_ess > 100
 
 
-@pytest.mark.slow
-def test_meridian_roi_inside_googles_90pct_interval() -> None:
+# The strengthened Meridian check (issue #22): Google's prior mean alone (1.83) lies inside four of its five
+# 90% intervals, so "inside the interval" cannot tell a fit from the prior. Each channel's point estimate
+# must also be closer to Google's than the prior mean is. Channels that miss it are strict xfails with the
+# measured numbers (docs/mmm.md "Validation"); the priors are not tuned to pass.
+CHANNELS = [f"Channel{i}" for i in range(5)]
+NATIONAL_BEHIND_PRIOR = {
+    "Channel0": "measured: ours 1.36 vs Google 1.61 (off by 0.25), the prior mean 1.83 off by 0.22",
+    "Channel4": "measured: ours 1.35 vs Google 1.65 (off by 0.30), the prior mean 1.83 off by 0.18",
+}
+GEO_BEHIND_PRIOR = {
+    "Channel4": "measured: ours 2.12 vs Google 1.65 (off by 0.48), the prior mean 1.83 off by 0.18",
+}
+
+
+def _google() -> pd.DataFrame:
+    return pd.read_csv(shared_data("meridian", "reference_results", "roi_by_channel_ci90.csv")).set_index("channel")
+
+
+@functools.cache
+def _national_fit() -> BayesianMMM:
     df = pd.read_csv(shared_data("meridian", "national_all_channels.csv"))
-    ref = pd.read_csv(shared_data("meridian", "reference_results", "roi_by_channel_ci90.csv")).set_index("channel")
-    channels = [f"Channel{i}" for i in range(5)]
     model = BayesianMMM(default_chain("geometric", "hill", 8), roi_prior=(1.83, 1.5), events=False,
                         spend_scale="mean")
-    model.fit((df["conversions"] * df["revenue_per_conversion"]).to_numpy(),
-              df[[f"{c}_spend" for c in channels]].to_numpy(), df["time"], channels,
-              controls=df[["competitor_sales_control", "sentiment_score_control", "Promo",
-                           "Organic_channel0_impression"]].to_numpy())
-    s = model.summary().set_index("channel")
-    for ch in channels:
-        assert ref.loc[ch, "ci_lo"] <= s.loc[ch, "roi"] <= ref.loc[ch, "ci_hi"], (ch, s.loc[ch, "roi"], ref.loc[ch])
+    return model.fit((df["conversions"] * df["revenue_per_conversion"]).to_numpy(),
+                     df[[f"{c}_spend" for c in CHANNELS]].to_numpy(), df["time"], CHANNELS,
+                     controls=df[["competitor_sales_control", "sentiment_score_control", "Promo",
+                                  "Organic_channel0_impression"]].to_numpy())
+
+
+def _check(model: BayesianMMM, channel: str) -> None:
+    google = _google().loc[channel]
+    ours = float(model.summary().set_index("channel").loc[channel, "roi"])
+    prior_mean = model.roi_prior_[0]
+    print(channel, "ours", round(ours, 2), "Google", round(google["roi"], 2), (round(google["ci_lo"], 2),
+          round(google["ci_hi"], 2)), "prior mean", round(prior_mean, 2))
+    assert google["ci_lo"] <= ours <= google["ci_hi"]
+    assert abs(ours - google["roi"]) < abs(prior_mean - google["roi"])  # the data, not the prior, put it there
 
 
 @pytest.mark.slow
-def test_meridian_geo_fit_with_meridians_specification_puts_roi_inside_googles_90pct_interval() -> None:
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_meridian_national_roi_inside_googles_interval_and_nearer_google_than_the_prior(
+        channel: str, request: pytest.FixtureRequest) -> None:
+    if channel in NATIONAL_BEHIND_PRIOR:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=NATIONAL_BEHIND_PRIOR[channel]))
+    _check(_national_fit(), channel)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_meridian_geo_fit_with_meridians_specification_inside_googles_interval_and_nearer_google_than_the_prior(
+        channel: str, request: pytest.FixtureRequest) -> None:
     from tests.analyses.mmm.meridian import meridian_geo_fit
 
-    ref = pd.read_csv(shared_data("meridian", "reference_results", "roi_by_channel_ci90.csv")).set_index("channel")
+    if channel in GEO_BEHIND_PRIOR:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=GEO_BEHIND_PRIOR[channel]))
     model = meridian_geo_fit()
     assert model.convergence_.max_rhat < 1.1 and model.convergence_.min_ess > 100
-    s = model.summary().set_index("channel")
-    for ch in s.index:
-        assert ref.loc[ch, "ci_lo"] <= s.loc[ch, "roi"] <= ref.loc[ch, "ci_hi"], (ch, s.loc[ch, "roi"], ref.loc[ch])
+    _check(model, channel)

@@ -1,6 +1,6 @@
-"""The planted negative burst is found (window within a day, accounts, notes); the lexicon model
-is evaluated leave-one-category-out on online_shopping_10_cats (it has no training, so each
-category is simply scored with the shipped lexicon)."""
+"""The planted negative burst is found (window within a day, accounts, notes); the lexicon (the
+model's transparent second opinion) is scored per category of online_shopping_10_cats, which it
+never saw. The shipped model's own evaluation is test_negativity_eval.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import shared_data
-from zhongcao.analyses.safety import SafetyAnalysis, is_negative, scores
+from zhongcao.analyses.safety import SafetyAnalysis, is_negative, lexicon_scores, scores
 
 
 @pytest.mark.slow
@@ -22,13 +22,15 @@ def test_planted_burst_found(safety_worlds: dict[str, tuple[Any, dict[str, Any]]
         nb = truth["negative_burst"]
         assert len(a.attacks_) >= 1, world
         hit = a.attacks_.iloc[0]
+        ids = a.attack_account_ids()[0]  # the lists themselves are not published (only counts)
+        assert hit["accounts"] == len(ids["accounts"])
         for got, want in ((hit["start"], nb["start"]), (hit["end"], nb["end"])):
             assert abs((date.fromisoformat(got) - date.fromisoformat(want)).days) <= 1, (world, got, want)
-        accounts, notes = set(hit["creator_accounts"]), set(hit["attack_notes"])
+        accounts, notes = set(ids["creator_accounts"]), set(hit["attack_notes"])
         assert len(accounts & set(nb["accounts"])) / len(nb["accounts"]) >= 0.9
         assert len(accounts & set(nb["accounts"])) / max(len(accounts), 1) >= 0.9
         assert len(notes & set(nb["note_ids"])) / len(nb["note_ids"]) >= 0.9
-        assert len(set(hit["accounts"]) & set(nb["commenters"])) / len(nb["commenters"]) >= 0.8
+        assert len(set(ids["accounts"]) & set(nb["commenters"])) / len(nb["commenters"]) >= 0.8
 
 
 def test_negation_and_turns() -> None:
@@ -40,10 +42,10 @@ def test_negation_and_turns() -> None:
 def test_lexicon_accuracy_per_held_out_category() -> None:
     """The shipped lexicon never saw these reviews; every category is held out by construction."""
     d = pd.read_csv(shared_data("zh-reviews", "online_shopping_10_cats.csv")).dropna(subset=["review"])
-    d["pred"] = (~is_negative(d["review"].astype(str))).astype(int)
+    d["pred"] = (lexicon_scores(d["review"].astype(str)) >= 0).astype(int)
     acc = d.assign(ok=d["pred"] == d["label"]).groupby("cat")["ok"].mean()
     print("lexicon accuracy per category:", acc.round(3).to_dict(), "overall", round(float((d.pred == d.label).mean()), 3))
-    # The issue's target is 0.90; the lexicon model reaches about 0.79 overall (docs/safety.md).
+    # The lexicon alone is the second opinion, not the verdict (docs/safety.md has its figures).
     # This guards against regressions only.
     assert float((d["pred"] == d["label"]).mean()) >= 0.75
     assert acc.min() >= 0.6

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import shared_data
+from tests.ingest.importers.conftest import KEY
 from zhongcao import pipeline
 from zhongcao.contract import normalise_province
 from zhongcao.engine import Workspace
@@ -163,7 +164,7 @@ def test_orders_hash_phones_and_apply_the_paid_rule(tmp_path: Path) -> None:
     assert f.dropped == {"a total/summary row (合计/总计) added by the export": 1, "unpaid (no 订单付款时间)": 1,
                          "fully refunded (买家实际支付金额 0 after a refund)": 1}
     text = (tmp_path / "in" / "orders.csv").read_text(encoding="utf-8")
-    assert "13800138000" not in text and "138 0013" not in text and hash_phone("13800138000") in text
+    assert "13800138000" not in text and "138 0013" not in text and hash_phone("13800138000", KEY) in text
     out = pd.read_csv(tmp_path / "in" / "orders.csv", dtype=str).set_index("order_id")
     assert out.loc["3", "amount"] == "50" and out.loc["3", "refund_amount"] == "30" and out.loc["1", "region"] == "广东"
 

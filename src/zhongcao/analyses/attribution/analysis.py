@@ -1,6 +1,8 @@
 """Cross-platform attribution (成交分离): what each channel, creator and note returned.
 
 Reads only marts: ``attribution_journeys`` (path counts per conversion type and lookback),
+``attribution_long_transitions`` and ``attribution_long_credit`` (what the last-20 paths leave out of
+longer journeys, so first-order Markov and the heuristics are exact at any length),
 ``attribution_touch_credit`` (heuristic credit per channel × note), ``attribution_cost``,
 ``attribution_midfunnel``, ``campaign_daily`` and the ``holdout_*`` marts. No user rows.
 docs/attribution.md gives every formula; the short version:
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.attribution import lift as lift_mod
+from zhongcao.analyses.attribution.long import LongJourneys
 from zhongcao.analyses.attribution.models import PathModels, path_table
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
 from zhongcao.analyses.stats import wilson
@@ -64,8 +67,9 @@ class AttributionAnalysis(Analysis):
 
     name: ClassVar[str] = "attribution"
     marts: ClassVar[tuple[str, ...]] = (
-        "attribution_journeys", "attribution_touch_credit", "attribution_cost", "attribution_midfunnel",
-        "campaign_daily", "holdout_touches", "holdout_orders",
+        "attribution_journeys", "attribution_long_transitions", "attribution_long_credit",
+        "attribution_touch_credit", "attribution_cost", "attribution_midfunnel", "campaign_daily",
+        "holdout_touches", "holdout_orders",
     )
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "lookback_days": [Options(frozenset(LOOKBACKS)), dict],
@@ -115,7 +119,9 @@ class AttributionAnalysis(Analysis):
         self.conversion_types_ = types
         self.journeys_ = self._journey_summary(journeys, types)
         self.flows_ = self._flows(journeys, [t for t in types if t != "lead"] or types)
-        self.channels_ = self._channel_credit(journeys, touch, types)
+        long = (source.mart("attribution_long_transitions").to_pandas(),
+                source.mart("attribution_long_credit").to_pandas())
+        self.channels_ = self._channel_credit(journeys, long, touch, types)
         self._add_cost(self.channels_, cost.groupby("channel")["cost"].sum(), "channel")
         self.creators_ = self._item_credit(touch, "creator_id", cost)
         notes = self._item_credit(touch, "note_id", cost)
@@ -131,9 +137,12 @@ class AttributionAnalysis(Analysis):
     def _paths(self, journeys: pd.DataFrame, conversion_type: str) -> pd.DataFrame:
         days = self._lookback(conversion_type)
         j = journeys[journeys["lookback_days"] == days]
-        conv = j[j["conversion_type"] == conversion_type].assign(nulls=0)
-        null = j[j["conversion_type"] == "none"].assign(nulls=lambda f: f["journeys"], conversions=0, revenue=0.0)
-        return path_table(pd.concat([conv, null], ignore_index=True)[["path", "conversions", "nulls", "revenue"]])
+        conv = j[j["conversion_type"] == conversion_type].assign(nulls=0, truncated_nulls=0)
+        null = j[j["conversion_type"] == "none"].assign(nulls=lambda f: f["journeys"], conversions=0, revenue=0.0,
+                                                        truncated_nulls=lambda f: f["truncated"], truncated=0,
+                                                        truncated_revenue=0.0)
+        cols = ["path", "conversions", "nulls", "revenue", "truncated", "truncated_nulls", "truncated_revenue"]
+        return path_table(pd.concat([conv, null], ignore_index=True)[cols])
 
     def _flows(self, journeys: pd.DataFrame, types: list[str], steps: int = 3) -> pd.DataFrame:
         """Journeys flowing step to step (channel at touch 1 → touch 2 → … → converted or not).
@@ -168,7 +177,8 @@ class AttributionAnalysis(Analysis):
                          "truncated": float(j["truncated"].sum()), "distinct_paths": float((j["path"] != "").sum())})
         return pd.DataFrame(rows)
 
-    def _channel_credit(self, journeys: pd.DataFrame, touch: pd.DataFrame, types: list[str]) -> pd.DataFrame:
+    def _channel_credit(self, journeys: pd.DataFrame, long: tuple[pd.DataFrame, pd.DataFrame], touch: pd.DataFrame,
+                        types: list[str]) -> pd.DataFrame:
         rng = np.random.default_rng(self.seed)
         point: dict[tuple[str, str, str], list[float]] = {}
         draws: dict[tuple[str, str, str], np.ndarray] = {}
@@ -178,7 +188,7 @@ class AttributionAnalysis(Analysis):
             paths = self._paths(journeys, t)
             if paths.empty or paths["conversions"].sum() == 0:
                 continue
-            pm = PathModels(paths, self.markov_order)
+            pm = PathModels(paths, self.markov_order, LongJourneys.from_marts(*long, t, self._lookback(t)))
             c0, n0, r0 = (paths[k].to_numpy(float) for k in ("conversions", "nulls", "revenue"))
             for model, frame in pm.all(c0, n0, r0).items():
                 for row in frame.itertuples():

@@ -12,7 +12,7 @@ solve per removed channel, not simulated. Shapley values are exact over channel 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 from math import factorial
 
@@ -21,9 +21,11 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from zhongcao.analyses.attribution.long import LongJourneys, credit_vectors, draw_shares
 from zhongcao.errors import AnalysisError
 
 SEP = " > "
+WITHHELD = "(other)"  # the path of journeys merged by the clean-room export (engine.clean_room.OTHER)
 HEURISTICS = ("first_touch", "last_touch", "linear", "position_based")
 
 
@@ -33,8 +35,12 @@ def split(path: str) -> tuple[str, ...]:
 
 def path_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Group a mart/CSV frame with path, conversions, nulls, revenue into one row per path."""
-    g = frame.groupby("path", as_index=False)[["conversions", "nulls", "revenue"]].sum()
-    return g[g["path"].fillna("").str.replace(">", "", regex=False).str.strip() != ""].reset_index(drop=True)
+    # the truncated journeys of a row (attribution_journeys' last-20 paths), when the frame says
+    extra = [c for c in ("truncated", "truncated_nulls", "truncated_revenue") if c in frame]
+    g = frame.groupby("path", as_index=False)[["conversions", "nulls", "revenue", *extra]].sum()
+    # '' is a conversion without a touch; '(other)' the rare paths a clean-room export merged (withheld)
+    keep = (g["path"].fillna("").str.replace(">", "", regex=False).str.strip() != "") & (g["path"] != WITHHELD)
+    return g[keep].reset_index(drop=True)
 
 
 def _weights(n: int, model: str) -> np.ndarray:
@@ -286,10 +292,17 @@ class PathModels:
     model; the Markov transition counts are sparse incidence matrices times journey counts.
     """
 
-    def __init__(self, paths: pd.DataFrame, order: int = 1) -> None:
+    def __init__(self, paths: pd.DataFrame, order: int = 1, long: LongJourneys | None = None) -> None:
         self.paths = paths.reset_index(drop=True)
         seqs = [split(p) for p in self.paths["path"]]
-        self.channels = sorted({c for s in seqs for c in s})
+        self.channels = sorted({c for s in seqs for c in s} | (long.channels if long is not None else set()))
+        # The rows as given, and their truncated journeys: a draw's ratio to them reweights the remainder.
+        self._given = {k: self.paths[k].to_numpy(float) for k in ("conversions", "nulls", "revenue")}
+        self._truncated = {k: (self.paths[col].to_numpy(float) if long is not None and col in self.paths
+                               else np.zeros(len(self.paths)))
+                           for k, col in (("conversions", "truncated"), ("nulls", "truncated_nulls"),
+                                          ("revenue", "truncated_revenue"))}
+        self.long = long
         col = {c: i for i, c in enumerate(self.channels)}
         # Every touch of every path as flat arrays: path row, channel column, position, path length.
         lengths = np.fromiter((len(q) for q in seqs), dtype=np.int64, count=len(seqs))
@@ -309,7 +322,9 @@ class PathModels:
             m: sp.csr_matrix((weights[m], (rows, cols)), shape=(len(seqs), len(self.channels))) for m in HEURISTICS}
         self.order = order
         self._markov_structure(rows, cols, lengths, pos, order)
+        self._long_structure()
         self._set_structure(seqs)
+        self._long_credit = credit_vectors(long, self.channels) if long is not None else None
 
     def _markov_structure(self, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray, pos: np.ndarray,
                           order: int) -> None:
@@ -341,6 +356,40 @@ class PathModels:
         ones = np.ones(len(touched))
         self.start_matrix = sp.csr_matrix((ones, (touched, state[first])), shape=(n_paths, len(keys)))
         self.end_matrix = sp.csr_matrix((ones, (touched, state[last])), shape=(n_paths, len(keys)))
+
+    def _long_structure(self) -> None:
+        """First-order states and counts of the truncated journeys' remainder (``LongJourneys``).
+
+        A channel seen only there gets a state of its own, after the paths' states. Higher orders
+        keep the paths as they are: their states need the dropped sequence itself.
+        """
+        self._long_chain: tuple[np.ndarray, ...] | None = None
+        if self.long is None or self.order != 1:
+            return
+        index = {st[0]: i for i, st in enumerate(self.states)}
+        for ch in sorted(self.long.channels - index.keys()):
+            index[ch] = len(self.states)
+            self.states.append((ch,))
+        n = len(self.states)
+        member = np.zeros((n, len(self.channels)), dtype=bool)
+        member[: len(self.member)] = self.member
+        col = {c: j for j, c in enumerate(self.channels)}
+        for i, st in enumerate(self.states):
+            member[i, col[st[0]]] = True
+        self.member = member
+        self.start_matrix.resize((self.start_matrix.shape[0], n))
+        self.end_matrix.resize((self.end_matrix.shape[0], n))
+        t = self.long.transitions
+        begins = t[t["from_channel"] == ""]
+        moves = t[t["from_channel"] != ""]
+        to_start = np.array([index[c] for c in begins["to_channel"]], dtype=np.int64)
+        self._long_chain = (
+            np.bincount(to_start, weights=begins["conversions"].to_numpy(float), minlength=n),
+            np.bincount(to_start, weights=begins["nulls"].to_numpy(float), minlength=n),
+            np.array([index[c] for c in moves["from_channel"]], dtype=np.int64),
+            np.array([index[c] for c in moves["to_channel"]], dtype=np.int64),
+            moves["conversions"].to_numpy(float), moves["nulls"].to_numpy(float),
+        )
 
     def _set_structure(self, seqs: list[tuple[str, ...]]) -> None:
         index: dict[frozenset[str], int] = {}
@@ -409,27 +458,19 @@ class PathModels:
         solves each draw's chain (densely when small).
         """
         k, draws = len(self.channels), conversions.shape[1]
-        out = {m: (np.asarray(w.T @ conversions), np.asarray(w.T @ revenue)) for m, w in self.weights.items()}
-        total = conversions + nulls
-        n = len(self.states)
+        cut, share = self._remainder(conversions, nulls, revenue)
+        out = self._heuristic_credit(conversions, revenue, cut, share)
         mk_c, mk_r = np.zeros((k, draws)), np.zeros((k, draws))
-        if n:
-            pair_counts = np.asarray(self.pair_matrix.T @ total)
-            starts = np.asarray(self.start_matrix.T @ total)
-            ends_c = np.asarray(self.end_matrix.T @ conversions)
-            ends_n = np.asarray(self.end_matrix.T @ nulls)
-            for d in range(draws):
-                counts = sp.csr_matrix((pair_counts[:, d], (self.pair_rows, self.pair_cols)), shape=(n, n))
-                effects, _ = removal_effects(self.states, self.channels, counts, starts[:, d], ends_c[:, d],
-                                             ends_n[:, d], self.member)
-                s = effects.sum()
-                if s > 0:
-                    mk_c[:, d] = effects / s * conversions[:, d].sum()
-                    mk_r[:, d] = effects / s * revenue[:, d].sum()
+        for d, (counts, starts, ends_c, ends_n) in enumerate(self._chains(conversions, nulls, cut, share)):
+            effects, _ = removal_effects(self.states, self.channels, counts, starts, ends_c, ends_n, self.member)
+            s = effects.sum()
+            if s > 0:
+                mk_c[:, d] = effects / s * conversions[:, d].sum()
+                mk_r[:, d] = effects / s * revenue[:, d].sum()
         out["markov"] = (mk_c, mk_r)
         a, pair_set, pair_channel, size = self._shapley_structure()
         m = self.set_matrix.T
-        conv_s, journeys_s, rev_s = (np.asarray(m @ x) for x in (conversions, total, revenue))
+        conv_s, journeys_s, rev_s = (np.asarray(m @ x) for x in (conversions, conversions + nulls, revenue))
         rate = np.divide(conv_s, journeys_s, out=np.zeros_like(conv_s), where=journeys_s > 0)
         phi = np.maximum(np.asarray(a @ rate), 0.0)
         by_set = sp.csr_matrix((np.ones(len(pair_set)), (pair_set, np.arange(len(pair_set)))),
@@ -444,21 +485,71 @@ class PathModels:
                           np.asarray(by_channel @ (share * rev_s[pair_set])))
         return out
 
-    def markov(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
-        total = conversions + nulls
+    def _heuristic_credit(self, conversions: np.ndarray, revenue: np.ndarray, cut: tuple[np.ndarray, ...],
+                          share: tuple[np.ndarray, ...]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        out = {}
+        for m, w in self.weights.items():
+            # a truncated conversion's credit from its kept path is replaced by its credit over every touch
+            conv, rev = np.asarray(w.T @ (conversions - cut[0])), np.asarray(w.T @ (revenue - cut[2]))
+            if self._long_credit is not None:
+                conv = conv + self._long_credit[m][0][:, None] * share[0]
+                rev = rev + self._long_credit[m][1][:, None] * share[2]
+            out[m] = (conv, rev)
+        return out
+
+    def _remainder(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray
+                   ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """Per row and draw, the truncated journeys' part of each weighting (conversions, nulls, revenue);
+        per draw, the share of all truncated journeys it keeps (what the summed remainder is scaled by)."""
+        parts = [draw_shares(self._truncated[k], self._given[k], x)
+                 for k, x in (("conversions", conversions), ("nulls", nulls), ("revenue", revenue))]
+        return tuple(p for p, _ in parts), tuple(s for _, s in parts)
+
+    def _chains(self, conversions: np.ndarray, nulls: np.ndarray, cut: tuple[np.ndarray, ...],
+                share: tuple[np.ndarray, ...]) -> Iterator[tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]]:
+        """Each draw's first-order counts: state → state, start → state, → conversion, → null.
+
+        With the remainder of truncated journeys (order 1), their true starts replace the start
+        their kept path implies, and the transitions older than the kept path are added.
+        """
         n = len(self.states)
-        counts = sp.csr_matrix((self.pair_matrix.T @ total, (self.pair_rows, self.pair_cols)), shape=(n, n))
-        frame, _ = markov_solve(self.states, counts, self.start_matrix.T @ total, self.end_matrix.T @ conversions,
-                                self.end_matrix.T @ nulls, float(conversions.sum()), float(revenue.sum()))
-        return frame
+        if not n:
+            return
+        total = conversions + nulls
+        pair_counts = np.asarray(self.pair_matrix.T @ total)
+        long = self._long_chain
+        kept = total - cut[0] - cut[1] if long is not None else total
+        starts = np.asarray(self.start_matrix.T @ kept)
+        ends_c = np.asarray(self.end_matrix.T @ conversions)
+        ends_n = np.asarray(self.end_matrix.T @ nulls)
+        rows, cols = self.pair_rows, self.pair_cols
+        if long is not None:
+            rows, cols = np.concatenate([rows, long[2]]), np.concatenate([cols, long[3]])
+        for d in range(total.shape[1]):
+            values, begin = pair_counts[:, d], starts[:, d]
+            if long is not None:
+                values = np.concatenate([values, long[4] * share[0][d] + long[5] * share[1][d]])
+                begin = begin + long[0] * share[0][d] + long[1] * share[1][d]
+            yield sp.csr_matrix((values, (rows, cols)), shape=(n, n)), begin, ends_c[:, d], ends_n[:, d]
+
+    def markov(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
+        many = [np.asarray(x, dtype=float)[:, None] for x in (conversions, nulls, revenue)]
+        cut, share = self._remainder(*many)
+        for counts, starts, ends_c, ends_n in self._chains(many[0], many[1], cut, share):
+            frame, _ = markov_solve(self.states, counts, starts, ends_c, ends_n, float(np.sum(conversions)),
+                                    float(np.sum(revenue)))
+            return frame
+        return markov_solve([], sp.csr_matrix((0, 0)), *(np.zeros(0),) * 3, 0.0, 0.0)[0]
 
     def shapley(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
         m = self.set_matrix.T
         return shapley_from_sets(self.sets, m @ conversions, m @ (conversions + nulls), m @ revenue)
 
     def heuristics(self, conversions: np.ndarray, revenue: np.ndarray) -> dict[str, pd.DataFrame]:
-        return {m: pd.DataFrame({"channel": self.channels, "conversions": w.T @ conversions,
-                                 "revenue": w.T @ revenue}) for m, w in self.weights.items()}
+        many = [np.asarray(x, dtype=float)[:, None] for x in (conversions, np.zeros(len(self.paths)), revenue)]
+        got = self._heuristic_credit(many[0], many[2], *self._remainder(*many))
+        return {m: pd.DataFrame({"channel": self.channels, "conversions": c[:, 0], "revenue": r[:, 0]})
+                for m, (c, r) in got.items()}
 
     def all(self, conversions: np.ndarray, nulls: np.ndarray, revenue: np.ndarray) -> dict[str, pd.DataFrame]:
         out = self.heuristics(conversions, revenue)

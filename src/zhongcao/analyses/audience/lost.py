@@ -2,7 +2,13 @@
 
 Reads only marts: ``lead_outcomes`` (leads by outcome and profile, plus the panel baseline),
 ``lead_post_engagement`` (notes and searches per outcome within 60 days after the lead) and
-``note_text`` (public note text). No user rows are read, so it runs on clean-room exports.
+``note_text`` (public note text) and ``note_metrics`` (each public note's creator). No user rows are
+read, so it runs on clean-room exports.
+
+Terms go through the same checks as every text analysis (``zhongcao.analyses.vocabulary``): the
+workspace's learned words teach the tokeniser, and a competitor term or a distinguishing term is
+reported only when it is a word (not a placeholder, shortcode, sticker, generic word or Latin glued
+to Chinese) carried by at least ``min_creators`` creators (a search query is its own author).
 
 Because the marts count distinct leads per note or query, a lead who read five copybook notes
 counts five times in a competitor's touches; shares are therefore shares of post-lead touches,
@@ -17,14 +23,23 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet, tgi
+from zhongcao.analyses.audience.offers import is_offer_candidate
+from zhongcao.analyses.audience.stats import (
+    bh_qvalues,
+    informative_prior,
+    log_odds_dirichlet,
+    tgi,
+    tgi_p_value,
+)
 from zhongcao.analyses.audience.terms import term_sets, themes, weighted_counts
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
+from zhongcao.analyses.mentions import BrandMatcher, matcher_for
+from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon, entity_type
+from zhongcao.text.quality import term_quality
 
 PROFILE_ATTRIBUTES = ("channel", "lead_note", "gender", "age_band", "city_tier", "region")
-COMPETITOR_TYPES = frozenset({"competitor", "service"})
 
 
 def outcome(status: pd.Series, days_to_order: pd.Series, definition: str, window_days: int) -> pd.Series:
@@ -53,34 +68,47 @@ class LostLeadAnalysis(Analysis):
     window_days:
         Days after the lead within which a conversion counts (``window`` definition).
     min_support:
-        Fewest post-lead touches (lost + converted) a competitor needs to be ranked.
+        Fewest post-lead touches (lost + converted) a competitor needs to be ranked (the normal approximation
+        of the TGI interval needs a few dozen).
+    fdr:
+        False-discovery rate of the over-indexed offers: candidates are discovered from the corpus, so many
+        are tested; an offer over-indexes when its TGI interval's lower end is above 100 and its
+        Benjamini–Hochberg q-value (one-sided test of TGI > 100 across all ranked offers) is at most this.
     min_group_size:
         Profile cells with fewer leads than this are suppressed.
     max_competitors:
         Rows kept in ``competitors_``.
     top_terms:
         Terms kept per direction in ``terms_``.
+    min_creators:
+        A term is reported (as a competitor's term or a distinguishing term) only when at least this
+        many distinct creators' notes or distinct searches carry it.
     """
 
     name: ClassVar[str] = "lost"
-    marts: ClassVar[tuple[str, ...]] = ("lead_outcomes", "lead_post_engagement", "note_text")
+    marts: ClassVar[tuple[str, ...]] = ("lead_outcomes", "lead_post_engagement", "note_text", "note_metrics")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "definition": [Options(frozenset({"status", "window"}))],
         "window_days": [Interval(int, 1, 365)],
         "min_support": [Interval(int, 1, None)],
+        "fdr": [Interval(float, 0, 1)],
         "min_group_size": [Interval(int, 1, None)],
         "max_competitors": [Interval(int, 1, 100)],
         "top_terms": [Interval(int, 1, 500)],
+        "min_creators": [Interval(int, 1, None)],
     }
 
-    def __init__(self, definition: str = "status", window_days: int = 30, min_support: int = 30,
-                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE, max_competitors: int = 10, top_terms: int = 20) -> None:
+    def __init__(self, definition: str = "status", window_days: int = 30, min_support: int = 30, fdr: float = 0.05,
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE, max_competitors: int = 10, top_terms: int = 20,
+                 min_creators: int = DEFAULT_MIN_CREATORS) -> None:
         self.definition = definition
         self.window_days = window_days
         self.min_support = min_support
+        self.fdr = fdr
         self.min_group_size = min_group_size
         self.max_competitors = max_competitors
         self.top_terms = top_terms
+        self.min_creators = min_creators
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
@@ -123,10 +151,16 @@ class LostLeadAnalysis(Analysis):
         units["text"] = np.where(is_note, units["title"] + " " + body.fillna("").astype(str), units["item"])
         units["note_brand"] = units["item"].map(notes["brand"]).where(is_note)
         own = (brand.name or "").lower()
+        matcher = matcher_for(source)
         other_brands = {str(b).lower(): "competitor" for b in notes["brand"].dropna().unique()
                         if str(b).strip() and str(b).lower() != own}
-        lexicon = Lexicon.from_brand(brand, extra=other_brands)
-        terms = term_sets(units["text"].astype(str).tolist(), lexicon)
+        lexicon = lexicon_for(source).with_words(other_brands)
+        text_list = units["text"].astype(str).tolist()
+        terms = term_sets(text_list, lexicon)
+        creator = source.mart("note_metrics").to_pandas().set_index("note_id")["creator_id"]
+        authors = np.where(is_note, "c:" + units["item"].map(creator).fillna("").astype(str),
+                           "q:" + units["item"].astype(str)).tolist()
+        support = TermSupport(terms, authors, lexicon=lexicon, min_creators=self.min_creators)
         t_lost, t_conv = float(units["lost"].sum()), float(units["converted"].sum())
         self.touches_ = {"lost": t_lost, "converted": t_conv, "notes": float(is_note.sum()),
                          "queries": float((~is_note).sum())}
@@ -138,21 +172,28 @@ class LostLeadAnalysis(Analysis):
         for col in ("lost", "converted"):
             if col not in table:
                 table[col] = 0.0
-        self.terms_ = _distinguishing(table, self.top_terms)
+        self.terms_ = _distinguishing(table[[support.reportable(str(t)) for t in table.index]], self.top_terms)
         self.competitors_, self.suppressed_competitors_ = self._competitors(
-            table, units, terms, lexicon, own, brand, (n_lost, n_conv, t_lost, t_conv))
+            table, units, terms, lexicon, matcher, brand, (n_lost, n_conv, t_lost, t_conv), support)
+        reported = [t for ts in self.competitors_["terms"] for t in ts] + self.terms_["term"].tolist()
+        self.term_quality_ = term_quality(reported, lexicon, corpus=text_list, creators=support.creators,
+                                          min_creators=self.min_creators).to_dict()
 
     def _competitors(self, table: pd.DataFrame, units: pd.DataFrame, terms: list[list[str]], lexicon: Lexicon,
-                     own: str, brand: Any, n: tuple[float, float, float, float]) -> tuple[pd.DataFrame, int]:
+                     matcher: BrandMatcher, brand: Any, n: tuple[float, float, float, float], vocab: TermSupport
+                     ) -> tuple[pd.DataFrame, int]:
         n_lost, n_conv, t_lost, t_conv = n
         w = (units["lost"] + units["converted"]).to_numpy(float)
-        own_units = np.array([own in " ".join(ts) or own in str(u) for ts, u in zip(terms, units["text"], strict=True)])
+        # A note or search naming the brand (name, alias, product, variant) is about the brand's own offer.
+        own_units = matcher.mentions(units["text"].astype(str).tolist())
+        own_names = BrandMatcher(brand).mentions
         own_w = weighted_counts(terms, np.where(own_units, w, 0.0), ["x"] * len(terms)).T.get("x")
         cands = []
         for term, row in table.iterrows():
-            kind = entity_type(str(term), lexicon)
-            if kind not in COMPETITOR_TYPES or own in str(term):
+            # Offers are discovered from the corpus (offers.py), not only from brand.toml and the brand column.
+            if not is_offer_candidate(str(term), lexicon) or own_names([str(term)])[0] or not vocab.reportable(str(term)):
                 continue
+            kind = entity_type(str(term), lexicon) or "discovered"
             support = row["lost"] + row["converted"]
             # An offer mostly named next to the brand itself is the brand's own course, not a rival.
             if support <= 0 or (own_w is not None and float(own_w.get(term, 0.0)) / support > 0.5):
@@ -166,7 +207,7 @@ class LostLeadAnalysis(Analysis):
         # leader is kept apart even when both are named in the same comparison notes.
         groups = themes([c[0] for c in cands], terms, w, nest=True, scores=[c[3] for c in cands],
                         max_score_gap=math.log(2.0))
-        assigned = _assign(terms, groups)
+        assigned = _assign(terms, groups, units["title"].astype(str).str.lower().tolist())
         known = {k.lower() for k in brand.known_competitors}
         rows, suppressed = [], 0
         for gi, group in enumerate(groups):
@@ -186,36 +227,44 @@ class LostLeadAnalysis(Analysis):
                 "lost_touches": e_lost, "converted_touches": e_conv,
                 "lost_share": s_lost, "converted_share": s_conv,
                 "touches_per_100_lost": 100 * e_lost / n_lost,
-                "tgi": point, "tgi_low": lo, "tgi_high": hi,
+                "tgi": point, "tgi_low": lo, "tgi_high": hi, "p_value": tgi_p_value(s_lost, n_lost, s_conv, n_conv),
                 "over_indexed": bool(lo > 100), "under_indexed": bool(hi < 100),
                 "example_notes": [{"note_id": r.item, "title": r.title, "lost_leads": float(r.lost)}
                                   for r in ex.itertuples()],
                 "example_queries": [str(q) for q in queries["item"]],
             })
         cols = ["offer", "terms", "entity_type", "known", "lost_touches", "converted_touches", "lost_share",
-                "converted_share", "touches_per_100_lost", "tgi", "tgi_low", "tgi_high", "over_indexed",
-                "under_indexed", "example_notes", "example_queries"]
+                "converted_share", "touches_per_100_lost", "tgi", "tgi_low", "tgi_high", "p_value", "q_value",
+                "over_indexed", "under_indexed", "example_notes", "example_queries"]
         frame = pd.DataFrame(rows, columns=cols)
         if not frame.empty:
+            frame["q_value"] = bh_qvalues(frame["p_value"].to_numpy(float))
+            frame["over_indexed"] = frame["over_indexed"] & (frame["q_value"] <= self.fdr)
             # Ranked by the interval's lower end: a huge TGI on a handful of touches is not a finding.
             frame = frame.sort_values(["tgi_low", "tgi"], ascending=[False, False]).head(self.max_competitors)
         return frame.reset_index(drop=True), suppressed
 
 
-def _assign(terms: list[list[str]], groups: list[list[str]]) -> np.ndarray:
+def _assign(terms: list[list[str]], groups: list[list[str]], titles: list[str] | None = None) -> np.ndarray:
     """Each note or query belongs to the offer most of its offer words name (−1: none).
 
     A copybook note that says "cheaper than an offline class" stays a copybook note: counting
-    every mention would credit each offer with its rivals' notes.
+    every mention would credit each offer with its rivals' notes. A tie goes to the offer the title
+    names (《线下练字班值得报吗》 that says "比起网课…" is an offline-class note), else to the larger offer
+    (lower index), which is the more common reading.
     """
     where = {t: gi for gi, g in enumerate(groups) for t in g}
     out = np.full(len(terms), -1, dtype=np.int64)
     for i, ts in enumerate(terms):
         votes = [where[t] for t in ts if t in where]
         if votes:
-            # Ties go to the larger offer (lower index), which is the more common reading.
-            out[i] = min(set(votes), key=lambda g: (-votes.count(g), g))
+            title = titles[i] if titles is not None else ""
+            out[i] = min(set(votes), key=lambda g: (-votes.count(g), not _named_in(groups[g], title), g))
     return out
+
+
+def _named_in(group: list[str], title: str) -> bool:
+    return bool(title) and any(t.lstrip("#") in title for t in group)
 
 
 def _majority(values: list[str]) -> str:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from zhongcao.analyses.stats import Z90
+from zhongcao.analyses.stats import Z90, bh_qvalues  # noqa: F401  (re-exported for the audience analyses)
 
 
 def tgi(share_a: float, n_a: float, share_b: float, n_b: float, z: float = Z90) -> tuple[float, float, float]:
@@ -25,6 +25,18 @@ def tgi(share_a: float, n_a: float, share_b: float, n_b: float, z: float = Z90) 
     se = math.sqrt(max((1 - min(p_a, 1.0)) / x_a + (1 - min(p_b, 1.0)) / x_b, 0.0))
     point = 100 * share_a / share_b if share_b > 0 else math.inf
     return (point, 100 * math.exp(log_ratio - z * se), 100 * math.exp(log_ratio + z * se))
+
+
+def tgi_p_value(share_a: float, n_a: float, share_b: float, n_b: float) -> float:
+    """One-sided p-value of TGI > 100 (the log ratio of :func:`tgi` over its delta-method standard error)."""
+    from scipy.stats import norm
+
+    if n_a <= 0 or n_b <= 0 or (share_b <= 0 and share_a <= 0):
+        return math.nan
+    x_a, x_b = max(share_a * n_a, 0.5), max(share_b * n_b, 0.5)
+    p_a, p_b = x_a / n_a, x_b / n_b
+    se = math.sqrt(max((1 - min(p_a, 1.0)) / x_a + (1 - min(p_b, 1.0)) / x_b, 1e-12))
+    return float(norm.sf(math.log(p_a / p_b) / se))
 
 
 def log_odds_dirichlet(counts_a: np.ndarray, counts_b: np.ndarray, prior: np.ndarray

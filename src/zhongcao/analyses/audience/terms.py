@@ -10,27 +10,43 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from zhongcao.text import Lexicon, detect_phrases, tokenise
+from zhongcao.text import Lexicon, detect_phrases, normalise, tokenise
+from zhongcao.text.lexicon import generic_words
 
 _MIN_TERM_CHARS = 2  # one-character tokens (娃, 字, 课) carry little meaning on their own
 
 
-def term_sets(texts: Sequence[str], lexicon: Lexicon | None, *, phrase_min_count: int = 20) -> list[list[str]]:
+def term_sets(texts: Sequence[str], lexicon: Lexicon | None, *, phrase_min_count: int = 20,
+              parts: bool = False) -> list[list[str]]:
     """Each text's distinct terms: tokens of two or more characters, hashtags, emoji and detected phrases.
 
     Phrases are added beside their parts (握笔 + 姿势 → also 握笔姿势) so both the short and the
-    long form can be scored; identical texts are tokenised once.
+    long form can be scored; a phrase joins two words that touch in the text (never across a dropped
+    stop word or punctuation mark). With ``parts``, a known word that begins or ends a longer token is added
+    beside it too (夏季穿搭 → also 穿搭), as jieba's search mode does: a compound of the lexicon then still
+    counts for its head. Identical texts are tokenised once.
     """
     uniq = list(dict.fromkeys(texts))
     toks = tokenise(uniq, lexicon)
+    norms = [normalise(t) for t in uniq]
     known = frozenset(lexicon.words()) if lexicon is not None else frozenset()
-    phrases = detect_phrases(toks, min_count=phrase_min_count, exclude=known)
+    # Generic words (几个, 以后, 下来, 姐妹们) never start or end a phrase: 分享几个, 以后作业 are no terms.
+    phrases = detect_phrases(toks, min_count=phrase_min_count, exclude=known | generic_words(), texts=norms)
+    taught = lexicon.known() if lexicon is not None else frozenset()
     by_text: dict[str, list[str]] = {}
-    for text, doc in zip(uniq, toks, strict=True):
+    for text, norm, doc in zip(uniq, norms, toks, strict=True):
         terms = [t for t in doc if len(t) >= _MIN_TERM_CHARS or is_symbol(t)]
-        terms += [phrases[p] for p in pairwise(doc) if p in phrases]
+        terms += [phrases[p] for p in pairwise(doc) if p in phrases and phrases[p] in norm]
+        if parts:
+            terms += [w for t in doc if len(t) >= 3 for w in _known_parts(t, taught)]
         by_text[text] = list(dict.fromkeys(terms))
     return [by_text[t] for t in texts]
+
+
+def _known_parts(token: str, known: frozenset[str]) -> list[str]:
+    """Known words of two or more characters that begin or end ``token`` (not the token itself)."""
+    ends = [token[:k] for k in range(2, len(token))] + [token[k:] for k in range(1, len(token) - 1)]
+    return [w for w in ends if w in known]
 
 
 def is_symbol(token: str) -> bool:

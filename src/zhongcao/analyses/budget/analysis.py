@@ -88,6 +88,9 @@ class BudgetAnalysis(Analysis):
         model = mmm.fitted_model()
         resp = response_curves(model)
         self.kpi_ = mmm.kpi
+        # The plan rests on the model: its review (calibrated, possibly confounded channels) travels with it.
+        self.review_ = {k: mmm.review_[k] for k in ("verdict", "calibrated", "confounded", "hardly_moved")}
+        self.review_["checks"] = [{"name": c["name"], "verdict": c["verdict"]} for c in mmm.review_["checks"]]
         plan = optimise(resp, budget=float(resp.current.sum()) * self.budget_change, lower=self.lower, upper=self.upper)
         per_period = 1.0 / max(len(model.dates_), 1)
         self.plan_ = pd.DataFrame({

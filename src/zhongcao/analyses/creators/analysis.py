@@ -18,6 +18,7 @@ import pandas as pd
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, user_rows
 from zhongcao.analyses.creators import content, fake, profile, shortlist
+from zhongcao.analyses.mentions import about_brand, matcher_for
 from zhongcao.errors import AnalysisError, InsufficientDataError, WorkspaceError
 
 
@@ -36,11 +37,16 @@ class CreatorAnalysis(Analysis):
     min_tgi:
         Book only creators whose engaged readers index at least this high on the brand's target.
     soft_ad_threshold:
-        Notes scoring at least this read as ads.
+        Notes about the brand scoring at least this read as ads, used only when fewer than 100 notes are not
+        about the brand (else the score is calibrated on them; see ``soft_ad_fdr``).
+    soft_ad_fdr:
+        False-discovery rate of the soft-ad flags: a brand note reads as an ad when its score is rare among
+        notes not about the brand (empirical p-value, Benjamini–Hochberg; content.py).
     genuine_min_score:
         Creators scoring at least this (with two or more long-use notes) show genuine use.
     fake_threshold:
-        Creators with a fake-engagement probability at least this are flagged and never booked.
+        Creators with a fake-engagement probability (1 − the Benjamini–Hochberg q-value of their score against
+        the bulk of creators; fake.py) at least this are flagged and never booked: 0.95 is a 5% false-discovery rate.
     min_group_size:
         Creators with fewer readers than this have their reader numbers suppressed in findings.
     """
@@ -55,6 +61,7 @@ class CreatorAnalysis(Analysis):
         "regions": [list, tuple, None],
         "min_tgi": [Interval(float, 0, None), None],
         "soft_ad_threshold": [Interval(float, 0, None)],
+        "soft_ad_fdr": [Interval(float, 0, 1)],
         "genuine_min_score": [Interval(float, 0, None)],
         "fake_threshold": [Interval(float, 0, 1)],
         "min_group_size": [Interval(int, 1, None)],
@@ -62,14 +69,16 @@ class CreatorAnalysis(Analysis):
 
     def __init__(self, budget: float | None = None, min_per_tier: dict[str, int] | None = None,
                  max_per_tier: dict[str, int] | None = None, regions: list[str] | None = None,
-                 min_tgi: float | None = None, soft_ad_threshold: float = 3.0, genuine_min_score: float = 5.0,
-                 fake_threshold: float = 0.5, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
+                 min_tgi: float | None = None, soft_ad_threshold: float = 3.0, soft_ad_fdr: float = 0.05,
+                 genuine_min_score: float = 5.0, fake_threshold: float = 0.95,
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
         self.budget = budget
         self.min_per_tier = min_per_tier
         self.max_per_tier = max_per_tier
         self.regions = regions
         self.min_tgi = min_tgi
         self.soft_ad_threshold = soft_ad_threshold
+        self.soft_ad_fdr = soft_ad_fdr
         self.genuine_min_score = genuine_min_score
         self.fake_threshold = fake_threshold
         self.min_group_size = min_group_size
@@ -100,7 +109,9 @@ class CreatorAnalysis(Analysis):
         readers = source.mart("creator_readers").to_pandas()
         baseline = source.mart("order_baseline").to_pandas()
 
-        about = notes["brand"].fillna("").eq(brand.name) if brand.name else pd.Series(False, index=notes.index)
+        # About the brand by its brand column or by naming the brand in the text (organic notes carry no brand).
+        about = about_brand(notes, matcher_for(source))
+        self.brand_notes_ = int(about.sum())
         brand_notes = notes[about]
         # --- profile
         med = profile.note_medians(notes)
@@ -119,7 +130,11 @@ class CreatorAnalysis(Analysis):
         gen["genuine"] = (gen["score"] >= self.genuine_min_score) & (gen["long_use_notes"] >= 2)
         # --- soft ads
         soft = content.soft_ad_scores(notes)
-        soft["reads_as_ad"] = soft["score"] >= self.soft_ad_threshold
+        soft["about_brand"] = about.to_numpy()
+        soft["reads_as_ad"], soft["q_value"], self.soft_ad_method_ = content.calibrate_soft_ads(
+            soft["score"].to_numpy(), about.to_numpy(), self.soft_ad_fdr, self.soft_ad_threshold)
+        ads = soft.loc[soft["reads_as_ad"], "score"]
+        self.soft_ad_cutoff_ = float(ads.min()) if len(ads) else float("nan")
         soft["undisclosed"] = soft["reads_as_ad"] & ~soft["sponsored"]
         # --- fake engagement
         comments = staged("comments", ("comment_id", "note_id", "user_id", "created_at", "text")).to_pandas()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.privacy import coarsen_periods, suppress, too_small
 from zhongcao.analyses.stats import nps_interval, ratio_bootstrap, safe_div, wilson
 from zhongcao.errors import InsufficientDataError
 
@@ -25,7 +26,9 @@ class KpiAnalysis(Analysis):
     Parameters
     ----------
     min_group_size:
-        Segments with fewer survey respondents than this are suppressed (reported as such).
+        Segments with fewer survey respondents than this are suppressed (reported as such); the
+        published series (``series_``) is summed to the smallest period whose every row holds at
+        least this many orders, leads, reads and engagements (or none).
     recent_days:
         Window for the "recent vs previous" trend comparison.
     bootstrap_draws:
@@ -56,23 +59,37 @@ class KpiAnalysis(Analysis):
         if channel.empty and platform.empty:
             raise InsufficientDataError("no spend, touches, leads or orders in the workspace: nothing to measure")
         last_touch = source.mart("channel_last_touch").to_pandas()
-        self.daily_ = _daily(channel, platform)
-        self.by_channel_ = _by_channel(channel, last_touch)
+        # Days stay private (ROI bootstrap, trend); what is published is the coarsened series.
+        self._daily = _daily(channel, platform)
+        self.series_, self.period_ = coarsen_periods(
+            self._daily, day="day", sums=("spend", "reads", "engagements", "leads", "orders", "gmv"),
+            people=("orders", "leads", "reads", "engagements"), min_group_size=self.min_group_size)
+        # Leads are people: a channel's leads (and its CPL) under the minimum are hidden, with enough
+        # others that the total minus the shown channels does not reveal them.
+        self.by_channel_ = suppress(_by_channel(channel, last_touch), size="leads", blank=("leads", "won", "cpl"),
+                                    min_group_size=self.min_group_size, complement=True)
         self.by_platform_ = _by_platform(platform, float(channel["spend"].sum()))
-        self.repurchase_ = _repurchase(source.mart("buyer_frequency").to_pandas())
+        repurchase = _repurchase(source.mart("buyer_frequency").to_pandas())
+        per_platform = suppress(repurchase[repurchase["platform"] != "all"], size="repeat_buyers",
+                                blank=("repeat_buyers", "rate", "rate_low", "rate_high"),
+                                min_group_size=self.min_group_size, complement=True)
+        overall = repurchase[repurchase["platform"] == "all"].assign(suppressed=False)
+        self.repurchase_ = pd.concat([per_platform, overall], ignore_index=True)
+        for column in ("repeat_buyers", "rate", "rate_low", "rate_high"):
+            self.repurchase_[column] = pd.to_numeric(self.repurchase_[column], errors="coerce")
         self.funnel_ = _funnel(source.mart("aips_funnel").to_pandas())
         self.nps_, self.nps_by_segment_ = _nps(
             source.mart("nps_monthly").to_pandas(), source.mart("nps_segment").to_pandas(), self.min_group_size
         )
         self.by_region_ = _by_region(source.mart("region_daily").to_pandas(), self.min_group_size)
         self.totals_ = self._totals(channel, platform)
-        self.trend_ = _trend(self.daily_, self.recent_days)
+        self.trend_ = _trend(self._daily, self.recent_days, self.min_group_size)
         return self
 
     def _totals(self, channel: pd.DataFrame, platform: pd.DataFrame) -> dict[str, float]:
         spend = float(channel["spend"].sum())
         gmv = float(platform["gmv"].sum())
-        daily = self.daily_
+        daily = self._daily
         roi_lo, roi_hi = ratio_bootstrap(
             daily["gmv"].to_numpy(float), daily["spend"].to_numpy(float), draws=self.bootstrap_draws
         )
@@ -84,13 +101,13 @@ class KpiAnalysis(Analysis):
             "views": float(channel["views"].sum()),
             "reads": float(channel["reads"].sum()),
             "engagements": float(channel["engagements"].sum()),
-            "leads": float(channel["leads"].sum()),
-            "won": float(channel["won"].sum()),
+            "leads": _shown(float(channel["leads"].sum()), self.min_group_size),
+            "won": _shown(float(channel["won"].sum()), self.min_group_size),
             "orders": float(platform["orders"].sum()),
             "gmv": gmv,
             "cpm": safe_div(spend, float(channel["impressions"].sum())) * 1000,
             "cpe": safe_div(spend, float(channel["engagements"].sum())),
-            "cpl": safe_div(spend, float(channel["leads"].sum())),
+            "cpl": safe_div(spend, _shown(float(channel["leads"].sum()), self.min_group_size)),
             "roi": safe_div(gmv, spend),
             "roi_low": roi_lo,
             "roi_high": roi_hi,
@@ -100,6 +117,11 @@ class KpiAnalysis(Analysis):
             "days": float(len(daily)),
         }
         return totals
+
+
+def _shown(people: float, min_group: int) -> float:
+    """A whole-workspace count of people, or NaN when even the total is under the minimum group."""
+    return math.nan if too_small(people, min_group) else people
 
 
 def _daily(channel: pd.DataFrame, platform: pd.DataFrame) -> pd.DataFrame:
@@ -175,27 +197,30 @@ def _nps(monthly: pd.DataFrame, segments: pd.DataFrame, min_group: int) -> tuple
     overall = {"nps": score, "low": lo, "high": hi, "responses": n}
     rows = []
     for _, r in segments.iterrows():
-        suppressed = r["responses"] < min_group
         s, slo, shi = nps_interval(float(r["promoters"]), float(r["detractors"]), float(r["responses"]))
-        rows.append({
-            "attribute": r["attribute"], "value": r["value"],
-            "responses": float(r["responses"]) if not suppressed else math.nan,
-            "nps": math.nan if suppressed else s,
-            "low": math.nan if suppressed else slo,
-            "high": math.nan if suppressed else shi,
-            "suppressed": bool(suppressed),
-        })
-    table = pd.DataFrame(rows, columns=["attribute", "value", "responses", "nps", "low", "high", "suppressed"])
+        rows.append({"attribute": r["attribute"], "value": r["value"], "responses": float(r["responses"]),
+                     "nps": s, "low": slo, "high": shi})
+    table = pd.DataFrame(rows, columns=["attribute", "value", "responses", "nps", "low", "high"])
+    table = pd.concat([suppress(part, size="responses", blank=("responses", "nps", "low", "high"),
+                                min_group_size=min_group, complement=True)
+                       for _, part in table.groupby("attribute", sort=False)] or [table.assign(suppressed=False)],
+                      ignore_index=True)
+    for column in ("responses", "nps", "low", "high"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
     return overall, table.sort_values(["attribute", "value"]).reset_index(drop=True)
 
 
-def _trend(daily: pd.DataFrame, days: int) -> dict[str, float]:
-    """Recent window vs the one before it; order counts treated as Poisson for the interval."""
+def _trend(daily: pd.DataFrame, days: int, min_group: int) -> dict[str, float]:
+    """Recent window vs the one before it; order counts treated as Poisson for the interval.
+
+    Not published when either window holds orders from fewer people than the minimum group."""
     if len(daily) < 2 * days:
         return {}
     recent = daily.tail(days)
     before = daily.iloc[-2 * days : -days]
     o1, o0 = float(recent["orders"].sum()), float(before["orders"].sum())
+    if too_small(o1, min_group) or too_small(o0, min_group):
+        return {}
     g1, g0 = float(recent["gmv"].sum()), float(before["gmv"].sum())
     change = safe_div(o1 - o0, o0)
     # Log rate ratio of two Poisson counts: se = sqrt(1/o1 + 1/o0).

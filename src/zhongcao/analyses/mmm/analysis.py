@@ -18,10 +18,12 @@ import pandas as pd
 
 from zhongcao.analyses.base import Analysis, Interval, MartSource, Options, clone, fitted
 from zhongcao.analyses.mmm.diagnostics import require_periods
+from zhongcao.analyses.mmm.experiment import next_experiment
 from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
+from zhongcao.analyses.mmm.review import review_model
 from zhongcao.analyses.mmm.transforms import default_chain
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
-from zhongcao.errors import AnalysisError, InsufficientDataError
+from zhongcao.errors import AnalysisError, InsufficientDataError, WorkspaceError, ZhongcaoError
 
 LEVEL = 0.9
 
@@ -36,17 +38,27 @@ class MmmAnalysis(Analysis):
     platform:
         "all" sums every platform (red, tmall, jd, offline …); or one platform's sales.
     period:
-        "day" (default: a channel acting within days has its lag seen, not guessed; docs/mmm.md
-        "Demo worlds") or "week" (faster; for data kept by week).
+        "day" (a channel acting within days has its lag seen, not guessed; docs/mmm.md "Demo
+        worlds") or "week" (faster; for data kept by week; brand.toml sets it as ``[analyses.mmm]
+        period``). None (default): "week" when the data are kept by week (spend and sales each on one
+        weekday), else "day".
     adstock, saturation, order:
         Response components: geometric | weibull, hill | logistic, adstock_first | saturation_first.
     roi_prior:
-        (mean, sd) Gaussian prior on every channel's ROI (gmv KPI only).
+        "data" (default): a Gaussian prior on every channel's ROI on the data's own scale, paid media
+        adding 40 ± 20% of the KPI (``priors.py``; docs/mmm.md "Priors"); or (mean, sd) in gmv units
+        per spend unit; None: a prior on the coefficient instead. gmv KPI only.
     lift_studies:
         Measured incremental ROI per channel, ``{channel: (roi, standard error)}``; enter as likelihood
         terms. None: the workspace's ``[[lift_studies]]`` from brand.toml (none there, no calibration).
     repeat_horizon_weeks:
         Horizon of repeat purchases counted in long-term ROI.
+    experiment:
+        Design the next experiment (``experiment.py``): channels ranked by the value of a lift study,
+        and a geo holdout for the first; needs sales by province (``region_daily``).
+    review:
+        Run the model review (``review.py``: convergence, prior shift, fit and a held-out forecast,
+        baseline, consistency, spend that tracks demand); the forecast refits the model once more.
     steps:
         Sampler steps, the first half discarded; None: 1200 weekly, 3000 daily (daily posteriors
         mix more slowly: R-hat 1.18-1.20 at 1200 steps on the 200k-user demo worlds, 1.11 at 2400
@@ -64,22 +76,25 @@ class MmmAnalysis(Analysis):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "kpi": [Options(frozenset({"gmv", "orders", "leads"}))],
         "platform": [str],
-        "period": [Options(frozenset({"week", "day"}))],
+        "period": [Options(frozenset({"week", "day"})), None],
         "adstock": [Options(frozenset({"geometric", "weibull"}))],
         "saturation": [Options(frozenset({"hill", "logistic"}))],
         "order": [Options(frozenset({"adstock_first", "saturation_first"}))],
-        "roi_prior": [tuple, None],
+        "roi_prior": [tuple, Options(frozenset({"data"})), None],
         "lift_studies": [dict, None],
         "repeat_horizon_weeks": [Interval(int, 0, 520)],
+        "experiment": [bool],
+        "review": [bool],
         "steps": [Interval(int, 200, 100_000), None],
         "seed": [int],
         "repurchase": [RepurchaseAnalysis, None],
     }
 
-    def __init__(self, kpi: str = "gmv", platform: str = "all", period: str = "day", adstock: str = "geometric",
-                 saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | None = (2.0, 2.0),
+    def __init__(self, kpi: str = "gmv", platform: str = "all", period: str | None = None, adstock: str = "geometric",
+                 saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | str | None = "data",
                  lift_studies: Mapping[str, tuple[float, float]] | None = None, repeat_horizon_weeks: int = 52,
-                 steps: int | None = None, seed: int = 0, repurchase: RepurchaseAnalysis | None = None) -> None:
+                 experiment: bool = True, review: bool = True, steps: int | None = None, seed: int = 0,
+                 repurchase: RepurchaseAnalysis | None = None) -> None:
         self.kpi = kpi
         self.platform = platform
         self.period = period
@@ -89,23 +104,29 @@ class MmmAnalysis(Analysis):
         self.roi_prior = roi_prior
         self.lift_studies = lift_studies
         self.repeat_horizon_weeks = repeat_horizon_weeks
+        self.experiment = experiment
+        self.review = review
         self.steps = steps
         self.seed = seed
         self.repurchase = repurchase
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        spend, kpi = weekly_inputs(source, self.kpi, self.platform, self.period)
+        self.period_ = resolve_period(source, self.period, self.kpi, self.platform)
+        period = self.period_["period"]
+        spend, kpi = weekly_inputs(source, self.kpi, self.platform, period)
         channels = list(spend.columns)
         if not channels:
             raise InsufficientDataError("no channel has spend: the marketing-mix model needs spend by day and channel")
-        require_periods(len(kpi), 3 * len(channels) + 1, len(channels), self.period)  # before anything is built
-        lmax = 8 if self.period == "week" else 21
-        n_steps = self.steps or (1200 if self.period == "week" else 3000)
+        require_periods(len(kpi), 3 * len(channels) + 1, len(channels), period)  # before anything is built
+        units = source.brand.units
+        self.units_ = {"spend": units["spend"], "kpi": units["gmv"] if self.kpi == "gmv" else self.kpi}
+        lmax = 8 if period == "week" else 21
+        n_steps = self.steps or (1200 if period == "week" else 3000)
         model = BayesianMMM(default_chain(self.adstock, self.saturation, lmax, self.order),
-                            roi_prior=self.roi_prior if self.kpi == "gmv" else None, spend_scale="mean",
-                            steps=n_steps, burn=n_steps // 2, draws=800, seed=self.seed)
-        steps, step_names = change_steps(source, spend.index, 7 if self.period == "week" else 1)
+                            roi_prior=self.roi_prior if self.kpi == "gmv" or self.roi_prior == "data" else None,
+                            spend_scale="mean", steps=n_steps, burn=n_steps // 2, draws=800, seed=self.seed)
+        steps, step_names = change_steps(source, spend.index, 7 if period == "week" else 1)
         self.controls_ = step_names
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -126,6 +147,19 @@ class MmmAnalysis(Analysis):
         self.totals_ = {"spend": float(spend.to_numpy().sum()), "kpi": float(kpi.sum()),
                         "periods": float(len(kpi)), "first": str(spend.index.min().date()),
                         "last": str(spend.index.max().date())}
+        if self.review:
+            last_touch = _last_touch_roi(source, spend.sum()) if self.kpi == "gmv" else {}
+            self._review = review_model(model, last_touch, refit_steps=max(n_steps // 2, 400), seed=self.seed)
+            self.review_ = self._review.to_dict()
+        else:
+            self._review = None
+            self.review_ = {"verdict": "not run", "calibrated": True, "confounded": [], "hardly_moved": [], "checks": []}
+        self.next_experiment_: dict[str, Any] = {}
+        if self.experiment:
+            try:
+                self.next_experiment_ = next_experiment(source, model, self.kpi)
+            except (InsufficientDataError, WorkspaceError) as exc:  # no regional sales: no geo design
+                self.next_experiment_ = {"error": str(exc)}
         return self
 
     def fitted_model(self) -> BayesianMMM:
@@ -172,8 +206,8 @@ class MmmAnalysis(Analysis):
         return pd.DataFrame(rows).sort_values("long_term_roi", ascending=False).reset_index(drop=True)
 
 
-def weekly_inputs(source: MartSource, kpi: str, platform: str, period: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Spend per period × channel and the KPI per period, on a complete calendar."""
+def _daily(source: MartSource, kpi: str, platform: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Spend per day × channel (channels with spend) and the KPI per day, as the marts hold them."""
     ch = source.mart("channel_daily").to_pandas()
     if ch.empty:
         raise InsufficientDataError("no spend in the workspace: the marketing-mix model needs spend by day and channel")
@@ -190,7 +224,44 @@ def weekly_inputs(source: MartSource, kpi: str, platform: str, period: str) -> t
             pl = pl[pl["platform"] == platform]
         pl["day"] = pd.to_datetime(pl["day"])
         y = pl.groupby("day")[kpi].sum()
-    days = pd.date_range(spend.index.min(), spend.index.max(), freq="D")  # the window with spend data
+    return spend, y.astype(float)
+
+
+WEEKLY_SHARE = 0.9  # data are kept by week when this share of the days with spend (and with sales) is one weekday
+
+
+def kept_by_week(spend: pd.DataFrame, y: pd.Series) -> bool:
+    """Spend on one day per week and sales on one day per week: weekly totals entered as contract rows.
+
+    A brand that only has weekly figures loads each week's spend on one date and its orders summed
+    on one date; read as days, six of seven would be zero and the model would fit the zeros.
+    """
+    def one_weekday(days: pd.DatetimeIndex) -> bool:
+        if len(days) < 8:
+            return False
+        share = pd.Series(days.dayofweek).value_counts(normalize=True).iloc[0]
+        return bool(share >= WEEKLY_SHARE)
+
+    return one_weekday(spend.index[spend.sum(1) > 0]) and one_weekday(y.index[y > 0])
+
+
+def resolve_period(source: MartSource, period: str | None, kpi: str, platform: str) -> dict[str, str]:
+    """The period to model in and why: the parameter (brand.toml's ``[analyses.mmm] period`` and
+    ``--param mmm.period`` set it through the run settings), or the data."""
+    if period is not None:
+        return {"period": period, "source": "parameter"}
+    spend, y = _daily(source, kpi, platform)
+    return {"period": "week", "source": "data kept by week"} if kept_by_week(spend, y) else \
+        {"period": "day", "source": "default"}
+
+
+def weekly_inputs(source: MartSource, kpi: str, platform: str, period: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Spend per period × channel and the KPI per period, on a complete calendar."""
+    spend, y = _daily(source, kpi, platform)
+    last = spend.index.max()
+    if period == "week" and kept_by_week(spend, y):
+        last += pd.Timedelta(days=6)  # the last weekly row stands for a whole week
+    days = pd.date_range(spend.index.min(), last, freq="D")  # the window with spend data
     spend = spend.reindex(days, fill_value=0.0)
     y = y.reindex(days, fill_value=0.0).astype(float)
     if period == "week":
@@ -219,6 +290,16 @@ def change_steps(source: MartSource, periods: pd.DatetimeIndex, days: int) -> tu
             names.append(f"change {date.date()}" + (f" ({', '.join(map(str, regions))})" if regions else ""))
             cols.append(after)
     return (np.stack(cols, axis=1) if cols else None), names
+
+
+def _last_touch_roi(source: MartSource, spend: pd.Series) -> dict[str, float]:
+    """GMV credited to each channel's last touch (all platforms) ÷ its spend; empty without the mart's inputs."""
+    try:
+        lt = source.mart("channel_last_touch").to_pandas()
+    except ZhongcaoError:  # a clean room may hand over the model's marts only
+        return {}
+    gmv = lt.groupby("channel")["gmv"].sum()
+    return {str(ch): float(gmv[ch] / spend[ch]) for ch in spend.index if ch in gmv.index and spend[ch] > 0}
 
 
 def _repeat_value_per_gmv(source: MartSource, horizon: int,

@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from zhongcao.analyses.mmm.design import baseline_columns, infer_period
 from zhongcao.analyses.mmm.diagnostics import Convergence, check_media, convergence, require_periods
+from zhongcao.analyses.mmm.priors import data_scale_roi_prior
 from zhongcao.analyses.mmm.transforms import Chain, default_chain
 from zhongcao.contract.tables import LiftStudy
 from zhongcao.errors import AnalysisError
@@ -50,8 +51,10 @@ class BayesianMMM:
     chain:
         Response of every channel (a ``Chain`` of transforms), or a mapping channel -> Chain.
     roi_prior:
-        (mean, sd) of a Gaussian prior on each channel's ROI (KPI must be money); ``None`` uses
-        a N(0, coef_prior_sd²) prior on the channel coefficient in units of mean KPI per period.
+        (mean, sd) of a Gaussian prior on each channel's ROI in KPI units per spend unit; "data"
+        centres it on the data's own scale (``priors.data_scale_roi_prior``: paid media add 40 ± 20%
+        of the KPI, Meridian's default); ``None`` uses a N(0, coef_prior_sd²) prior on the channel
+        coefficient in units of mean KPI per period.
     walkers, steps, burn:
         Ensemble size (0 = automatic) and sampler steps; the first ``burn`` steps are discarded.
     spend_scale:
@@ -66,7 +69,8 @@ class BayesianMMM:
         identified only by how geos differ within a period, not by the national time series.
     """
 
-    def __init__(self, chain: Chain | Mapping[str, Chain] | None = None, roi_prior: tuple[float, float] | None = None,
+    def __init__(self, chain: Chain | Mapping[str, Chain] | None = None,
+                 roi_prior: tuple[float, float] | str | None = None,
                  coef_prior_sd: float = 2.0, base_prior_sd: float = 2.0, noise_prior_sd: float = 1.0,
                  trend_degree: int = 1, yearly_order: int = 2, events: bool = True, walkers: int = 0,
                  steps: int = 1500, burn: int = 700, draws: int = 1000, spend_scale: str = "max",
@@ -141,6 +145,12 @@ class BayesianMMM:
         self.spend_scale_ = np.where(ref > 0, ref, 1.0)
         self.spend_ = spend
         self.y_ = y
+        # The ROI prior actually used, in KPI per spend unit (the review compares the posterior with it).
+        self.roi_prior_ = (data_scale_roi_prior(float(y.sum()), spend.sum((0, 1))) if self.roi_prior == "data"
+                           else None if self.roi_prior is None else tuple(map(float, self.roi_prior)))
+        # The inputs as given, for refits on part of the data (review.py's out-of-sample check).
+        self.inputs_ = {"controls": controls, "control_names": list(control_names), "lift_studies": list(lift_studies),
+                        "geos": None if geos is None else list(geos), "population": population}
         self._heads = np.repeat(pop, t)  # people behind each row of the stacked (geo, period) data
         xs = spend_head / self.spend_scale_
         self._x = [xs[..., k] for k in range(c)]  # each (G, T)
@@ -152,6 +162,7 @@ class BayesianMMM:
         if controls is not None:
             k = controls.reshape(g * t, -1)
             sd = k.std(0)
+            self.control_scale_ = (k.mean(0), np.where(sd > 0, sd, 1.0))  # to standardise new periods alike
             z_parts.append((k - k.mean(0)) / np.where(sd > 0, sd, 1.0))
             z_names += [f"control[{n}]" for n in (control_names or range(k.shape[1]))]
         # Blocks of Z kept apart so Zᵀf is per-geo and per-period sums, not a dense (G·T × p) product.
@@ -226,8 +237,8 @@ class BayesianMMM:
         bsz, c, _ = f.shape
         factor = self._roi_factor(f)
         m0 = np.zeros((bsz, c))
-        if self.roi_prior is not None:
-            mu, sd = self.roi_prior
+        if self.roi_prior_ is not None:
+            mu, sd = self.roi_prior_
             safe = np.maximum(factor, 1e-12)
             m0[:] = mu / safe
             prec0 = (safe / sd) ** 2

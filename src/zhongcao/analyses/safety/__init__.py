@@ -1,6 +1,6 @@
-"""Brand safety: a transparent negativity model, negative volume by day, coordinated attacks."""
+"""Brand safety: a trained negativity model with a transparent lexicon, negative volume by day, attacks."""
 
 from zhongcao.analyses.safety.analysis import SafetyAnalysis
-from zhongcao.analyses.safety.sentiment import is_negative, scores
+from zhongcao.analyses.safety.sentiment import complaints, is_negative, lexicon_scores, negativity, scores
 
-__all__ = ["SafetyAnalysis", "is_negative", "scores"]
+__all__ = ["SafetyAnalysis", "complaints", "is_negative", "lexicon_scores", "negativity", "scores"]

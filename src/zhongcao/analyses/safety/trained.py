@@ -1,11 +1,10 @@
 """A trainable negativity classifier for brands that hold labelled text of their own.
 
-Nothing trained ships with the package: the only labelled Chinese sentiment data at hand
-(zh-reviews) is research-only, so the default model is the transparent lexicon in
-``sentiment.py``. This class is the method a brand trains on its own labels (customer-service
-tags, review stars): character 1–3-grams hashed into a fixed space (no vocabulary to ship,
-robust to unseen product words), TF-IDF weighting learned from the training texts, and a
-logistic regression. tests/analyses/safety evaluates the method leave-one-category-out.
+The shipped default is ``model.py`` (trained on shippable text only, used by ``sentiment.py``).
+This class is the method a brand trains on its own labels (customer-service tags, review stars):
+character 1–3-grams hashed into a fixed space (no vocabulary to ship, robust to unseen product
+words), TF-IDF weighting learned from the training texts, and a logistic regression.
+tests/analyses/safety evaluates the method leave-one-category-out.
 """
 
 from __future__ import annotations

@@ -22,13 +22,16 @@ from zhongcao.analyses.scenes.discovery import (
     match_brand_scenes,
     npmi_coherence,
     scene_documents,
+    scene_label,
 )
 from zhongcao.analyses.scenes.measures import rate_ratio, share_trend, tgi
 from zhongcao.analyses.scenes.unplanned import distances, lives_in, planned_terms, rank_unplanned
 from zhongcao.analyses.stats import distinct_people
+from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for, series_keys
 from zhongcao.engine import PEOPLE_SKETCH_SIZE
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon
+from zhongcao.text.quality import term_quality
 
 SEGMENT_ATTRIBUTES = ("gender", "age_band", "city_tier", "region_group")
 
@@ -50,6 +53,9 @@ class SceneAnalysis(Analysis):
         Terms in fewer notes than this are left out of the vocabulary.
     seed:
         NMF initialisation seed (nndsvda is deterministic; the seed breaks ties).
+    min_creators:
+        A term, and a scene, is reported only when at least this many distinct creators carry it;
+        a creator's near-duplicate notes (one template series) count once when scenes are learned.
     """
 
     name: ClassVar[str] = "scenes"
@@ -64,33 +70,50 @@ class SceneAnalysis(Analysis):
         "far": [Interval(float, 0.0, 1.0)],
         "min_df": [Interval(int, 1, None)],
         "seed": [Interval(int, 0, None)],
+        "min_creators": [Interval(int, 1, None)],
     }
 
     def __init__(self, n_scenes: int = 8, min_group_size: int = DEFAULT_MIN_GROUP_SIZE, min_share: float = 0.25,
-                 far: float = 0.9, min_df: int = 5, seed: int = 0) -> None:
+                 far: float = 0.9, min_df: int = 5, seed: int = 0, min_creators: int = DEFAULT_MIN_CREATORS) -> None:
         self.n_scenes = n_scenes
         self.min_group_size = min_group_size
         self.min_share = min_share
         self.far = far
         self.min_df = min_df
         self.seed = seed
+        self.min_creators = min_creators
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
         notes = _notes(source)
         if len(notes) < max(20, 3 * self.n_scenes):
             raise InsufficientDataError(f"scene mining needs at least {max(20, 3 * self.n_scenes)} notes; got {len(notes)}")
-        lexicon = Lexicon.from_brand(source.brand)
+        lexicon = lexicon_for(source)
         docs = scene_documents(notes["text"].tolist(), lexicon)
-        model = fit_scenes(docs, self.n_scenes, min_df=min(self.min_df, max(1, len(notes) // 50)), seed=self.seed)
+        creators = notes["creator_id"].fillna("").astype(str).tolist()
+        series = series_keys((notes["title"].fillna("") + " " + notes["body"].fillna("")).tolist(), creators)
+        support = TermSupport(docs, creators, series, lexicon, self.min_creators)
+        docs = [[t for t in d if support.reportable(t)] for d in docs]
+        first = np.unique(series, return_index=True)[1]  # one note per template series teaches the scenes
+        model = fit_scenes(docs, self.n_scenes, min_df=min(self.min_df, max(1, len(first) // 50)), seed=self.seed,
+                           fit_rows=np.sort(first))
         assign = model.assignment(self.min_share)
+        # A scene carried by fewer than min_creators creators is one creator's series, not a scene.
+        by_scene = pd.Series(creators).groupby(assign).nunique()
+        thin = [int(k) for k, n in by_scene.items() if k >= 0 and n < self.min_creators]
+        assign = np.where(np.isin(assign, thin), -1, assign)
         notes = notes.assign(scene=assign)
+        self._support = support
         self._model, self._notes, self._docs = model, notes, docs
         audience = source.mart("scene_note_audience").to_pandas()
         audience = audience.assign(value=audience["value"].astype(str))
         self._sizes = panel_sizes(source)
         self.segments_ = segment_tgi(notes, audience, self._sizes, self.min_group_size)
         self.scenes_ = self._scene_table(source, model, notes, docs, audience, lexicon)
+        self.scenes_ = self.scenes_[~self.scenes_["scene"].isin(thin)].reset_index(drop=True)
+        reported = [t for ts in self.scenes_["terms"] for t in ts] + self.scenes_["label"].tolist()
+        self.term_quality_ = term_quality(reported, lexicon, corpus=notes["text"].tolist(),
+                                          creators=support.creators, min_creators=self.min_creators).to_dict()
         self.quarterly_ = _quarterly(notes, self.scenes_)
         self.unplanned_ = rank_unplanned(self.scenes_, self.far)
         self.unplanned_["segment"] = [lives_in(self.segments_, int(k)) for k in self.unplanned_["scene"]]
@@ -136,7 +159,8 @@ class SceneAnalysis(Analysis):
             comment_r = rate_ratio(comments[mine].sum(), views[mine].sum(), comments.sum(), views.sum())
             conv = rate_ratio(buys[mine].sum(), reads[mine].sum(), buys.sum(), reads.sum())
             rows.append({
-                "scene": k, "label": named.get(k) or "·".join(terms[:2]) or f"scene {k}",
+                "scene": k, "label": named.get(k) or scene_label(terms) or f"scene {k}",
+                "creators": int(notes.loc[mine, "creator_id"].nunique()),
                 "brand_scene": named.get(k), "terms": terms, "notes": int(mine.sum()),
                 "note_share": float(mine.mean()),
                 "examples": [str(notes["title"].iloc[i] or notes["body"].iloc[i][:40]) for i in best],
@@ -160,7 +184,8 @@ def _div(a: float, b: float) -> float:
 
 def _notes(source: MartSource) -> pd.DataFrame:
     text = source.mart("note_text").to_pandas()
-    metrics = source.mart("note_metrics").to_pandas()[["note_id", "day", "region", "views", "collects", "comments"]]
+    metrics = source.mart("note_metrics").to_pandas()[["note_id", "creator_id", "day", "region", "views", "collects",
+                                                       "comments"]]
     comments = source.mart("scene_note_comments").to_pandas()
     notes = text.merge(metrics, on="note_id", how="left")
     if len(comments):

@@ -79,19 +79,34 @@ def scene_documents(texts: Sequence[str], lexicon: Lexicon | None, *, phrase_min
 
 
 def fit_scenes(docs: Sequence[Sequence[str]], n_scenes: int, *, min_df: int = 5, max_df: float = 0.3,
-               seed: int = 0, max_features: int = 20_000) -> SceneModel:
+               seed: int = 0, max_features: int = 20_000, fit_rows: Sequence[int] | None = None) -> SceneModel:
     """NMF with ``n_scenes`` components on the TF-IDF of pre-tokenised documents.
 
     Terms in more than ``max_df`` of the documents (生活碎片, 分享: the platform's filler
-    hashtags) and in fewer than ``min_df`` documents are left out of the vocabulary.
+    hashtags) and in fewer than ``min_df`` documents are left out of the vocabulary. With
+    ``fit_rows`` the vocabulary and the scenes are learned from those documents only (one per
+    template series, so a creator's copies do not make a scene) and every document is then scored.
     """
     vec = TfidfVectorizer(analyzer=_identity, min_df=min_df, max_df=max_df, max_features=max_features,
                           sublinear_tf=True, norm="l2")
-    x = vec.fit_transform(docs)
-    k = max(1, min(n_scenes, x.shape[1] - 1, x.shape[0] - 1))
+    rows = list(range(len(docs))) if fit_rows is None else list(fit_rows)
+    x_fit = vec.fit_transform([docs[i] for i in rows])
+    k = max(1, min(n_scenes, x_fit.shape[1] - 1, x_fit.shape[0] - 1))
     nmf = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, l1_ratio=0.0)
-    w = nmf.fit_transform(x)
+    w = nmf.fit_transform(x_fit)
+    x = x_fit if fit_rows is None else vec.transform(docs)
+    if fit_rows is not None:
+        w = nmf.transform(x)
     return SceneModel(vec.get_feature_names_out(), nmf.components_, w, x.tocsr())
+
+
+def scene_label(terms: Sequence[str]) -> str:
+    """Two terms that say different things (not 价格·价格低): the first, and the next that neither holds nor is held by it."""
+    if not terms:
+        return ""
+    first = terms[0]
+    other = next((t for t in terms[1:] if first not in t and t not in first), None)
+    return f"{first}·{other}" if other else first
 
 
 def _identity(doc: Sequence[str]) -> Sequence[str]:

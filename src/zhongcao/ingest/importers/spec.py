@@ -26,8 +26,8 @@ PARSER_NAMES = (
     "note_type",  # normal/图文/video/视频 → image/video
     "note_id_from_url",  # https://www.xiaohongshu.com/explore/<id>?… → <id>
     "month_day",  # 04-07 (this year, as the platform shows it) or 2023-12-16 → date
-    "phone_hash",  # a mobile number → SHA-256 of its 11 digits; the raw number is never kept
-    "pseudonym",  # any buyer identifier (nickname, member name) → SHA-256, so no name is written
+    "phone_hash",  # a mobile number → HMAC-SHA256 (workspace key) of its 11 digits; never kept raw
+    "pseudonym",  # any buyer identifier (nickname, member name) → HMAC-SHA256, so no name is written
     "text_list",  # texts joined by ## in one cell (a crawler's comments under a note) → a list
 )
 

@@ -6,7 +6,6 @@ unreadable) and a boolean mask of values that were present but could not be read
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import numpy as np
@@ -14,7 +13,7 @@ import pandas as pd
 
 from zhongcao.contract import normalise_province
 from zhongcao.ingest.parsers import PARSERS, text
-from zhongcao.ingest.phone import hash_phone_series
+from zhongcao.ingest.phone import current_key, hash_phone_series, keyed_hash
 
 Parsed = tuple[pd.Series, np.ndarray]
 
@@ -201,13 +200,16 @@ def _text_list(values: pd.Series) -> Parsed:
 
 
 def _phone_hash(values: pd.Series) -> Parsed:
+    """Keyed hash of a phone number (the key set by ``phone.keyed``: the workspace's, or a shared one)."""
     hashed, bad = hash_phone_series(text(values))
     return hashed, bad
 
 
 def _pseudonym(values: pd.Series) -> Parsed:
+    """Keyed hash of a buyer account name: a short name would be as easy to enumerate as a phone."""
     s = text(values)
-    distinct = {v: hashlib.sha256(f"buyer:{v}".encode()).hexdigest() for v in s.dropna().unique()}
+    key = current_key() if s.notna().any() else b""
+    distinct = {v: keyed_hash(key, f"buyer:{v}") for v in s.dropna().unique()}
     return s.map(distinct).where(s.notna(), None), np.zeros(len(s), dtype=bool)
 
 

@@ -25,6 +25,9 @@
     return a < 100 ? (Math.round(v * 100) / 100).toString() : Math.round(v).toLocaleString();
   }
 
+  // Tooltips are HTML: every text that came from the data (a creator's name, a province) is escaped.
+  function esc(v) { return String(v === null || v === undefined ? "" : v).replace(/[&<>"'`]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;", "`": "&#96;" }[c]; }); }
+
   function col(rows, name) { return rows.map(function (r) { return r[name]; }); }
   function uniq(values) { return values.filter(function (v, i) { return values.indexOf(v) === i; }); }
 
@@ -126,7 +129,7 @@
       else { known.push([t.col, t.row, values[name], label]); }
     }
     var vals = known.map(function (k) { return k[2]; });
-    o.tooltip = { trigger: "item", formatter: function (p) { return p.value[3] + ": " + short(p.value[2]); } };
+    o.tooltip = { trigger: "item", formatter: function (p) { return esc(p.value[3]) + ": " + esc(short(p.value[2])); } };
     o.grid = { left: 10, right: 10, top: 40, bottom: 50 };
     o.xAxis = { type: "value", min: -0.5, max: cols + 0.5, show: false };
     o.yAxis = { type: "value", min: -0.5, max: rows + 0.5, inverse: true, show: false };
@@ -151,7 +154,7 @@
 
   function scatter(spec) {
     var o = base(spec), label = spec.y[1];
-    o.tooltip = { trigger: "item", formatter: function (p) { return (label ? p.value[2] + ": " : "") + short(p.value[0]) + ", " + short(p.value[1]); } };
+    o.tooltip = { trigger: "item", formatter: function (p) { return (label ? esc(p.value[2]) + ": " : "") + esc(short(p.value[0])) + ", " + esc(short(p.value[1])); } };
     o.xAxis = { type: "value", name: spec.x, nameLocation: "middle", nameGap: 26, axisLabel: { formatter: short } };
     o.yAxis = { type: "value", name: spec.y[0], axisLabel: { formatter: short } };
     o.series = [{ type: "scatter", symbolSize: 9, name: spec.y[0], data: spec.rows.map(function (r) { return [r[spec.x], r[spec.y[0]], label ? r[label] : ""]; }) }];
@@ -197,6 +200,6 @@
     var ds = document.querySelectorAll("details"); for (var i = 0; i < ds.length; i++) { ds[i].open = true; }
     for (var k in instances) { instances[k].resize(); }
   });
-  window.zhongcao = { render: render, drawAll: drawAll, setLang: setLang, lang: lang, short: short, data: data };
+  window.zhongcao = { render: render, drawAll: drawAll, setLang: setLang, lang: lang, short: short, esc: esc, data: data };
   drawAll();
 })();

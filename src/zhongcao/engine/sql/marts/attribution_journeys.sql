@@ -1,5 +1,5 @@
 -- mart: attribution_journeys
--- grain: one row per conversion type × lookback days (7, 15, 30, 60) × path (the channels of the last 20 touches before the conversion, oldest first, joined by ' > '; longer journeys are truncated to their last 20 touches and counted in `truncated`) × converted flag
+-- grain: one row per conversion type × lookback days (7, 15, 30, 60) × path (the channels of the last 20 touches before the conversion, oldest first, joined by ' > '; longer journeys are truncated to their last 20 touches and counted in `truncated`, their revenue in `truncated_revenue`; attribution_long_transitions and attribution_long_credit hold what first-order Markov and the heuristics need of the rest) × converted flag
 -- key: conversion_type, lookback_days, path, converted
 -- description: Journeys for multi-touch attribution. Conversions are won leads ('lead') and orders per platform ('order_<platform>'); each gets the buyer's touches within the lookback (ts <= conversion time; ties ordered by channel, action, note). Users with touches and no conversion of any type give one non-converting path each (conversion_type 'none': touches within the lookback before their last touch). A conversion with no touch has path ''.
 -- How: every journey's touches come ranked from int_journey_touches (newest first over the longest lookback, 60 days). A shorter lookback keeps a prefix of that order, so one ranking serves all four: the 60-day path (its last 20 channels, oldest first) is built once per journey, and a shorter lookback's path is its tail, as many characters as that lookback's last min(20, touches) channels and separators take.
@@ -92,6 +92,7 @@ SELECT conversion_type, lookback_days, path, converted,
        SUM(revenue) AS revenue,
        SUM(revenue * revenue) AS revenue_sq,
        SUM(touches) AS touches,
-       SUM(CASE WHEN touches > 20 THEN 1 ELSE 0 END) AS truncated
+       SUM(CASE WHEN touches > 20 THEN 1 ELSE 0 END) AS truncated,
+       SUM(CASE WHEN touches > 20 THEN revenue ELSE 0 END) AS truncated_revenue
 FROM journeys
 GROUP BY conversion_type, lookback_days, path, converted
