@@ -49,10 +49,13 @@ def test_fit_reads_exactly_what_each_analysis_declares(demo_worlds: dict[str, An
     read: dict[str, tuple[set[str], set[str]]] = {n: (set(), set()) for n in REGISTRY}
     for world, (ws, _truth) in demo_worlds.items():
         run = pipeline.settings(ws, {"mmm.period": "week", "mmm.steps": 400})  # the reads, not the sampler
-        for name, entry in REGISTRY.items():
+        # a segment attribute that is named is searched in every person table (auto looks at two)
+        named = pipeline.settings(ws, {"segments.attribute": "not_a_column"})
+        for name, settings in [*((n, run) for n in REGISTRY), ("segments", named)]:
+            entry = REGISTRY[name]
             source = Recorder(ws)
             try:
-                run.create(name).fit(source)
+                settings.create(name).fit(source)
             except AnalysisError:
                 pass  # what it read before refusing still counts
             extra_marts = source.marts - set(entry.marts)

@@ -20,6 +20,15 @@ from zhongcao.errors import AnalysisError
 DEFAULT_MIN_GROUP_SIZE = 50
 """Smallest group of users an aggregate may describe (clean-room practice)."""
 
+# The marts the shared text vocabulary learns words from (vocabulary.learn_words), read by every
+# analysis that uses it when its source has not stored them (a mart folder, a recording source).
+VOCABULARY_MARTS: tuple[str, ...] = ("note_text", "note_metrics", "segment_text", "scene_note_comments", "query_weekly")
+
+
+def with_vocabulary(*marts: str) -> tuple[str, ...]:
+    """An analysis's own ``marts`` followed by the vocabulary's (each once): its declared footprint."""
+    return tuple(dict.fromkeys((*marts, *VOCABULARY_MARTS)))
+
 
 class MartSource(Protocol):
     """Where analyses read from: a workspace, or marts exported from a clean room."""

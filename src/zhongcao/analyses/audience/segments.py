@@ -20,7 +20,14 @@ import pandas as pd
 from zhongcao.analyses.audience import people
 from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet
 from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, user_rows
+from zhongcao.analyses.base import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Analysis,
+    Interval,
+    MartSource,
+    user_rows,
+    with_vocabulary,
+)
 from zhongcao.analyses.privacy import suppress
 from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, is_word_term, lexicon_for
 from zhongcao.errors import AnalysisError, InsufficientDataError
@@ -56,8 +63,9 @@ class SegmentAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "segments"
-    marts: ClassVar[tuple[str, ...]] = ("segment_text", "lead_outcomes")
-    user_tables: ClassVar[tuple[str, ...]] = ("users", "comments", "exposures")  # attributes not in any mart
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary("segment_text", "lead_outcomes")
+    # attributes not in any mart: a person's column of users, leads, surveys or orders (people.find)
+    user_tables: ClassVar[tuple[str, ...]] = ("users", "leads", "surveys", "orders", "comments", "exposures")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "attribute": [str],
         "value_groups": [dict, None],

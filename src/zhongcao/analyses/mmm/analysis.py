@@ -72,7 +72,9 @@ class MmmAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "mmm"
-    marts: ClassVar[tuple[str, ...]] = ("channel_daily", "platform_daily", "customer_history")
+    # channel_last_touch: the review's comparison with last-touch ROI; region_daily: the geo test design
+    marts: ClassVar[tuple[str, ...]] = ("channel_daily", "platform_daily", "customer_history", "channel_last_touch",
+                                        "region_daily")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "kpi": [Options(frozenset({"gmv", "orders", "leads"}))],
         "platform": [str],

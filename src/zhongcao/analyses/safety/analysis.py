@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self
 
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource, user_rows
+from zhongcao.analyses.base import VOCABULARY_MARTS, Analysis, Interval, MartSource, user_rows
 from zhongcao.analyses.mentions import about_brand, matcher_for
 from zhongcao.analyses.safety import attack, sentiment
 from zhongcao.errors import AnalysisError, InsufficientDataError
@@ -37,7 +37,7 @@ class SafetyAnalysis(Analysis):
 
     name: ClassVar[str] = "safety"
     user_tables: ClassVar[tuple[str, ...]] = ("notes", "comments", "exposures")
-    marts: ClassVar[tuple[str, ...]] = ()
+    marts: ClassVar[tuple[str, ...]] = VOCABULARY_MARTS  # the brand matcher's learned words
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "k": [Interval(float, 1, None)],
         "min_excess": [Interval(float, 0, None)],

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, with_vocabulary
 from zhongcao.analyses.scenes.discovery import (
     SceneModel,
     binary_matrix,
@@ -27,7 +27,12 @@ from zhongcao.analyses.scenes.discovery import (
 from zhongcao.analyses.scenes.measures import rate_ratio, share_trend, tgi
 from zhongcao.analyses.scenes.unplanned import distances, lives_in, planned_terms, rank_unplanned
 from zhongcao.analyses.stats import distinct_people
-from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for, series_keys
+from zhongcao.analyses.vocabulary import (
+    DEFAULT_MIN_CREATORS,
+    TermSupport,
+    lexicon_for,
+    series_keys,
+)
 from zhongcao.engine import PEOPLE_SKETCH_SIZE
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon
@@ -59,7 +64,7 @@ class SceneAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "scenes"
-    marts: ClassVar[tuple[str, ...]] = (
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary(
         "note_text", "note_metrics", "scene_note_comments", "scene_note_audience", "lead_outcomes")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "n_scenes": [Interval(int, 2, 50)],
