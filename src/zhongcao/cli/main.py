@@ -290,8 +290,9 @@ def marts_command(
     = None,
     export: Annotated[bool, typer.Option(help="Apply the clean-room export policy (minimum group, no user ids, "
                                               "no raw text) and check it before anything is written out.")] = False,
-    min_group_size: Annotated[int, typer.Option(min=2, help="Export: rows of fewer distinct people are merged "
-                                                           "or suppressed.")] = DEFAULT_MIN_GROUP_SIZE,
+    min_group_size: Annotated[int | None, typer.Option(
+        min=2, help="Export: rows of fewer distinct people are merged or suppressed (default: brand.toml's "
+                    f"[settings] min_group_size, else {DEFAULT_MIN_GROUP_SIZE}).")] = None,
     quarantine: Annotated[bool, typer.Option(help="Keep valid rows; report and drop the rest.")] = False,
     workspace: Annotated[Path | None, typer.Option(help="duckdb: keep the workspace (and its people salt) here.")]
     = None,
