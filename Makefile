@@ -31,7 +31,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q -m "not sweep"
 
-# The seed sweeps (tests marked `sweep`, about 12 minutes): CI runs them after `make test`.
+# Tests marked `sweep` (seed sweeps, 100k-200k-user worlds, the workspace stress test): CI runs them after `make test`.
 test-slow: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q -m sweep
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +57,35 @@ def demo_worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any
         pipeline.ingest(data, ws)
         out[world] = (Workspace(ws), json.loads(Path(data / "truth.json").read_text(encoding="utf-8")))
     return out
+DEMO_WORLDS = ("clip-earbuds", "hiking-shoes", "writing-course")
+DEMO_USERS = 5000
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    name: str
+    workspace: Path
+    report: Path
+    findings: Path
+    doc: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], DemoWorld]:
+    """A demo world simulated (5k users) and run once per test session, shared by every test that asks
+    for the same one (the report, consistency, dashboard and browser tests)."""
+    built: dict[str, DemoWorld] = {}
+
+    def build(name: str) -> DemoWorld:
+        if name not in built:
+            from zhongcao import pipeline
+            from zhongcao.simulate import simulate
+
+            root = tmp_path_factory.mktemp(f"demo-{name}")
+            simulate(name, root / "input", users=DEMO_USERS, seed=3)
+            result = pipeline.run(root / "input", root, workspace=root / "workspace")
+            built[name] = DemoWorld(name, root / "workspace", result.report_path, result.findings_path,
+                                    json.loads(result.findings_path.read_text(encoding="utf-8")))
+        return built[name]
+
+    return build

@@ -69,3 +69,12 @@ def test_brand_toml_examples_in_the_docs_parse() -> None:
     assert len(blocks) >= 2
     for block in blocks:
         BrandConfig.from_mapping(tomllib.loads(block))
+
+
+def test_metrics_doc_table_is_generated_from_the_registry() -> None:
+    from zhongcao.analyses.metrics import METRICS, metrics_table, rewrite
+
+    doc = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert doc == rewrite(doc), "regenerate with: python -m zhongcao.analyses.metrics docs/metrics.md"
+    assert metrics_table() in doc
+    assert len({m.name for m in METRICS}) == len(METRICS)

@@ -73,11 +73,16 @@ def test_issue_run_is_sound(issue_run: tuple[dict[str, Any], Path, Any]) -> None
     doc, _, _ = issue_run
     assert_sound(doc)
     ids = [f["id"] for f in doc["findings"]]
-    # The first findings are true and useful; nothing from a missing prerequisite is ranked.
-    assert ids[0] == "kpi.overview"
+    # Ordered by what to act on (findings/priority.py: estimates before descriptive counts such as this
+    # spend-less overview); nothing from a missing prerequisite is ranked.
+    from zhongcao.findings.priority import priority
+
+    keys = [priority(f).key for f in doc["findings"]]
+    assert keys == sorted(keys)
+    assert "kpi.overview" in ids
     assert "kpi.platform_split" not in ids and "kpi.repurchase" not in ids
     assert {"benchmarks.prices", "benchmarks.shortlist", "scenes.overview", "kpi.regions"} <= set(ids)
-    overview = doc["findings"][0]
+    overview = next(f for f in doc["findings"] if f["id"] == "kpi.overview")
     assert "ROI" not in overview["title"]["en"] and "no spend loaded" in overview["summary"]["en"]
     assert overview["confidence"]["level"] == "descriptive"
     assert doc["capabilities"]["repurchase"]["status"] == "missing"

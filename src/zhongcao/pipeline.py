@@ -132,7 +132,7 @@ def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = No
         assessed = capabilities(workspace, names)
         fitted, errors = analyze(workspace, names, progress, assessed, run_settings)
         return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed,
-                              settings=run_settings.to_dict())
+                              settings=run_settings.to_dict(), generation=workspace.generation)
 
 
 EVIDENCE: dict[str, tuple[str, str]] = {

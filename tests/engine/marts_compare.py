@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -15,6 +16,47 @@ def read_mart(folder: Path, name: str) -> pd.DataFrame:
     files = sorted((folder / "marts" / name).glob("*.parquet"))
     frame = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
     return normalise(frame)
+
+
+def raw_mart(folder: Path, name: str) -> pd.DataFrame:
+    files = sorted((folder / "marts" / name).glob("*.parquet"))
+    return pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
+
+
+def mart_differences(left: pd.DataFrame, right: pd.DataFrame, rel: float = 0.0) -> list[str]:
+    """How two builds of one mart differ: every column exactly, floating-point ones within ``rel``
+    (0: bit for bit); rows matched after sorting on every column (floats last). Sketches compare by
+    length (each build draws its own salt)."""
+    if list(left.columns) != list(right.columns):
+        return [f"columns {list(left.columns)} vs {list(right.columns)}"]
+    if len(left) != len(right):
+        return [f"{len(left)} vs {len(right)} rows"]
+    floats = [c for c in left.columns if pd.api.types.is_float_dtype(left[c]) or pd.api.types.is_float_dtype(right[c])]
+
+    def prepared(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for col in frame.columns:
+            if col == "people_sketch":
+                frame[col] = frame[col].map(lambda v: None if v is None else len(v))
+            elif pd.api.types.is_datetime64_any_dtype(frame[col]):
+                frame[col] = pd.to_datetime(frame[col]).dt.tz_localize(None).astype("datetime64[us]")
+            elif col not in floats:
+                frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, (str, bool, int)) else str(v))
+        order = [c for c in frame.columns if c not in floats] + floats
+        return frame.sort_values(order, key=lambda s: s.astype(str) if s.name not in floats else s).reset_index(drop=True)
+
+    a, b = prepared(left), prepared(right)
+    out = []
+    for col in a.columns:
+        x, y = a[col], b[col]
+        if col in floats:
+            xv, yv = x.astype(float).to_numpy(), y.astype(float).to_numpy()
+            same = (xv == yv) | (np.isnan(xv) & np.isnan(yv)) | np.isclose(xv, yv, rtol=rel, atol=0.0)
+            if not same.all():
+                out.append(f"{col}: {int((~same).sum())} rows, e.g. {xv[~same][:2]} vs {yv[~same][:2]}")
+        elif not x.astype(object).where(x.notna(), None).equals(y.astype(object).where(y.notna(), None)):
+            out.append(f"{col}: values differ")
+    return out
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:

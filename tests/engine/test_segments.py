@@ -201,7 +201,7 @@ def test_an_exception_while_reading_leaves_no_spool_behind(world: Path, monkeypa
         made.append(real_mkdtemp(*args, **kwargs))  # type: ignore[arg-type]
         return made[-1]
 
-    def broken(name: str, path: Path) -> staging._WholeRead:
+    def broken(name: str, path: Path, key: bytes) -> staging._WholeRead:  # _read_whole's signature
         raise RuntimeError(f"disk gone while reading {name}")
 
     monkeypatch.setattr(staging.tempfile, "mkdtemp", mkdtemp)

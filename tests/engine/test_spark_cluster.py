@@ -6,13 +6,15 @@ as Parquet goes through `zhongcao marts --engine spark --master spark://127.0.0.
 through `zhongcao marts` on DuckDB; every mart must agree, and `zhongcao run --marts` on the two
 folders must give the same findings. Cost: four JVMs (master, worker, driver, executor: about
 1.5 GB together) and one task at a time on the worker's single core; on the shared 2-core
-development machine under other engineers' load the Spark build took 18 minutes (before the
-intermediate views were cached) and the whole test longer than 25 minutes, so run it alone.
+development machine at a load average of about 10 the Spark build took 446-496 s and the whole
+test 13-17 minutes (pytest's own process peaked at 0.98 GB). A machine that cannot start the
+cluster (no Java, a JVM that dies, no registration within 2 minutes) skips with the reason.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,14 +22,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.engine.marts_compare import differences, findings, read_mart
+from tests.engine.marts_compare import differences, findings, mart_differences, raw_mart
 from zhongcao.engine import marts
 
-pytestmark = pytest.mark.spark
+# About 8 minutes on two idle cores (17 under load): make test-slow and CI run it, make test does not.
+pytestmark = [pytest.mark.spark, pytest.mark.sweep]
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
@@ -76,14 +80,27 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                  "--memory", "1g", "--webui-port", str(_free_port()), "--work-dir", str(logs / "work")],
                 env=env, stdout=out, stderr=subprocess.STDOUT))
         _wait_for(worker_log, "Successfully registered with master", procs[1])
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        # This machine cannot host the cluster (no free port, a JVM refused to start, too slow to
+        # register in 2 minutes): nothing of zhongcao ran yet, so say why and skip rather than fail.
+        _stop(procs)
+        pytest.skip(f"no standalone Spark cluster on this machine: {exc}"[:3000])
+    try:
         yield url
     finally:
-        for proc in reversed(procs):  # only the processes this fixture started
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop(procs)
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in reversed(procs):  # only the processes this fixture started
+        if proc.poll() is not None:
+            continue
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    procs.clear()
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +121,16 @@ def test_marts_on_a_standalone_cluster_match_duckdb_and_give_the_same_findings(
     spark_out, duck_out = tmp_path / "spark", tmp_path / "duckdb"
     settings = ["spark.executor.memory=512m", "spark.executor.cores=1", "spark.cores.max=1",
                 "spark.driver.host=127.0.0.1", "spark.driver.bindAddress=127.0.0.1",
-                "spark.sql.shuffle.partitions=2", f"spark.executorEnv.PYTHONPATH={SRC}"]
+                # a tiny world on one core: one task per stage and no re-planning between stages
+                "spark.sql.shuffle.partitions=1", "spark.default.parallelism=1", "spark.sql.adaptive.enabled=false",
+                f"spark.executorEnv.PYTHONPATH={SRC}"]
     args = ["marts", str(world), "--out", str(spark_out), "--engine", "spark", "--master", cluster]
     for item in settings:
         args += ["--conf", item]
+    started = time.monotonic()
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output + repr(result.exception)
+    print(f"spark build {time.monotonic() - started:.0f}s")
     result = runner.invoke(app, ["marts", str(world), "--out", str(duck_out)])
     assert result.exit_code == 0, result.output
 
@@ -119,11 +140,24 @@ def test_marts_on_a_standalone_cluster_match_duckdb_and_give_the_same_findings(
     assert on_spark["engine"] == "spark" and on_spark["spark"]["master"] == cluster
     assert set(on_spark["marts"]) == set(on_duckdb["marts"]) == set(marts())
     assert on_spark["input_rows"] == on_duckdb["input_rows"]
+    # What the prerequisites read, by the same queries on Spark's staged views (engine.facts).
+    assert on_spark["facts"] == on_duckdb["facts"]
+    exact = []
     for name in marts():
-        left, right = read_mart(duck_out, name), read_mart(spark_out, name)
-        assert list(left.columns) == list(right.columns), name
+        # The same column types (a DECIMAL on one engine and a DOUBLE on the other compares equal
+        # as numbers but is another input to the analyses: pandas objects vs floats).
+        assert _types(on_spark, name) == _types(on_duckdb, name), name
+        left, right = raw_mart(duck_out, name), raw_mart(spark_out, name)
         assert on_spark["marts"][name]["rows"] == on_duckdb["marts"][name]["rows"] == len(left), name
-        assert left.equals(right), name
+        if not mart_differences(left, right):
+            exact.append(name)
+            continue
+        # Sums of fractional credits (1/n, position and decay weights) are added in another order:
+        # rows matched on their grain, doubles within 1e-9 relative.
+        assert not (diff := mart_differences(left, right, rel=1e-9)), (name, diff)
+    print(f"bit for bit: {len(exact)} of {len(marts())} marts; within 1e-9: {sorted(set(marts()) - set(exact))}")
+    # Money is summed exactly (DECIMAL) on both engines, so every mart the models read is the same bits.
+    assert READ_BY_MODELS <= set(exact), READ_BY_MODELS - set(exact)
     for manifest in (on_spark, on_duckdb):  # the salt stays where the marts were built
         assert "salt" not in str(manifest).lower()
 
@@ -133,16 +167,21 @@ def test_marts_on_a_standalone_cluster_match_duckdb_and_give_the_same_findings(
     a, b = findings(spark_out / "run"), findings(duck_out / "run")
     assert [f["id"] for f in a["findings"]] == [f["id"] for f in b["findings"]]
     assert len(a["findings"]) >= 10
+    assert set(a["analyses"]) == set(b["analyses"])
     for name in a["analyses"]:
-        if name in SAMPLED:
-            continue
-        diff = differences(a["analyses"][name], b["analyses"][name], rel=SAMPLED.get(name, 1e-7))
-        assert not diff, (name, diff[:10])
+        # identical inputs, identical findings: the sampler, the budget and the fits included
+        rel = 1e-9 if name in FRACTIONAL else 0.0
+        assert not (diff := differences(a["analyses"][name], b["analyses"][name], rel=rel)), (name, diff[:10])
 
 
-# The marts agree to 9 significant digits, not bit for bit: Spark and DuckDB add doubles in other
-# orders. The marketing-mix sampler (and the budget plan on it) turns that last-bit difference
-# into another Monte Carlo trajectory (measured: response curves 7% apart, ROI intervals 0.64-5.84
-# vs 0.60-5.63), and the repurchase fit stops at another point of a flat likelihood (1e-6
-# relative); only their finding ids and order are compared.
-SAMPLED = {"mmm": 0.0, "budget": 0.0, "repurchase": 0.0}
+def _types(manifest: dict[str, Any], mart: str) -> list[tuple[str, str]]:
+    """A mart's column names and Arrow types as the manifest records them (a list's item name, which
+    each Parquet writer picks, left out)."""
+    return [(c["name"], re.sub(r"list<\w+:", "list<", c["type"])) for c in manifest["marts"][mart]["columns"]]
+
+
+# The marts behind the marketing-mix sampler, the budget plan and the repurchase fit: bit for bit.
+READ_BY_MODELS = {"channel_daily", "platform_daily", "channel_last_touch", "customer_history", "region_daily",
+                  "campaign_daily", "buyer_frequency", "aips_funnel"}
+# Analyses reading the attribution marts' fractional credit sums (last-bit differences, not amplified).
+FRACTIONAL = {"attribution", "creators"}

@@ -136,6 +136,19 @@ def test_marts_state_their_grain() -> None:
         assert mart["grain"].startswith("one row per"), mart
 
 
+def test_mart_keys_are_unique(tiny_ws: Path) -> None:
+    """A mart whose header names its key (``-- key:``) holds one row per key on a real workspace."""
+    from zhongcao.engine import marts
+
+    keyed = {name: m.key for name, m in marts().items() if m.key}
+    assert "mention_accounts" in keyed
+    ws = Workspace(tiny_ws)
+    for name, key in keyed.items():
+        frame = ws.mart(name).to_pandas()
+        assert set(key) <= set(frame.columns), name
+        assert len(frame) and not frame.duplicated(list(key)).any(), name
+
+
 def test_extra_columns_are_kept(tiny_ws: Path) -> None:
     leads = Workspace(tiny_ws).staged("leads").to_pandas()
     assert "child_grade" in leads.columns

@@ -18,11 +18,13 @@ def doc(tiny_ws: Path) -> dict:
     return pipeline.findings(Workspace(tiny_ws))
 
 
-def test_document_validates_and_orders_by_money(doc: dict) -> None:
+def test_document_validates_and_orders_by_what_to_act_on(doc: dict) -> None:
+    from zhongcao.findings.priority import priority
+
     validate_document(doc)
     assert doc["brand"]["name"] == "墨小笔"
-    money_at_stake = [f["money_at_stake"] for f in doc["findings"]]
-    assert money_at_stake == sorted(money_at_stake, reverse=True)
+    keys = [priority(f).key for f in doc["findings"]]
+    assert keys == sorted(keys)
     ids = {f["id"] for f in doc["findings"]}
     assert {"kpi.overview", "kpi.platform_split", "kpi.channel_efficiency", "kpi.repurchase"} <= ids
     for f in doc["findings"]:

@@ -70,12 +70,19 @@ def _cards(html: str) -> list[tuple[str, float]]:
     return [(m[0], float(m[1])) for m in re.findall(r'<article class="card" id="([^"]+)"[^>]*data-money="([^"]+)"', html)]
 
 
-def test_cards_are_ordered_by_money_at_stake_within_each_section(tiny_doc: dict[str, Any]) -> None:
+def test_cards_are_ordered_by_what_to_act_on_within_each_section(tiny_doc: dict[str, Any]) -> None:
+    """Alerts, measured effects, estimates by money × confidence weight, descriptive counts last
+    (findings/priority.py), in every section; each card's order label says why on hover."""
+    from zhongcao.findings.priority import priority
+
     html = render_report(tiny_doc)
     assert {c for c, _ in _cards(html)} == {f["id"] for f in tiny_doc["findings"]}
+    keys = {f["id"]: priority(f).key for f in tiny_doc["findings"]}
     for section in re.split(r'<section class="section"', html)[1:]:
-        money = [m for _, m in _cards(section)]
-        assert money == sorted(money, reverse=True)
+        order = [keys[c] for c, _ in _cards(section)]
+        assert order == sorted(order)
+    assert html.count('class="tier tier-') >= len(tiny_doc["findings"])
+    assert "money at stake × a confidence weight" in html
 
 
 def test_every_chart_has_its_table_as_text_alternative(tiny_doc: dict[str, Any]) -> None:

@@ -6,17 +6,18 @@ through Playwright, headless and with networking cut off; they skip when it is a
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import DemoWorld
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -34,15 +35,10 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    from zhongcao import pipeline
-    from zhongcao.simulate import simulate
-
-    root = tmp_path_factory.mktemp("web-world")
-    simulate("clip-earbuds", root / "input", users=5000, seed=3)
-    result = pipeline.run(root / "input", root / "out", workspace=root / "workspace")
-    doc = json.loads(result.findings_path.read_text(encoding="utf-8"))
-    return World(root / "workspace", result.report_path, doc)
+def world(demo_world: Callable[[str], DemoWorld]) -> World:
+    """The clip-earbuds demo world (shared with the report and consistency tests)."""
+    demo = demo_world("clip-earbuds")
+    return World(demo.workspace, demo.report, demo.doc)
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,7 @@ def plant(folder: Path, seed: int = 7) -> Planted:
         frame = t[name]
         for col in columns:
             if col in frame:
-                frame[col] = [hostile(v, i) if i % 3 == 0 else v for i, v in enumerate(frame[col])]
+                frame[col] = [hostile(v, i // 3) if i % 3 == 0 else v for i, v in enumerate(frame[col])]  # every payload
     e = t["exposures"]
     search = e.index[e["action"] == "search"]
     e.loc[search[::4], "query"] = [hostile(v, i) for i, v in enumerate(e.loc[search[::4], "query"])]
@@ -89,7 +89,8 @@ def plant(folder: Path, seed: int = 7) -> Planted:
         path = folder / f"{name}.parquet"
         if name == "comments":  # one table through the text path as well
             path.unlink()
-            frame.to_csv(folder / "comments.csv", index=False)
+            # CRLF rows, so a field holding a bare \r (the "\r=1+1" payload) is quoted as a spreadsheet would.
+            frame.to_csv(folder / "comments.csv", index=False, lineterminator="\r\n")
         else:
             frame.to_parquet(path, index=False)
     return planted

@@ -96,7 +96,9 @@ def series_keys(texts: Sequence[str], creators: Sequence[object]) -> np.ndarray:
     if not len(texts):
         return np.zeros(0, dtype=np.int64)
     groups = near_duplicate_groups([str(t or "")[:200] for t in texts])
-    keys = pd.Series([f"{c}\x00{g}" for c, g in zip(creators, groups, strict=True)])
+    # Factorise the (creator, group) pairs, not a joined string: pandas hashes strings as C strings, so a
+    # NUL separator cut every key at the creator and made each creator's whole output one series.
+    keys = pd.MultiIndex.from_arrays([pd.Index(list(creators), dtype=object), groups])
     return pd.factorize(keys)[0].astype(np.int64)
 
 

@@ -496,6 +496,9 @@ def serve(
         help="Groups of fewer distinct people are blanked, on every card and in the live view (the same as "
              f"--param min_group_size=N; default: brand.toml's, else {DEFAULT_MIN_GROUP_SIZE}).")] = None,
     param: Params = None,
+    findings: Annotated[Path | None, typer.Option(help="findings.json written by `zhongcao run` for this workspace "
+                                                       "(default: next to it); reused when its generation matches.")]
+    = None,
     marts: Annotated[Path | None, typer.Option(help="Serve a folder of marts (`zhongcao marts`) instead.")] = None,
 ) -> None:
     """Start the local dashboard: the report's cards plus filters, drill-down and CSV/Excel export.
@@ -504,13 +507,22 @@ def serve(
     """
     from zhongcao.web import serve as serve_dashboard
 
-    with user_errors():
+    steps = ["ingest", *[f"analysis:{a}" for a in REGISTRY], "report"]
+    with user_errors(), progress_bar("findings") as update:
         if (workspace is None) == (marts is None):
             raise typer.BadParameter("give a workspace folder or --marts DIR (one of them)")
         source = MartFolder(marts) if marts is not None else Workspace(workspace)
+
+        def announce(url: str) -> None:
+            update("ready", 1.0)
+            console.print(f"dashboard: {url}  (Ctrl+C stops it)")
+
+        def step(name: str) -> None:
+            # "reuse": the findings.json of `run` matches the workspace; nothing to compute.
+            update(name, steps.index(name) / len(steps) if name in steps else 1.0)
+
         serve_dashboard(source, host=host, port=port, token=token, min_group_size=min_group_size,
-                        params=run_params(param),
-                        announce=lambda url: console.print(f"dashboard: {url}  (Ctrl+C stops it)"))
+                        params=run_params(param), announce=announce, findings_json=findings, progress=step)
 
 
 @app.command("settings")

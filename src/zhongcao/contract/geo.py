@@ -112,3 +112,18 @@ def normalise_province(value: str | None) -> str | None:
 def region_group(province: str | None) -> str | None:
     p = BY_NAME.get(province or "")
     return p.group if p else None
+
+
+GROUP_ORDER: tuple[str, ...] = ("华北", "东北", "华东", "华中", "华南", "西南", "西北", "港澳台")
+
+
+def region_sort_key(name: str | None) -> tuple[int, int, str]:
+    """Order regions as a reader expects: macro-region (华北 … 西北), then province in the usual order
+    within it; a macro-region's own name sorts first in its group, anything else (unknown) last."""
+    text = name or ""
+    if text in GROUP_ORDER:
+        return (GROUP_ORDER.index(text), -1, text)
+    p = BY_NAME.get(text)
+    if p is None:
+        return (len(GROUP_ORDER), 0, text)
+    return (GROUP_ORDER.index(p.group), PROVINCES.index(p), text)

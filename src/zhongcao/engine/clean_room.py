@@ -69,6 +69,9 @@ POLICY: dict[str, Rule] = {
     "lead_post_engagement": Rule("leads", why=_S),
     "note_metrics": Rule(None, why="public note statistics: no people"),
     "note_text": Rule(None, why="public note titles and bodies: no user data"),
+    "mention_accounts": Rule("CASE WHEN kind = 'note' THEN 2147483647 ELSE accounts END",
+                             why="notes are public (as note_metrics) and kept; a comment text leaves only when at "
+                                 "least the minimum of accounts wrote it on that note that day at that account age"),
     "nps_monthly": Rule("responses", why=_S),
     "nps_segment": Rule("responses", why=_S),
     "order_baseline": Rule("users", why=_S),

@@ -3,14 +3,14 @@
 ``workspace_facts`` answers "which tables, which columns with values, how many platforms, do
 buyer ids repeat, how many weeks of spend …" without building any mart, so ``zhongcao check``
 can run it on a freshly staged folder. Each measure is one scalar query over the staged views;
-the names are the vocabulary of ``analyses.prerequisites`` (which documents each one).
+the names are the vocabulary of ``analyses.prerequisites`` (which documents each one). The same
+text runs on Spark's staged views when Spark builds a mart folder (``facts_from``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
-
-import duckdb
 
 from zhongcao.engine.sql import quote, staging_name
 from zhongcao.engine.workspace import Workspace
@@ -24,7 +24,7 @@ MEASURES: dict[str, tuple[tuple[str, ...], str]] = {
                                    "HAVING COUNT(*) >= 2)"),
     "order_weeks": (("orders",), "SELECT COUNT(DISTINCT DATE_TRUNC('week', ordered_at)) FROM stg_orders"),
     "region_orders": (("orders",), "SELECT COUNT(*) FROM stg_orders WHERE region IS NOT NULL"),
-    "spend_total": (("spend",), "SELECT COALESCE(SUM(amount), 0) FROM stg_spend"),
+    "spend_total": (("spend",), "SELECT COALESCE(SUM(CAST(amount AS DECIMAL(38, 4))), 0) FROM stg_spend"),
     "spend_channels": (("spend",), "SELECT COUNT(DISTINCT channel) FROM stg_spend WHERE amount > 0"),
     "spend_weeks": (("spend",), "SELECT COUNT(DISTINCT DATE_TRUNC('week', date)) FROM stg_spend WHERE amount > 0"),
     "engaged_channels": (("exposures",), "SELECT COUNT(DISTINCT channel) FROM stg_exposures"),
@@ -62,47 +62,61 @@ def workspace_facts(workspace: Workspace, brand_name: str = "") -> dict[str, Any
     rows = workspace.row_counts()
     con = workspace.connect()
     try:
-        columns = {t: _filled_columns(con, t) if n else [] for t, n in rows.items()}
-        measures: dict[str, float] = {}
-        for name, (tables, sql) in MEASURES.items():
-            if not sql:
-                continue
-            measures[name] = _scalar(con, sql) if all(rows.get(t, 0) for t in tables) else 0.0
-        days = [f"SELECT CAST({quote(col)} AS DATE) AS d FROM {staging_name(t)}" for t, col in _DAYS.items()
-                if rows.get(t, 0)]
-        measures["activity_days"] = _scalar(con, f"SELECT COUNT(DISTINCT d) FROM ({' UNION ALL '.join(days)})") \
-            if days else 0.0
-        measures["brand_mentions"] = _mentions(con, rows, brand_name)
+        return facts_from(lambda sql: tuple(con.execute(sql).fetchone()),
+                          lambda t: [r[0] for r in con.execute(f"DESCRIBE {staging_name(t)}").fetchall()],
+                          rows, brand_name)
     finally:
         con.close()
+
+
+def facts_from(one_row: Callable[[str], Sequence[Any]], columns_of: Callable[[str], list[str]], rows: dict[str, int],
+               brand_name: str = "") -> dict[str, Any]:
+    """The facts on any engine: ``one_row(sql)`` runs one query in DuckDB's dialect over the staged views
+    (the Spark builder transpiles it) and returns its single row; ``columns_of(table)`` names a
+    staged view's columns. The same MEASURES text on both engines, so a Spark-built mart folder
+    answers the prerequisites as a workspace does."""
+
+    def number(sql: str) -> float:
+        return float(one_row(sql)[0] or 0)
+
+    columns = {t: _filled_columns(one_row, columns_of, t) if n else [] for t, n in rows.items()}
+    measures: dict[str, float] = {}
+    for name, (tables, sql) in MEASURES.items():
+        if not sql:
+            continue
+        measures[name] = number(sql) if all(rows.get(t, 0) for t in tables) else 0.0
+    days = [f"SELECT CAST({quote(col)} AS DATE) AS d FROM {staging_name(t)}" for t, col in _DAYS.items()
+            if rows.get(t, 0)]
+    measures["activity_days"] = number(f"SELECT COUNT(DISTINCT d) FROM ({' UNION ALL '.join(days)}) AS days") \
+        if days else 0.0
+    measures["brand_mentions"] = _mentions(number, rows, brand_name)
     return {"rows": rows, "columns": columns, "measures": measures}
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> float:
-    value = con.execute(sql, params or []).fetchone()[0]
-    return float(value or 0)
-
-
-def _filled_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    names = [r[0] for r in con.execute(f"DESCRIBE {staging_name(table)}").fetchall()]
+def _filled_columns(one_row: Callable[[str], Sequence[Any]], columns_of: Callable[[str], list[str]],
+                    table: str) -> list[str]:
+    names = columns_of(table)
     if not names:
         return []
-    counts = con.execute(f"SELECT {', '.join(f'COUNT({quote(n)})' for n in names)} "
-                         f"FROM {staging_name(table)}").fetchone()
+    counts = one_row(f"SELECT {', '.join(f'COUNT({quote(n)})' for n in names)} FROM {staging_name(table)}")
     return [n for n, c in zip(names, counts, strict=True) if c]
 
 
-def _mentions(con: duckdb.DuckDBPyConnection, rows: dict[str, int], brand: str) -> float:
+def literal(text: str) -> str:
+    """A SQL string literal in DuckDB's dialect (quotes doubled; transpiling escapes it for Spark)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _mentions(number: Callable[[str], float], rows: dict[str, int], brand: str) -> float:
     if not brand or not (rows.get("notes") or rows.get("comments")):
         return 0.0
-    like = f"%{brand}%"
+    name, like = literal(brand), literal(f"%{brand}%")
     total = 0.0
     if rows.get("notes"):
-        total += _scalar(con, "SELECT COUNT(*) FROM stg_notes WHERE brand = ? OR title LIKE ? OR body LIKE ?",
-                         [brand, like, like])
+        total += number(f"SELECT COUNT(*) FROM stg_notes WHERE brand = {name} OR title LIKE {like} OR body LIKE {like}")
     if rows.get("comments"):
-        total += _scalar(con, "SELECT COUNT(*) FROM stg_comments WHERE text LIKE ?", [like])
+        total += number(f"SELECT COUNT(*) FROM stg_comments WHERE text LIKE {like}")
     return total
 
 
-__all__ = ["MEASURES", "workspace_facts"]
+__all__ = ["MEASURES", "facts_from", "workspace_facts"]

@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from zhongcao.contract import TABLES, BrandConfig, Table
+from zhongcao.engine.facts import facts_from
 from zhongcao.engine.mart_folder import MART_DIR, mart_entry
 from zhongcao.engine.sql import (
     PEOPLE_SALT,
@@ -287,9 +288,10 @@ def build(spark: Any, source: str, out: str, quarantine: bool, hash_key: bytes
     spark.sql(people_salt_sql(secrets.token_hex(16))).createOrReplaceTempView(PEOPLE_SALT)
     for name, (frame, extras) in raw.items():
         if "_bad" in frame.columns:
+            total, bad = frame.agg(F.count("*"), F.sum(F.col("_bad").cast("long"))).first()  # one pass
+            input_rows[name] = int(total) - int(bad or 0)
+            rejected += int(bad or 0)
             good = frame.filter("NOT _bad")
-            input_rows[name] = good.count()
-            rejected += frame.filter("_bad").count()
             keep = [c.name for c in TABLES[name].columns] + extras
             frame = good.select(["`" + c.replace("`", "``") + "`" for c in keep])
         frame.createOrReplaceTempView(raw_name(name))
@@ -308,15 +310,35 @@ def build(spark: Any, source: str, out: str, quarantine: bool, hash_key: bytes
         result = result.orderBy(*[F.col("`" + c + "`").asc_nulls_last() for c in result.columns])
         target = f"{out.rstrip('/')}/{MART_DIR}/{mart.name}"
         result.write.mode("overwrite").parquet(target)  # by the executors, one file per task
-        written = spark.read.parquet(target)
-        entries[mart.name] = mart_entry(mart.name, _arrow_schema(written.schema), written.count())
+        entries[mart.name] = mart_entry(mart.name, *_written(spark, target))
+    # What the analyses' prerequisites test, by the same MEASURES text as a workspace (engine.facts),
+    # on the staged views: a Spark-built folder says what it can answer as a DuckDB-built one does.
+    facts = facts_from(lambda sql: tuple(spark.sql(to_spark(sql)).first()),
+                       lambda t: spark.table(staging_name(t)).columns, input_rows,
+                       brand.name if brand.name != BrandConfig().name else "")
     for frame in [*cached, *(f for f, _ in raw.values())]:
         frame.unpersist()
-    about = {"input": source, "input_fingerprint": input_fingerprint(listing),
+    about = {"input": source, "input_fingerprint": input_fingerprint(listing), "facts": facts,
              "fingerprint_of": "each input file's name, size and modification time (Hadoop listing)",
              "brand": brand.to_mapping(), "input_rows": input_rows, "rejected_rows": rejected,
              "spark": {"master": spark.sparkContext.master, "version": spark.version}}
     return about, entries
+
+
+def _written(spark: Any, target: str) -> tuple[pa.Schema, int]:
+    """Schema and rows of a mart just written: from the Parquet footers when the folder is on this
+    machine (no Spark job), else by Spark reading it back."""
+    local = Path(target.removeprefix("file:"))
+    if "://" not in target.removeprefix("file://") and local.is_dir():
+        import pyarrow.parquet as pq
+
+        files = sorted(local.glob("*.parquet"))
+        if files:
+            rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+            written = spark.read.parquet(target)  # the schema only: no job runs
+            return _arrow_schema(written.schema), rows
+    written = spark.read.parquet(target)
+    return _arrow_schema(written.schema), written.count()
 
 
 def _arrow_schema(schema: Any) -> pa.Schema:

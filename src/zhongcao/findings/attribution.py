@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from zhongcao.analyses.attribution import AttributionAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, render
 
@@ -60,7 +61,8 @@ def _channels(a: AttributionAnalysis) -> Finding | None:
         confidence=Confidence("medium", _t("channels", "confidence", **v), "Poisson bootstrap over journeys, 90%",
                               (float(best["roi_low"]), float(best["roi_high"])), float(best["roi"])),
         money_at_stake=float(worst["cost"]),
-        chart=Chart("bar", "channel", ["share"], Text("各渠道归因占比（Markov）", "Channel share of orders (Markov)")),
+        chart=Chart("bar", "channel", ["share"], Text("各渠道归因占比：7 种模型", "Channel share of orders: 7 models"),
+                    series="model"),
     )
 
 
@@ -125,7 +127,8 @@ def _creator_roi(a: AttributionAnalysis) -> Finding | None:
         confidence=Confidence("medium", _t("creator_roi", "confidence", **v), "compound Poisson normal 90%, linear",
                               (float(top["roi_low"]), float(top["roi_high"])), float(top["roi"])),
         money_at_stake=float(top["revenue"]),
-        chart=Chart("bar", "creator_id", ["roi"], Text("达人分平台 ROI（线性归因）", "Creator ROI by platform (linear)")),
+        chart=Chart("bar", "creator_id", ["roi"], Text("达人分平台 ROI（线性归因）", "Creator ROI by platform (linear)"),
+                    series="platform"),
     )
 
 
@@ -155,7 +158,9 @@ def _midfunnel(a: AttributionAnalysis) -> Finding | None:
                               (float(best["search_rate_low"]), float(best["search_rate_high"])),
                               float(best["search_rate"])),
         money_at_stake=float(worst["cost"]) * 0.5,
-        chart=Chart("bar", "channel", ["cpti"], Text("新增深度兴趣用户成本（CPTI）", "Cost per new deeply interested user")),
+        chart=Chart("bar", "channel", ["cpti"], Text("各渠道新增深度兴趣用户成本（CPTI）",
+                                                     "Cost per new deeply interested user by channel"),
+                    where={"level": "channel"}),
     )
 
 
@@ -172,7 +177,7 @@ def _journeys(a: AttributionAnalysis) -> Finding | None:
     if rate.empty:
         return None
     best = str(rate.idxmax())
-    v = {"best": best, "best_rate": Pct(float(rate.max()), 1), "journeys": Count(float(total.sum())),
+    v = {"best": display.step(best), "best_rate": Pct(float(rate.max()), 1), "journeys": Count(float(total.sum())),
          "links": len(flows)}
     cols = ["source", "target", "journeys"]
     return Finding(

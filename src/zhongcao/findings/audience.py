@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
 from zhongcao.findings.text import Count, Pct, number, render
 
@@ -48,12 +49,12 @@ def _lost_overview(a: LostLeadAnalysis) -> Finding:
         "tgi_low", ascending=False)
     if len(cand):
         top = cand.iloc[0]
-        profile = _t("lost_overview", "profile_some", attribute=top["attribute"], value=top["value"],
+        profile = _t("lost_overview", "profile_some", who=display.segment(str(top["attribute"]), top["value"]),
                      tgi=_tgi(float(top["tgi_vs_converted"])))
     else:
         profile = _t("lost_overview", "profile_none")
-    definition = ("status = lost" if a.definition == "status"
-                  else f"no trial/won/order within {a.window_days} days")
+    definition = (_t("lost_overview", "definition_status") if a.definition == "status"
+                  else _t("lost_overview", "definition_window", days=a.window_days))
     v = {"lost_rate": Pct(c["lost_rate"]), "lost": Count(c["lost"]), "converted": Count(c["converted"]),
          "leads": Count(c["leads"]), "definition": definition,
          "not_in_panel": _t("lost_overview", "not_in_panel", n=Count(c["leads_not_in_panel"]))
@@ -69,7 +70,7 @@ def _lost_overview(a: LostLeadAnalysis) -> Finding:
                           rows=_flat(rows), columns=list(rows.columns)),
         confidence=Confidence("descriptive", _t("lost_overview", "confidence", **v), "count"),
         chart=Chart("bar", "value", ["lost_share", "converted_share", "platform_share"],
-                    Text("战败 vs 转化 vs 全体用户", "Lost vs converted vs all users")),
+                    Text("战败 vs 转化 vs 全体用户", "Lost vs converted vs all users"), facet="attribute"),
     )
 
 
@@ -124,9 +125,11 @@ def segment_findings(a: SegmentAnalysis) -> list[Finding]:
         terms = a.terms_[a.terms_["segment"] == seg]
         top = themes.head(3)
         names = "、".join(top["theme"].astype(str))
-        # Verbatim text only from a theme of at least the minimum group (suppressed ones carry none).
-        example = next((e[0] for e in top["examples"] if isinstance(e, list) and e), "—")
-        v = {"attribute": a.attribute_, "segment": seg, "themes": names, "lead": top.iloc[0]["theme"],
+        # Verbatim text only from a theme of at least the minimum group (suppressed ones carry none);
+        # without one the sentence is left out rather than shown as a dash.
+        text = next((e[0] for e in top["examples"] if isinstance(e, list) and e), None)
+        example = _t("segments_pain", "example", text=text) if text is not None else ""
+        v = {"attribute": display.value(a.attribute_), "segment": display.segment(a.attribute_, seg), "themes": names, "lead": top.iloc[0]["theme"],
              "terms": "、".join(terms["term"].head(8).astype(str)), "example": example,
              "z": number(float(top.iloc[0]["z"]), 1)}
         slug = re.sub(r"[^a-z0-9]+", "_", str(seg).lower()).strip("_") or f"s{i}"

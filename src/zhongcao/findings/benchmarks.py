@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -45,8 +46,11 @@ def _prices(a: BenchmarkAnalysis) -> Finding | None:
     v = {"creators": Count(a.coverage_["creators"]), "quoted": Count(int(quoted.sum())), "groups": len(b),
          "tier": top["tier"], "category": top["category"], "n": Count(top["creators"]),
          "quote": Money(top["quote_median"]), "q25": Money(top["quote_p25"]), "q75": Money(top["quote_p75"]),
-         "per_k": Money(top["quote_per_kfollower_median"]), "cpm": Money(top["cpm_quoted_median"]),
-         "cpe": Money(top["cpe_quoted_median"])}
+         "per_k": Money(top["quote_per_kfollower_median"])}
+    # A cost the list cannot give (no reads or engagement exported) is left out, not shown as "—".
+    for key, col in (("cpm", "cpm_quoted_median"), ("cpe", "cpe_quoted_median")):
+        known = pd.notna(top[col]) and math.isfinite(float(top[col]))
+        v[f"{key}_part"] = _t("prices", key, **{key: Money(float(top[col]))}) if known else ""
     cols = ["tier", "category", "creators", "quoted", "quote_median", "quote_p25", "quote_p75",
             "quote_per_kfollower_median", "cpm_quoted_median", "cpm_quoted_p25", "cpm_quoted_p75",
             "cpe_quoted_median", "cpe_quoted_p25", "cpe_quoted_p75", "engagement_per_follower_median",
@@ -56,7 +60,7 @@ def _prices(a: BenchmarkAnalysis) -> Finding | None:
                                                    "cpe_quoted_median": float(top["cpe_quoted_median"])},
                                           rows=_rows(b, cols), columns=cols),
                     "descriptive", "median and quartiles per tier × category", a.budget_,
-                    Chart("bar", "category", ["cpe_quoted_median"], _t("prices", "chart")))
+                    Chart("bar", "tier", ["cpe_quoted_median"], _t("prices", "chart"), series="category"))
 
 
 def _outliers(a: BenchmarkAnalysis) -> Finding | None:

@@ -139,6 +139,9 @@ def _shortlist(a: CreatorAnalysis) -> Finding | None:
          "vs_big": number(opt["expected_orders"] / big["expected_orders"], 1) if big["expected_orders"] > 0 else "∞",
          "names": ", ".join(names.head(12))}
     rows = a.plans_.drop(columns=["booked"]).to_dict(orient="records")
+    # Every booked creator (the export used to stop at 50 while the plan booked more), with its own
+    # expected orders under the plan's column name.
+    booked = a.shortlist_.rename(columns={"value": "expected_orders"})
     return Finding(
         id="creators.shortlist", analysis="creators",
         title=_t("shortlist", "title", **v), summary=_t("shortlist", "summary", **v),
@@ -146,11 +149,14 @@ def _shortlist(a: CreatorAnalysis) -> Finding | None:
         evidence=Evidence(numbers={"budget": a.budget_, "expected_orders": float(opt["expected_orders"]),
                                    "biggest_accounts_orders": float(big["expected_orders"]),
                                    "cheapest_cpe_orders": float(cheap["expected_orders"])},
-                          rows=rows + _rows(a.shortlist_, list(a.shortlist_.columns)),
-                          columns=["plan", "creators", "spend", "expected_orders", *a.shortlist_.columns]),
+                          rows=rows + _rows(booked, list(booked.columns), n=len(booked)),
+                          columns=list(dict.fromkeys(["plan", "creators", "spend", "expected_orders",
+                                                      *booked.columns]))),
         confidence=Confidence("medium", _t("shortlist", "confidence", **v), "integer program (HiGHS) over estimates"),
         money_at_stake=a.budget_,
         chart=Chart("bar", "plan", ["expected_orders"], Text("同预算三种方案的预计增量", "Expected orders of three plans")),
+        charts=[Chart("bar", "creator_id", ["expected_orders"], Text("入选达人的预计增量订单", "Booked creators' expected orders"),
+                      label="name", where={"plan": None}, top=15)],
     )
 
 

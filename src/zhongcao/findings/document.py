@@ -18,6 +18,7 @@ from zhongcao.contract import BrandConfig
 from zhongcao.findings.builders import findings_for
 from zhongcao.findings.capabilities import capabilities, gate
 from zhongcao.findings.model import Finding, _clean
+from zhongcao.findings.priority import priority
 
 SCHEMA_VERSION = "1.2.0"  # 1.2.0: the run settings used (``settings``)
 
@@ -57,6 +58,7 @@ def build_document(
     workspace: Mapping[str, int] | None = None,
     assessed: Mapping[str, Capability] | None = None,
     settings: Mapping[str, Any] | None = None,
+    generation: str | None = None,
 ) -> dict[str, Any]:
     """findings.json: the findings of the fitted analyses, their results, and (given ``assessed``,
     the prerequisites tested on the workspace) what the data can answer and what would unlock the rest;
@@ -66,13 +68,14 @@ def build_document(
         findings += findings_for(analysis)
     if assessed is not None:
         findings = gate(findings, assessed)
-    findings.sort(key=lambda f: f.money_at_stake, reverse=True)
+    findings.sort(key=lambda f: priority(f.to_dict()).key)  # what to act on first (findings/priority.py)
     doc: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "brand": {"name": brand.name, "category": brand.category},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workspace": dict(workspace or {}),
         **({"settings": dict(settings)} if settings is not None else {}),
+        "generation": generation,
         "findings": [f.to_dict() for f in findings],
         "analyses": {
             name: {"params": _clean(params_of(a)), "results": results_of(a), "error": None}

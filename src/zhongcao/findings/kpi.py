@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses.kpi import KpiAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text, records
 from zhongcao.findings.text import Count, Money, Pct, number, pct, render
 
@@ -79,7 +80,8 @@ def _regions(kpi: KpiAnalysis) -> Finding | None:
         return None
     top3 = known.head(3)
     v = {"top": str(known.iloc[0]["region"]), "top_share": Pct(float(known.iloc[0]["gmv_share"])),
-         "top3": "、".join(top3["region"].astype(str)), "top3_share": Pct(float(top3["gmv_share"].sum())),
+         "top3": Text(zh="、".join(display.value(r).zh for r in top3["region"].astype(str)),
+                      en=", ".join(display.value(r).en for r in top3["region"].astype(str))), "top3_share": Pct(float(top3["gmv_share"].sum())),
          "provinces": len(known), "suppressed": int(r["suppressed"].sum()), "min_group": kpi.min_group_size,
          "unknown": Pct(float(r.loc[r["region"] == "unknown", "gmv_share"].sum()))}
     v["suppressed_part"] = _t("regions", "suppressed" if v["suppressed"] else "none_suppressed", **v)
@@ -109,7 +111,8 @@ def _platform_split(kpi: KpiAnalysis) -> Finding | None:
     top = str(off.iloc[0]["platform"])
     v = {
         "offsite_share": Pct(off_gmv / total), "top_offsite": top, "red_gmv": Money(red), "offsite_gmv": Money(off_gmv),
-        "offsite_list": ", ".join(off["platform"].astype(str)),
+        "offsite_list": Text(zh="、".join(display.value(p).zh for p in off["platform"].astype(str)),
+                             en=", ".join(display.value(p).en for p in off["platform"].astype(str))),
         "understatement": number(total / red, 1) if red > 0 else "",
     }
     # Without closed-loop orders the understatement is unbounded: say what is known instead.
@@ -162,7 +165,8 @@ def _repurchase(kpi: KpiAnalysis) -> Finding | None:
     if float(o["repeat_buyers"]) == 0 and float(o["buyers"]) >= kpi.totals_["orders"]:
         return None  # every order has its own buyer id (anonymous buyers): repurchase cannot be measured
     lowest = str(per.iloc[0]["platform"]) if len(per) else "all"
-    by_platform = ", ".join(f"{row.platform} {pct(row.rate)}" for row in per.itertuples())
+    by_platform = Text(zh="，".join(f"{display.value(row.platform).zh} {pct(row.rate)}" for row in per.itertuples()),
+                       en=", ".join(f"{display.value(row.platform).en} {pct(row.rate)}" for row in per.itertuples()))
     v = {"rate": Pct(o["rate"]), "buyers": Count(o["buyers"]), "repeat": Count(o["repeat_buyers"]),
          "by_platform": by_platform, "lowest": lowest, "low": pct(o["rate_low"], 1), "high": pct(o["rate_high"], 1)}
     return Finding(
@@ -190,8 +194,8 @@ def _nps(kpi: KpiAnalysis) -> Finding | None:
         return None
     lo, hi = shown.iloc[0], shown.iloc[-1]
 
-    def name(row: pd.Series) -> str:
-        return f"{row['attribute']}={row['value']}"
+    def name(row: pd.Series) -> Text:
+        return display.segment(str(row["attribute"]), row["value"])  # 年龄段 30-34, not age_band=30-34
 
     v = {"nps": number(n["nps"], 0), "lowest_segment": name(lo), "lowest_nps": number(lo["nps"], 0),
          "highest_segment": name(hi), "highest_nps": number(hi["nps"], 0), "responses": Count(n["responses"]),
@@ -205,7 +209,8 @@ def _nps(kpi: KpiAnalysis) -> Finding | None:
         confidence=Confidence("high" if n["responses"] >= 400 else "medium", _t("nps", "confidence", **v),
                               "normal approximation, 90%", (n["low"], n["high"]), n["nps"]),
         money_at_stake=kpi.totals_["gmv"] * 0.01 * max(0.0, 50 - float(lo["nps"])) / 50,
-        chart=Chart("bar", "value", ["nps"], Text("各人群 NPS", "NPS by segment")),
+        chart=Chart("bar", "value", ["nps"], Text("各人群 NPS", "NPS by segment"), facet="attribute",
+                    where={"suppressed": False}),
     )
 
 

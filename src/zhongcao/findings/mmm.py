@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from zhongcao.analyses.budget import BudgetAnalysis
 from zhongcao.analyses.mmm import MmmAnalysis
 from zhongcao.analyses.repurchase import RepurchaseAnalysis
+from zhongcao.findings import display
+from zhongcao.findings.mmm_charts import mmm_charts, response_chart
 from zhongcao.findings.mmm_review import adjust_level, next_experiment_finding, review_findings, with_caveat
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Level, Text, records
-from zhongcao.findings.text import Count, Money, Pct, number, render
+from zhongcao.findings.text import Count, Money, Pct, money, number, render
 
 
 def _level(width_ratio: float, converged: bool = True) -> Level:
@@ -55,7 +59,8 @@ def _long_term(a: MmmAnalysis) -> Finding:
                               float(best["long_term_roi"])),
         money_at_stake=float(lt["spend"].sum()),
         chart=Chart("bar", "channel", ["short_term_roi", "carry_over_roi", "repeat_roi"],
-                    Text("各渠道长效 ROI：当期、延续、复购", "Long-term ROI by channel: short-term, carry-over, repeat")),
+                    Text("各渠道长效 ROI：当期、延续、复购", "Long-term ROI by channel: short-term, carry-over, repeat"),
+                    stack=True),
     )
 
 
@@ -64,7 +69,10 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
     t = lambda part, **v: render("mmm", "diagnostics", part, **v)  # noqa: E731
     status = "ok" if c["ok"] else "not_ok"
     v = {"rhat": number(c["max_rhat"], 3), "rhat_roi": number(c["max_rhat_roi"], 3), "ess": Count(c["min_ess"]),
-         "r2": number(a.fit_["r2"], 2), "mape": Pct(a.fit_["mape"], 1), "periods": int(a.totals_["periods"]),
+         "r2": number(a.fit_["r2"], 2), "periods": int(a.totals_["periods"]),
+         # MAPE is undefined when some period sold nothing: then it is left out, not shown as "—".
+         "mape_part": render("mmm", "diagnostics", "mape", mape=Pct(a.fit_["mape"], 1))
+         if a.fit_.get("mape") is not None and math.isfinite(a.fit_["mape"]) else "",
          "status": render("mmm", "status", status),
          "collinear": render("mmm", "collinear", "some" if a.collinear_ else "none", n=len(a.collinear_))}
     studies = ", ".join(f"{s['channel']} {number(s['roi'], 2)} ± {number(s['se'], 2)}" for s in a.lift_studies_)
@@ -83,29 +91,53 @@ def _diagnostics(a: MmmAnalysis) -> Finding:
                               "split R-hat and ESS over walkers"),
         money_at_stake=0.0,
         chart=Chart("bar", "channel", ["roi", "mroi"], Text("各渠道 ROI 与边际 ROI", "ROI and marginal ROI by channel")),
+        charts=mmm_charts(a),
     )
+
+
+def _join(parts: list[Text], zh: str, en: str) -> Text:
+    return Text(zh=zh.join(p.zh for p in parts), en=en.join(p.en for p in parts))
 
 
 def budget_findings(b: BudgetAnalysis) -> list[Finding]:
     b.check_is_fitted()
-    plan, g = b.plan_, b.gain_
-    cut, add = plan.iloc[0], plan.iloc[-1]
+    plan, g = b.plan_.copy(), b.gain_
     t = lambda part, **v: render("budget", "plan", part, **v)  # noqa: E731
-    v = {"from": cut["channel"], "to": add["channel"], "cut": Money(-cut["change"]), "add": Money(add["change"]),
-         "cut_pct": Pct(-cut["change_pct"]), "add_pct": Pct(add["change_pct"]), "gain": Money(g["mean"]),
+    # The headline names every channel the plan moves (not only the largest cut and add), and a channel
+    # held by the ±bound is said to be: its marginal ROI would move it further.
+    eps = 1e-6 * max(float(plan["current"].sum()), 1.0)
+    plan["bound"] = ["at_upper" if o >= c * b.upper - eps and o > c + eps else
+                     "at_lower" if o <= c * b.lower + eps and o < c - eps else "free"
+                     for c, o in zip(plan["current"], plan["optimal"], strict=True)]
+    down, up = plan[plan["change"] < -eps], plan[plan["change"] > eps].iloc[::-1]
+
+    def names(rows: pd.DataFrame) -> Text:
+        return _join([display.value(c) for c in rows["channel"]], "、", ", ")
+
+    def lines(rows: pd.DataFrame, sign: str) -> Text:
+        return _join([render("budget", "plan", "line", channel=display.value(r.channel),
+                             change=Text(zh=sign + money(abs(r.change), "zh"), en=sign + money(abs(r.change), "en")),
+                             mroi=number(r.mroi_current)) for r in rows.itertuples()], "，", ", ")
+
+    held = plan[plan["bound"] != "free"]
+    bound = Pct(max(1 - b.lower, b.upper - 1))
+    v = {"from": names(down), "to": names(up), "moved": Money(float(up["change"].sum())),
+         "cuts": lines(down, "−"), "adds": lines(up, "+"), "bound": bound, "gain": Money(g["mean"]),
          "low": Money(g["low"]), "high": Money(g["high"]), "p": Pct(g["probability"]),
-         "mroi_from": number(cut["mroi_current"]), "mroi_to": number(add["mroi_current"]),
-         "first": g["window_first"], "last": g["window_last"]}
+         "first": g["window_first"], "last": g["window_last"],
+         "held": t("held", channels=names(held), bound=bound) if len(held) else ""}
     width = (g["high"] - g["low"]) / max(abs(g["mean"]), 1e-9)
     level: Level = adjust_level("low" if g["probability"] < 0.8 else _level(width), b.review_)
     out = [Finding(
         id="budget.plan", analysis="budget", title=t("title", **v), summary=t("summary", **v), action=t("action", **v),
         evidence=Evidence(numbers={"gain": g["mean"], "gain_low": g["low"], "gain_high": g["high"],
-                                   "probability": g["probability"]}, rows=records(plan), columns=list(plan.columns)),
+                                   "probability": g["probability"], "moved": float(up["change"].sum()),
+                                   "lower": b.lower, "upper": b.upper}, rows=records(plan), columns=list(plan.columns)),
         confidence=Confidence(level, with_caveat(t("confidence", **v), b.review_),
                               "posterior draws of the response curves, 90%", (g["low"], g["high"]), g["mean"]),
-        money_at_stake=abs(float(cut["change"])) + abs(float(add["change"])),
+        money_at_stake=float(plan["change"].abs().sum()),
         chart=Chart("bar", "channel", ["current", "optimal"], Text("当前与建议预算", "Current vs proposed budget")),
+        charts=[c for c in (response_chart(b),) if c],
     )]
     s = b.scenarios_
     if len(s):
@@ -150,8 +182,10 @@ def repurchase_findings(r: RepurchaseAnalysis) -> list[Finding]:
         evidence=Evidence(numbers={"repeat_purchases_per_new_customer": val["repeat_purchases"],
                                    "repeat_gmv_per_new_customer": val["repeat_gmv"], **r.bgnbd_, **r.gamma_gamma_},
                           rows=records(rows), columns=list(rows.columns)),
-        confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; bootstrap 90%",
+        confidence=Confidence("medium", t("confidence", **v), "BG/NBD + Gamma-Gamma maximum likelihood; 90% from the observed information",
                               (val["repeat_gmv_low"], val["repeat_gmv_high"]), val["repeat_gmv"]),
         money_at_stake=float(r.next_year_["expected_gmv"]),
-        chart=Chart("line", "month", ["rate"], Text("各首购月份的复购率", "Repurchase rate by first-order month")),
+        chart=Chart("line", "month", ["rate"], Text("各首购月份的复购率（每个平台一条线）",
+                                                     "Repurchase rate by first-order month, one line per platform"),
+                    series="platform", where={"suppressed": False}),
     )]

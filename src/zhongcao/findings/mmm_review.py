@@ -7,10 +7,11 @@ level. Prose in catalogue/mmm.toml; docs/mmm.md "Model review".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from zhongcao.analyses.mmm import MmmAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Confidence, Evidence, Finding, Level, Text
 from zhongcao.findings.text import Count, Money, Pct, number, render
 
@@ -28,15 +29,40 @@ def adjust_level(level: Level, review: Mapping[str, Any]) -> Level:
     return _LOWER[level] if review.get("confounded") else level
 
 
+def _names(codes: Iterable[str]) -> Text:
+    """Channels or regions by name in each language (a code such as tmall_ad is never shown raw)."""
+    names = [display.value(str(c)) for c in codes]
+    if not names:
+        return Text("无", "none")
+    return Text("、".join(n.zh for n in names), ", ".join(n.en for n in names))
+
+
+def _rows(rows: Iterable[Mapping[str, Any]], numbers: Callable[[Mapping[str, Any]], str]) -> Text:
+    """One "channel numbers" item per row, the channel by name in each language."""
+    items = [(display.value(str(r["channel"])), numbers(r)) for r in rows]
+    return Text("；".join(f"{n.zh} {v}" for n, v in items), "; ".join(f"{n.en} {v}" for n, v in items))
+
+
+def _by_channel(rows: Iterable[Mapping[str, Any]], channels: set[str]) -> list[dict[str, Any]]:
+    """Convergence rows with the channel in its own column (shown by name), the quantity after it:
+    "tmall_ad.adstock.alpha" → channel tmall_ad, quantity adstock.alpha; a model-wide one (sigma) → 全部 / All."""
+    out = []
+    for r in rows:
+        head, _, rest = str(r["quantity"]).partition(".")
+        channel, quantity = (head, rest) if head in channels and rest else ("all", str(r["quantity"]))
+        out.append({"channel": channel, "quantity": quantity, **{k: v for k, v in r.items() if k != "quantity"}})
+    return out
+
+
 def caveat(review: Mapping[str, Any], hardly_moved: bool = False) -> Text:
     """What a card built on the model must say about its review (empty when nothing)."""
     parts: list[Text] = []
     if not review.get("calibrated", True):
         parts.append(render("mmm", "caveat", "uncalibrated", checks=", ".join(failed_checks(review))))
     if review.get("confounded"):
-        parts.append(render("mmm", "caveat", "confounded", channels=", ".join(review["confounded"])))
+        parts.append(render("mmm", "caveat", "confounded", channels=_names(review["confounded"])))
     if hardly_moved and review.get("hardly_moved"):
-        parts.append(render("mmm", "caveat", "hardly_moved", channels=", ".join(review["hardly_moved"])))
+        parts.append(render("mmm", "caveat", "hardly_moved", channels=_names(review["hardly_moved"])))
     return Text("".join(p.zh for p in parts), " ".join(p.en for p in parts))
 
 
@@ -61,7 +87,7 @@ def review_findings(a: MmmAnalysis) -> list[Finding]:
         summary = (t("summary_no_holdout") if name == "fit" and "holdout_coverage" not in n else t("summary"))
         at_stake = (sum(spend.get(ch, 0.0) for ch in flagged) if name in ("prior_shift", "consistency", "confounding")
                     else total if verdict != "pass" else 0.0)
-        rows = check["rows"]
+        rows = _by_channel(check["rows"], set(spend)) if name == "convergence" else check["rows"]
         columns = list(rows[0]) if rows else []
         out.append(Finding(
             id=f"mmm.review.{name}", analysis="mmm", title=t("title"), summary=summary, action=t(f"action_{verdict}"),
@@ -75,14 +101,14 @@ def review_findings(a: MmmAnalysis) -> list[Finding]:
 
 def _values(name: str, n: Mapping[str, float], check: Mapping[str, Any], cfg: Mapping[str, Any],
             flagged: list[str]) -> dict[str, Any]:
-    channels = ", ".join(flagged) or "—"
+    channels = _names(flagged)
     if name == "convergence":
         return {"rhat_roi": number(n["max_rhat_roi"], 3), "rhat": number(n["max_rhat"], 3), "ess": Count(n["min_ess"]),
                 "ess_roi": Count(n["min_ess_roi"]), "flagged": channels, "lim_roi": cfg["rhat_roi"],
                 "lim_par": cfg["rhat_parameter"], "lim_ess": int(cfg["ess_min"]), "lim_fail": cfg["rhat_fail"],
                 "lim_ess_fail": int(cfg["ess_fail"])}
     if name == "prior_shift":
-        rows = "; ".join(f"{r['channel']} {number(r['sd_ratio'], 2)}, {number(r['mean_shift'], 2)}" for r in check["rows"])
+        rows = _rows(check["rows"], lambda r: f"{number(r['sd_ratio'], 2)}, {number(r['mean_shift'], 2)}")
         moved = (render("mmm", "moved", "some", channels=channels) if flagged else render("mmm", "moved", "none"))
         return {"moved": moved, "rows": rows, "channels": channels, "ratio": cfg["prior_sd_ratio"],
                 "shift": cfg["prior_mean_shift"]}
@@ -96,8 +122,8 @@ def _values(name: str, n: Mapping[str, float], check: Mapping[str, Any], cfg: Ma
         disagree = (render("mmm", "disagree", "some", channels=channels) if flagged else render("mmm", "disagree", "none"))
         return {"disagree": disagree, "channels": channels, "factor": number(cfg["last_touch_factor"], 0),
                 "z": number(cfg["lift_z_review"], 0)}
-    rows = "; ".join(f"{r['channel']} R² {number(r['calendar_r2'], 2)}, {number(r['sales_partial_r2'], 2)} "
-                     f"(p {r['sales_p_value']:.1g})" for r in check["rows"])
+    rows = _rows(check["rows"], lambda r: f"R² {number(r['calendar_r2'], 2)}, {number(r['sales_partial_r2'], 2)} "
+                                          f"(p {r['sales_p_value']:.1g})")
     flagged_text = (render("mmm", "confounded", "some", channels=channels) if flagged
                     else render("mmm", "confounded", "none"))
     return {"flagged": flagged_text, "rows": rows, "channels": channels, "lags": cfg["granger_lags"],
@@ -113,7 +139,7 @@ def next_experiment_finding(a: MmmAnalysis) -> list[Finding]:
     top = next(r for r in plan["ranking"] if r["channel"] == d["channel"])
     money = Money if a.kpi == "gmv" else Count
     v = {"channel": d["channel"], "n_control": len(d["control"]), "days": d["days"], "cooldown": d["cooldown_days"],
-         "control": "、".join(d["control"]), "share": Pct(d["control_share"]), "start": d["start"],
+         "control": _names(d["control"]), "share": Pct(d["control_share"]), "start": d["start"],
          "withheld": Money(d["spend_withheld"]), "lift": money(d["expected_lift"]), "low": number(d["roi_low"]),
          "high": number(d["roi_high"]), "power": Pct(d["power"]), "voi": money(top["value_of_information"]),
          "moved": Money(top["budget_moved"]), "sd": number(top["roi_sd"]), "sd_after": number(top["roi_sd_after"])}

@@ -47,10 +47,31 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Chart:
-    kind: Literal["bar", "line", "funnel", "table", "heatmap", "map", "sankey", "scatter"]
+    """What to draw, named by evidence columns (or by ``rows`` of its own).
+
+    ``series`` splits rows into one line or bar group per value (one line per platform, a bar per
+    model); ``facet`` into small multiples (one small chart per attribute); ``where`` keeps the
+    rows whose columns hold the given values; ``top`` keeps the N largest bars by the first y
+    (the report says how many more there are; the evidence keeps them all); ``label`` names each
+    x category (a creator's name for its id); ``stack`` stacks the y columns; ``marks`` names
+    columns drawn as markers on a line (e.g. today's and the planned spend on a response curve);
+    ``rows`` are the chart's own data when it is not drawn from the evidence rows.
+    """
+
+    kind: Literal["bar", "line", "funnel", "table", "heatmap", "map", "sankey", "scatter", "waterfall",
+                  "forest"]
     x: str
     y: list[str]
     title: Text
+    series: str | None = None
+    facet: str | None = None
+    where: dict[str, Any] | None = None
+    top: int | None = None
+    label: str | None = None
+    stack: bool = False
+    marks: list[str] | None = None
+    rows: list[dict[str, Any]] | None = None
+    note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class Finding:
     confidence: Confidence
     money_at_stake: float = 0.0  # CNY; orders the cards
     chart: Chart | None = None
+    charts: list[Chart] = field(default_factory=list)  # further views of the same finding (the MMM's)
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))

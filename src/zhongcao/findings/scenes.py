@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from zhongcao.analyses.scenes import LiftAnalysis, RegionAnalysis, SceneAnalysis
+from zhongcao.findings import display
 from zhongcao.findings.model import Chart, Confidence, Evidence, Finding, Text
 from zhongcao.findings.text import Count, Pct, catalogue, number, render
 
@@ -27,8 +28,9 @@ def _w(key: str) -> Text:
 def _flat(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for rec in frame.to_dict(orient="records"):
+        # A segment stays a mapping {attribute: [values]}: the report names it in each language.
         rows.append({k: ("、".join(map(str, v)) if isinstance(v, list) else
-                         ("; ".join(f"{a}={'/'.join(b)}" for a, b in v.items()) if isinstance(v, dict) else v))
+                         ({a: list(b) for a, b in v.items()} if isinstance(v, dict) else v))
                      for k, v in rec.items()})
     return rows
 
@@ -84,7 +86,7 @@ def _persona(a: SceneAnalysis) -> Finding | None:
         return None
     top = ok.iloc[0]
     labels = dict(zip(a.scenes_["scene"], a.scenes_["label"], strict=True))
-    v = {"scene": labels[int(top["scene"])], "segment": f"{top['attribute']}={top['value']}", "tgi": _n(top["tgi"], 0),
+    v = {"scene": labels[int(top["scene"])], "segment": display.segment(str(top["attribute"]), top["value"]), "tgi": _n(top["tgi"], 0),
          "suppressed": int(seg["suppressed"].sum()), "min_group": a.min_group_size,
          "low": _n(top["tgi_low"], 0), "high": _n(top["tgi_high"], 0)}
     rows = seg[~seg["suppressed"]].assign(label=lambda f: f["scene"].map(labels))
@@ -95,7 +97,8 @@ def _persona(a: SceneAnalysis) -> Finding | None:
         evidence=Evidence(numbers={"suppressed_cells": v["suppressed"]}, rows=_flat(rows[cols]), columns=cols),
         confidence=Confidence("medium", _t("persona", "confidence", **v), "delta method on log TGI, 90%",
                               (float(top["tgi_low"]), float(top["tgi_high"])), float(top["tgi"])),
-        chart=Chart("bar", "value", ["tgi"], Text("场景 × 人群 TGI", "Scene × segment TGI")),
+        chart=Chart("heatmap", "label", ["value", "tgi"], Text("场景 × 人群 TGI（100 = 与整体相同）",
+                                                                "Scene × segment TGI (100 = as everyone)")),
     )
 
 
@@ -110,7 +113,11 @@ def _unplanned(a: SceneAnalysis) -> Finding:
                        evidence=Evidence(numbers={"far_scenes": v["far_n"]}),
                        confidence=Confidence("low", _t("unplanned_none", "confidence", **v), "logistic trend, 90%"))
     u = a.unplanned_.iloc[0]
-    segment = " · ".join(f"{k}={'/'.join(vv)}" for k, vv in u["segment"].items()) or "—"
+    parts = [display.segment(k, "/".join(vv)) if len(vv) > 1 and k not in ("gender",) else
+             Text(zh=" / ".join(display.segment(k, x).zh for x in vv), en=" / ".join(display.segment(k, x).en for x in vv))
+             for k, vv in u["segment"].items()]
+    segment = Text(zh=" · ".join(p.zh for p in parts), en=" · ".join(p.en for p in parts)) if parts else \
+        Text(zh="所有读者", en="all readers")
     q = a.quarterly_[a.quarterly_["scene"] == u["scene"]]
     v = {"scene": u["label"], "segment": segment, "distance": _n(u["distance"]), "start": Pct(u["share_start"]),
          "end": Pct(u["share_end"]), "growth": _n(u["growth"], 1), "save_ratio": _n(u["save_ratio"], 1),
@@ -141,7 +148,8 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
     first = a.content_[a.content_["rank"] == 1].sort_values("tgi", ascending=False)
     # A card is a template to act on: only regions whose lead scene is clearly theirs get one.
     cards = first[first["tgi_low"] >= CARD_MIN_TGI]
-    pairs = "；".join(f"{r.region}→{r.label}" for r in first.head(4).itertuples()) or "—"
+    pairs = Text(zh="；".join(f"{display.value(r.region).zh}→{r.label}" for r in first.head(4).itertuples()),
+                 en="; ".join(f"{display.value(r.region).en} → {r.label}" for r in first.head(4).itertuples()))
     top = sig.iloc[0] if len(sig) else None
     basis = Text("读者", "readers") if a.basis_ == "readers" else Text("作者", "authors")
     v = {"pairs": pairs, "basis": basis, "suppressed": int(m["suppressed"].sum()), "min_group": a.min_group_size,
@@ -150,16 +158,20 @@ def region_findings(a: RegionAnalysis) -> list[Finding]:
     cols = ["level", "area", "label", "reads", "share", "tgi", "tgi_low", "tgi_high", "significant"]
     out = [Finding(
         id="regions.matrix", analysis="regions",
-        title=_t("region_matrix", "title", **v), summary=_t("region_matrix", "summary", **v),
-        action=_t("region_matrix", "action", **v),
+        # No clear cell: say so, instead of "matrix: —" and "interval — to —".
+        title=_t("region_matrix" if top is not None and len(first) else "region_matrix_none", "title", **v),
+        summary=_t("region_matrix", "summary", **v), action=_t("region_matrix", "action", **v),
         evidence=Evidence(numbers={"regions": int(regional["area"].nunique()), "significant_cells": len(sig),
                                    "suppressed_cells": v["suppressed"], "basis": a.basis_},
                           rows=_flat(m[~m["suppressed"]][cols]), columns=cols),
-        confidence=Confidence("medium" if top is not None else "low", _t("region_matrix", "confidence", **v),
+        confidence=Confidence("medium" if top is not None else "low",
+                              _t("region_matrix" if top is not None else "region_matrix_none", "confidence", **v),
                               "delta method on log TGI, 90%",
                               (float(top["tgi_low"]), float(top["tgi_high"])) if top is not None else None,
                               float(top["tgi"]) if top is not None else None),
-        chart=Chart("heatmap", "area", ["label", "tgi"], Text("地区 × 场景 TGI", "Region × scene TGI")),
+        chart=Chart("heatmap", "area", ["label", "tgi"], Text("大区 × 场景 TGI（100 = 与全国相同）",
+                                                               "Macro-region × scene TGI (100 = as the country)"),
+                    where={"level": "region"}),
     )]
     content_cols = ["region", "rank", "label", "tgi", "tgi_low", "tgi_high", "words", "examples", "products"]
     for i, card in enumerate(cards.itertuples(), 1):
@@ -225,7 +237,9 @@ def _lift_regional(r: dict[str, Any]) -> Finding:
         confidence=Confidence(level, _t("lift_regional", "confidence", **v), "difference-in-differences, block bootstrap 90%",
                               (o["low"], o["high"]), o["estimate"]),
         money_at_stake=gmv_post - gmv_post / (1 + g["estimate"]) if g and g.get("estimate", -1) > -1 else 0.0,
-        chart=Chart("bar", "metric", ["estimate"], Text("调整带来的变化", "Change from the content switch")),
+        chart=Chart("bar", "metric", ["estimate"], Text("调整带来的变化（双重差分，90% 区间）",
+                                                        "Change from the content switch (difference-in-differences, 90%)"),
+                    where={"metric": ["orders", "gmv"]}),  # leads: too few for an interval worth drawing
     )
 
 
@@ -235,8 +249,9 @@ def _lift_brand(b: dict[str, Any]) -> Finding:
          "change": _signed(b["cost_change"]), "level": _signed(b["level_change"]), "level_low": _signed(b["level_low"]),
          "level_high": _signed(b["level_high"]), "ratio": _n(b["cost_ratio"]), "low": _n(b["cost_ratio_low"]),
          "high": _n(b["cost_ratio_high"]), "leads_before": Count(b["events_before"]),
-         "leads_after": Count(b["events_after"]), "channels": "、".join(b["channels"]),
-         "excluded": "、".join(b["excluded_campaigns"]) or "—", "phi": _n(b["overdispersion"], 1),
+         "leads_after": Count(b["events_after"]), "channels": Text(zh="、".join(display.value(c).zh for c in b["channels"]),
+                                                       en=", ".join(display.value(c).en for c in b["channels"])),
+         "excluded": "、".join(b["excluded_campaigns"]) or Text(zh="无", en="none"), "phi": _n(b["overdispersion"], 1),
          "detected": _w("detected" if b["detected"] else "given"), "verdict": _w(verdict)}
     level = "low" if b["detected"] else ("high" if verdict != "flat" else "medium")
     numbers = {k: b[k] for k in ("cost_before", "cost_after", "cost_ratio", "cost_ratio_low", "cost_ratio_high",

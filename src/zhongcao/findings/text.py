@@ -52,9 +52,22 @@ def _localised(values: dict[str, Any], lang: str) -> dict[str, Any]:
             out[key] = count(value.n, lang)
         elif isinstance(value, Pct):
             out[key] = pct(value.share, value.digits)
+        elif isinstance(value, str) and value in _codes():
+            out[key] = _codes()[value][0 if lang == "zh" else 1]  # a platform, channel, stage … code: its name
         else:
             out[key] = value
     return out
+
+
+@cache
+def _codes() -> dict[str, list[str]]:
+    """Codes a template may be handed as they are (``red``, ``kol``, a province): shown by their display
+    names (a province by its English name in English)."""
+    from zhongcao.contract.geo import PROVINCES
+
+    values: dict[str, list[str]] = {p.name: [p.name, p.english] for p in PROVINCES}
+    values.update(catalogue("display")["values"])
+    return values
 
 
 class Money:

@@ -10,6 +10,7 @@ puts an apostrophe in front of such text, as OWASP recommends; numbers stay numb
 from __future__ import annotations
 
 import io
+import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -23,10 +24,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 def neutralise(value: Any) -> Any:
     """A cell value that no spreadsheet will run: text starting like a formula gets a leading ``'``.
 
-    Lists and dicts (evidence cells such as a theme's terms) are written as text first.
+    Lists and dicts (evidence cells such as a theme's terms) are written as text first: a flat list as
+    its items joined, anything structured (a segment ``{attribute: [values]}``) as JSON, not a Python repr.
     """
     if isinstance(value, list | tuple | dict):
-        value = ", ".join(map(str, value)) if not isinstance(value, dict) else str(value)
+        flat = not isinstance(value, dict) and not any(isinstance(v, list | tuple | dict) for v in value)
+        value = ", ".join(map(str, value)) if flat else json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, str):
         stripped = value.lstrip(" ")
         if stripped.startswith(FORMULA_PREFIXES):
@@ -49,7 +52,9 @@ def table_bytes(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: 
     """The rows as ``csv`` (UTF-8 with a BOM, so Excel reads Chinese) or ``xlsx``, every cell neutralised."""
     frame = safe_frame(rows, columns)
     if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")
+        # CRLF rows: the csv writer then quotes any field holding a bare "\r" as well as "\n" (with "\n"
+        # alone, "a\r=1+1" went out unquoted and a reader split it into a new cell starting "=").
+        return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     if fmt != "xlsx":
         raise ValueError(f"unknown export format {fmt!r}; choose csv or xlsx")
     buffer = io.BytesIO()

@@ -20,10 +20,15 @@ import jinja2
 from markupsafe import Markup, escape
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
+from zhongcao.findings import display
 from zhongcao.findings.model import LANGS
+from zhongcao.findings.text import catalogue as findings_catalogue
+from zhongcao.findings.text import money
 from zhongcao.report.sections import (
     SECTIONS,
+    Card,
     card_from_finding,
+    cell,
     grouped,
     kpi_tiles,
     region_map,
@@ -47,6 +52,10 @@ def messages(lang: str) -> dict[str, str]:
     return catalogue()[lang]
 
 
+def display_catalogue() -> dict[str, Any]:
+    return findings_catalogue("display")
+
+
 @cache
 def asset(name: str) -> str:
     """A file shipped with the report package (vendored script, the report's own JS and CSS)."""
@@ -63,7 +72,15 @@ def environment(*extra: jinja2.BaseLoader) -> jinja2.Environment:
     env.globals["t"] = _t
     env.globals["tt"] = _tt
     env.globals["attr"] = _attr
+    env.globals["show"] = _show
+    env.globals["cell"] = cell
+    env.globals["col_label"] = lambda c: display.both(display.column(c))
     return env
+
+
+def _show(value: Any) -> Any:
+    """A cell that reads differently per language ({zh, en}) in both; any other as it is."""
+    return _tt(value) if isinstance(value, dict) else value
 
 
 def _t(key: str, **values: Any) -> Markup:
@@ -94,9 +111,17 @@ def _attr_text(name: str, both: dict[str, str], lang: str) -> Markup:
     return Markup(" ").join(parts)
 
 
-def _json_script(value: Any) -> Markup:
-    # "</" would end the script element early; JSON allows the escaped form.
-    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_script(value: Any) -> Markup:
+    """JSON for a ``<script type="application/json">`` element: ``<``, ``>`` and ``&`` escaped (as Django's
+    json_script does), so no text inside can end the element or read as markup (a name "<script>…" stays
+    data; "</" alone would end the element early)."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML))
+
+
+_json_script = json_script
 
 
 def _script_hash(text: str) -> str:
@@ -123,7 +148,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     nps_map = region_map(doc, both_title)
     if nps_map:
         visuals["scenes"].append(nps_map)
-    charts = {c.id: c.chart for c in cards if c.chart}
+    charts = {p["id"]: p for c in cards for p in c.charts}
     charts |= {v["id"]: v for vs in visuals.values() for v in vs}
     caps = doc.get("capabilities") or {}
     sections = []
@@ -137,19 +162,21 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         quiet = {a: caps[a] for a in section_analyses(key)
                  if a in caps and caps[a]["status"] in ("runs", "partial") and not caps[a]["findings"]}
         sections.append({"key": key, "cards": by_section[key], "visuals": visuals[key],
-                         "errors": {a: _unlock(caps.get(a), errors[a]) for a in waiting}, "quiet": quiet})
-    methods = sorted({c.method for c in cards})
-    errors = {a: _unlock(caps.get(a), e) for a, e in errors.items()}
+                         "errors": {a: _unlock(caps.get(a), errors[a], a) for a in waiting}, "quiet": quiet})
+    methods = sorted({c.method: c.method_text for c in cards}.items())
+    errors = {a: _unlock(caps.get(a), e, a) for a, e in errors.items()}
     return {
         "term_quality": term_quality_rows(analyses),
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
-        "kpis": kpi_tiles(doc), "sections": sections, "top": sorted(cards, key=lambda c: -c.money_at_stake)[:5],
-        "errors": errors, "capabilities": _panel(caps), "methods": methods,
+        "kpis": kpi_tiles(doc), "sections": sections, "top": _top(cards),
+        "analysis_label": analysis_label, "tier_text": _tier_text,
+        "errors": errors, "capabilities": _panel(caps), "methods": [m for _, m in methods],
         "min_group": (doc.get("settings") or {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE),
         "capped": (doc.get("settings") or {}).get("capped", []), "echarts_version": ECHARTS_VERSION,
         "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
-                              "labels": {code: {"level_" + lv: messages(code)["level_" + lv]
-                                                for lv in ("high", "medium", "low", "descriptive")}
+                              "labels": {code: {**{"level_" + lv: messages(code)["level_" + lv]
+                                                   for lv in ("high", "medium", "low", "descriptive")},
+                                                "more_bars": messages(code)["more_bars"]}
                                          for code in LANGS}}),
         "css": Markup(asset("static/report.css")), "echarts": Markup(asset("vendor/echarts.min.js")),
         "script": Markup(asset("static/report.js")), "title_attr": _attr_text,
@@ -158,12 +185,39 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def _unlock(cap: dict[str, Any] | None, error: str) -> dict[str, str]:
-    """Why an analysis did not run, per language: what would unlock it, else the error it raised."""
+TOP = 6
+"""Cards listed at the top of the report: alerts, causal evidence, then the estimates worth most."""
+
+
+def _top(cards: list[Card]) -> list[Card]:
+    ranked = sorted(cards, key=lambda c: c.priority.key if c.priority else (9, 0.0))
+    alerts = [c for c in ranked if c.priority and c.priority.tier == "alert"]
+    rest = [c for c in ranked if c not in alerts and c.priority and c.priority.tier != "descriptive"]
+    return (alerts + rest)[:max(TOP, len(alerts))]
+
+
+def analysis_label(name: str) -> dict[str, str]:
+    """An analysis as a reader calls it (the display catalogue's ``analyses`` table)."""
+    entry = display_catalogue()["analyses"].get(name)
+    return {"zh": entry[0], "en": entry[1]} if entry else {code: name for code in LANGS}
+
+
+def _tier_text(card: Card) -> dict[str, str]:
+    """The card's place in the order, for its hover text: tier, score and the rule."""
+    p = card.priority
+    if p is None:
+        return {code: "" for code in LANGS}
+    return {code: messages(code)["priority_hover"].format(tier=messages(code)["tier_" + p.tier],
+                                                          score=money(p.score, code)) for code in LANGS}
+
+
+def _unlock(cap: dict[str, Any] | None, error: str, name: str = "") -> dict[str, str]:
+    """Why an analysis did not run, per language: what would unlock it, else that it failed (the
+    library's own message, in English, is kept in findings.json and shown in the English report)."""
     if cap and cap["status"] == "missing" and cap["unlock"]:
         sep = {"zh": "；", "en": "; "}
         return {code: sep[code].join(u[code] for u in cap["unlock"]) for code in LANGS}
-    return {code: error for code in LANGS}
+    return {"zh": messages("zh")["failed_reason"].format(name=name), "en": error}
 
 
 def _panel(caps: dict[str, Any]) -> list[dict[str, Any]]:
@@ -172,12 +226,12 @@ def _panel(caps: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for name, cap in sorted(caps.items(), key=lambda kv: order[kv[1]["status"]]):
         notes = [u for u in cap["unlock"]]
-        notes += [{code: f"{card}: " + "；".join(x[code] for x in needs) for code in LANGS}
-                  for card, needs in cap["cards"].items()]
+        notes += [{code: messages(code)["card_needs"].format(needs=("；" if code == "zh" else "; ").join(
+                      x[code] for x in needs)) for code in LANGS} for needs in cap["cards"].values()]
         if cap["reason"]:
-            notes.append({code: cap["reason"] for code in LANGS})
+            notes.append({"zh": messages("zh")["insufficient_reason"], "en": cap["reason"]})
         rows.append({"name": name, "status": cap["status"], "label": cap["label"], "title": cap["title"],
-                     "notes": notes})
+                     "notes": notes, "display": analysis_label(name)})
     return rows
 
 

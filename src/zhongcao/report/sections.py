@@ -13,8 +13,11 @@ from typing import Any
 from zhongcao.analyses.registry import REGISTRY
 from zhongcao.analyses.registry import SECTIONS as REGISTRY_SECTIONS
 from zhongcao.contract.geo import BY_NAME, PROVINCES
+from zhongcao.findings import display
 from zhongcao.findings.model import LANGS
+from zhongcao.findings.priority import Priority, priority
 from zhongcao.findings.text import count, money, number
+from zhongcao.report.charts import chart_payloads
 
 MAX_EVIDENCE_ROWS = 60
 """Rows shown per card in the report; findings.json (and the dashboard's download) has them all."""
@@ -50,68 +53,37 @@ class Card:
     level: str
     method: str
     money_at_stake: float
-    chart: dict[str, Any] | None
+    charts: list[dict[str, Any]]
     columns: list[str]
-    rows: list[dict[str, str]]
+    rows: list[dict[str, Any]]  # column -> text, or lang -> text where the languages differ
     total_rows: int
     numbers: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    priority: Priority | None = None
+    method_text: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def chart(self) -> dict[str, Any] | None:
+        return self.charts[0] if self.charts else None
 
 
 def _both(text: dict[str, str]) -> dict[str, str]:
     return {lang: text[lang] for lang in LANGS}
 
 
-def cell(value: Any) -> str:
-    """A table cell as text: thousands separators, 4 significant decimals below 1, — for missing."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "—"
-        return f"{value:,.4f}" if abs(value) < 1 else f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return "—" if value is None else str(value)
-
-
-def chart_payload(finding: dict[str, Any]) -> dict[str, Any] | None:
-    """What the browser needs to draw the card's chart: the spec plus only the columns it uses.
-
-    Interval columns ride along when present (``<y>_low``/``<y>_high``, or ``low``/``high``
-    for a single series), so lines get a band and bars get whiskers.
-    """
-    chart = finding.get("chart")
-    rows = finding["evidence"].get("rows") or []
-    if not chart or chart.get("kind") == "table" or not rows:
-        return None
-    present = set().union(*(r.keys() for r in rows))
-    wanted = [chart["x"], *chart["y"]]
-    if any(c not in present for c in wanted):
-        return None
-    bands: dict[str, list[str]] = {}
-    for y in chart["y"]:
-        candidates = [(f"{y}_low", f"{y}_high")] + ([("low", "high")] if len(chart["y"]) == 1 else [])
-        for low, high in candidates:
-            if low in present and high in present:
-                bands[y] = [low, high]
-                break
-    keep = list(dict.fromkeys([*wanted, *(c for pair in bands.values() for c in pair)]))
-    data = [{c: _json_number(r.get(c)) for c in keep} for r in rows]
-    return {"id": finding["id"], "kind": chart["kind"], "x": chart["x"], "y": list(chart["y"]),
-            "title": _both(chart["title"]), "bands": bands, "rows": data}
-
-
-def _json_number(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+def cell(value: Any, column: str = "") -> Any:
+    """A table cell: formatted by the column's kind (display catalogue), codes through their labels;
+    one string when both languages read the same, else {zh, en}."""
+    kind = display.kind(column) if column else "number"
+    texts = {lang: display.cell(value, kind, lang) for lang in LANGS}
+    return texts["zh"] if texts["zh"] == texts["en"] else texts
 
 
 def card_from_finding(finding: dict[str, Any]) -> Card:
     evidence = finding["evidence"]
     rows = evidence.get("rows") or []
     columns = list(evidence.get("columns") or (list(rows[0]) if rows else []))
-    shown = [{c: cell(r.get(c)) for c in columns} for r in rows[:MAX_EVIDENCE_ROWS]]
+    shown = [{c: cell(r.get(c), c) for c in columns} for r in rows[:MAX_EVIDENCE_ROWS]]
     conf = finding["confidence"]
     text = {
         "title": _both(finding["title"]), "summary": _both(finding["summary"]), "action": _both(finding["action"]),
@@ -121,15 +93,17 @@ def card_from_finding(finding: dict[str, Any]) -> Card:
     return Card(
         id=finding["id"], analysis=finding["analysis"], section=section_of(finding), text=text,
         level=conf["level"], method=conf["method"], money_at_stake=float(finding.get("money_at_stake") or 0.0),
-        chart=chart_payload(finding), columns=columns, rows=shown, total_rows=len(rows),
+        charts=chart_payloads(finding), columns=columns, rows=shown, total_rows=len(rows),
         numbers=dict(evidence.get("numbers") or {}),
+        headers={c: display.both(display.column(c)) for c in columns},
+        priority=priority(finding), method_text=display.both(display.method(conf["method"])),
     )
 
 
 def grouped(cards: list[Card]) -> dict[str, list[Card]]:
-    """Section → its cards, largest money at stake first (findings.json is already in that order)."""
+    """Section → its cards, in the order of what to act on (report/priority.py; findings.json is in it)."""
     out: dict[str, list[Card]] = {s: [] for s in SECTIONS}
-    for c in sorted(cards, key=lambda c: c.money_at_stake, reverse=True):
+    for c in sorted(cards, key=lambda c: c.priority.key if c.priority else (9, 0.0)):
         out[c.section].append(c)
     return out
 
@@ -168,8 +142,8 @@ def region_map(doc: dict[str, Any], title: dict[str, str]) -> dict[str, Any] | N
     if not rows:
         return None
     return {"id": "map.nps_region", "kind": "map", "x": "region", "y": ["nps"], "bands": {},
-            "title": title,
-            "rows": rows}
+            "title": title, "rows": rows, "names": {"nps": display.both(display.column("nps"))},
+            "kinds": {"nps": "number", "responses": "count"}, "cats": {}, "more": 0}
 
 
 def tiles() -> dict[str, dict[str, Any]]:

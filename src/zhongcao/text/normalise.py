@@ -56,6 +56,8 @@ _DECOR = "☆★♡♥❤❥✿❀❁✾✽•●○◎◆◇■□▲△▼▽�
 # One pass over the text: each alternative is debris that becomes a space. Stickers are short bracketed
 # names ([笑哭R], [doge], [话题]); shortcodes are :name: in ASCII; a mention runs to the next space or
 # punctuation; placeholders are whole ASCII words. None of them crosses the batch separator.
+# zhongcao.text.scrub matches the same alternatives compiled, for the tokeniser: change both together
+# (tests/text/test_scrub.py compares them).
 _DEBRIS = re.compile(
     r"\[[^\[\]\s\x00]{1,12}\]"
     r"|:[a-z0-9_+\-]{2,40}:"

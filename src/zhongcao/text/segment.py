@@ -17,7 +17,7 @@ reviews):
    of frequency 1); ties go to the longer word.
 3. Without HMM, consecutive single ASCII letters/digits on the route are joined into one token
    (``abc123``). With HMM, consecutive single characters on the route that do not spell a dictionary
-   word go to jieba's BMES Viterbi (Chinese) or its ``[a-zA-Z0-9]+(\\.\\d+)?%?`` split (the rest), so
+   word go to jieba's BMES Viterbi (``zhongcao.text.hmm``; Chinese) or its ``[a-zA-Z0-9]+(\\.\\d+)?%?`` split (the rest), so
    an unknown word such as 买超 comes out whole instead of character by character.
 4. Optionally (``compounds`` and ``heads``, what the tokeniser uses), a **head compound**: a routed word
    that names a thing (a noun of jieba's dictionary or of the base lexicon) followed by a single
@@ -33,6 +33,7 @@ holds the token ids and the drop flags.
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 from collections.abc import Iterable
@@ -42,6 +43,7 @@ from importlib import resources
 import numba as nb
 import numpy as np
 
+from zhongcao.text.hmm import B, E, S, hmm_model, is_hmm_han, viterbi
 from zhongcao.text.normalise import BATCH_SEPARATOR, code_points
 
 _MULT = np.uint64(0x100000001B3)  # FNV prime: a multiplier that spreads code points over 64 bits
@@ -147,10 +149,9 @@ def _is_han(c: int) -> bool:
 
 
 @nb.njit(cache=True)
-def _emit(cps: np.ndarray, a: int, b: int, table: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray,
-          n_new: int, next_id: int) -> tuple[int, int, int]:
-    """Append the id of token ``cps[a:b]`` unless it is dropped; a first-seen token gets the next id."""
-    s = _slot(table, _hash_span(cps, a, b))
+def _emit_at(s: int, a: int, b: int, table: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray,
+             n_new: int, next_id: int) -> tuple[int, int, int]:
+    """Append the id of token ``[a, b)`` found at slot ``s`` unless it is dropped; a first-seen token gets the next id."""
     tid = table[s, _ID]
     if tid == _DROPPED:
         return n_out, n_new, next_id
@@ -165,89 +166,58 @@ def _emit(cps: np.ndarray, a: int, b: int, table: np.ndarray, out: np.ndarray, n
     return n_out + 1, n_new, next_id
 
 
-_MIN_LOG = -3.14e100  # jieba's log probability of an impossible event (an unseen character or transition)
-# HMM states in jieba's letter order, so a tie goes to the later letter exactly as jieba's max((p, state)).
-_B, _E, _M, _S = 0, 1, 2, 3
+@nb.njit(cache=True)
+def _emit(cps: np.ndarray, a: int, b: int, table: np.ndarray, dslot: np.ndarray, out: np.ndarray, n_out: int,
+          new_spans: np.ndarray, n_new: int, next_id: int) -> tuple[int, int, int]:
+    """Append the id of token ``cps[a:b]`` (see :func:`_emit_at`); a one-character token's slot is remembered in
+    ``dslot`` (most tokens are one character: punctuation, spaces, particles), so it is hashed and probed once."""
+    c = cps[a]
+    if b - a == 1 and c < len(dslot):
+        s = dslot[c]
+        if s < 0:
+            s = _slot(table, _step(np.uint64(0), c))
+            dslot[c] = s
+    else:
+        s = _slot(table, _hash_span(cps, a, b))
+    return _emit_at(s, a, b, table, out, n_out, new_spans, n_new, next_id)
 
 
 @nb.njit(cache=True)
-def _is_hmm_han(c: int) -> bool:
-    # jieba's HMM reads only this range as Chinese; anything else in an unknown span is split like ASCII.
-    return 0x4E00 <= c <= 0x9FD5
-
-
-@nb.njit(cache=True)
-def _viterbi(cps: np.ndarray, a: int, b: int, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray,
-             states: np.ndarray) -> None:
-    """BMES labels of ``cps[a:b]`` into ``states[:b - a, 0]`` (jieba's finalseg Viterbi, same tie-breaking)."""
-    n = b - a
-    v = np.empty(4)
-    w = np.empty(4)
-    for y in range(4):
-        c = cps[a]
-        v[y] = start_p[y] + (emit[y, c] if c < _DIRECT else _MIN_LOG)
-    for t in range(1, n):
-        c = cps[a + t]
-        for y in range(4):
-            # The states that may precede y: B ← E,S; E ← B,M; M ← M,B; S ← S,E (jieba's PrevStatus).
-            if y == _B:
-                p0, p1 = _E, _S
-            elif y == _E:
-                p0, p1 = _B, _M
-            elif y == _M:
-                p0, p1 = _B, _M
-            else:
-                p0, p1 = _E, _S
-            em = emit[y, c] if c < _DIRECT else _MIN_LOG
-            s0 = v[p0] + trans[p0, y] + em
-            s1 = v[p1] + trans[p1, y] + em
-            if s1 >= s0:  # p1 is the later letter: it wins ties
-                w[y], states[t, y] = s1, p1
-            else:
-                w[y], states[t, y] = s0, p0
-        v[:] = w
-    last = _S if v[_S] >= v[_E] else _E
-    for t in range(n - 1, -1, -1):
-        prev = states[t, last]
-        states[t, 0] = last  # column 0 of row t is read only after row t's back-pointers are used
-        last = prev
-
-
-@nb.njit(cache=True)
-def _flush_unknown(cps: np.ndarray, a: int, b: int, table: np.ndarray, emit: np.ndarray, trans: np.ndarray,
-                   start_p: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray, n_new: int,
+def _flush_unknown(cps: np.ndarray, a: int, b: int, table: np.ndarray, dslot: np.ndarray, emit: np.ndarray,
+                   trans: np.ndarray, start_p: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray, n_new: int,
                    next_id: int, states: np.ndarray) -> tuple[int, int, int]:
     """Single characters in a row on the route: jieba's HMM makes words of them unless they spell a known word."""
     if b - a == 1:
-        return _emit(cps, a, b, table, out, n_out, new_spans, n_new, next_id)
+        return _emit(cps, a, b, table, dslot, out, n_out, new_spans, n_new, next_id)
     s = _find(table, _hash_span(cps, a, b))
     if table[s, _KEY] != 0 and table[s, _FREQ] > 0:
         for k in range(a, b):
-            n_out, n_new, next_id = _emit(cps, k, k + 1, table, out, n_out, new_spans, n_new, next_id)
+            n_out, n_new, next_id = _emit(cps, k, k + 1, table, dslot, out, n_out, new_spans, n_new, next_id)
         return n_out, n_new, next_id
     p = a
     while p < b:
         q = p
-        if _is_hmm_han(cps[p]):
-            while q < b and _is_hmm_han(cps[q]):
+        if is_hmm_han(cps[p]):
+            while q < b and is_hmm_han(cps[q]):
                 q += 1
-            _viterbi(cps, p, q, emit, trans, start_p, states)
+            viterbi(cps, p, q, emit, trans, start_p, states)
             begin, nexti = p, p
             for t in range(q - p):
                 lab = states[t, 0]
-                if lab == _B:
+                if lab == B:
                     begin = p + t
-                elif lab == _E:
-                    n_out, n_new, next_id = _emit(cps, begin, p + t + 1, table, out, n_out, new_spans, n_new, next_id)
+                elif lab == E:
+                    n_out, n_new, next_id = _emit(cps, begin, p + t + 1, table, dslot, out, n_out, new_spans, n_new,
+                                                  next_id)
                     nexti = p + t + 1
-                elif lab == _S:
-                    n_out, n_new, next_id = _emit(cps, p + t, p + t + 1, table, out, n_out, new_spans, n_new,
+                elif lab == S:
+                    n_out, n_new, next_id = _emit(cps, p + t, p + t + 1, table, dslot, out, n_out, new_spans, n_new,
                                                   next_id)
                     nexti = p + t + 1
             if nexti < q:
-                n_out, n_new, next_id = _emit(cps, nexti, q, table, out, n_out, new_spans, n_new, next_id)
+                n_out, n_new, next_id = _emit(cps, nexti, q, table, dslot, out, n_out, new_spans, n_new, next_id)
         else:
-            while q < b and not _is_hmm_han(cps[q]):
+            while q < b and not is_hmm_han(cps[q]):
                 q += 1
             # jieba splits this part with ([a-zA-Z0-9]+(?:\.\d+)?%?); what lies between matches stays whole.
             r = p
@@ -265,7 +235,7 @@ def _flush_unknown(cps: np.ndarray, a: int, b: int, table: np.ndarray, emit: np.
                 else:
                     while e < q and not _is_alnum(cps[e]):
                         e += 1
-                n_out, n_new, next_id = _emit(cps, r, e, table, out, n_out, new_spans, n_new, next_id)
+                n_out, n_new, next_id = _emit(cps, r, e, table, dslot, out, n_out, new_spans, n_new, next_id)
                 r = e
         p = q
     return n_out, n_new, next_id
@@ -295,39 +265,46 @@ def _has_key(keys: np.ndarray, h: np.uint64) -> bool:
 
 
 @nb.njit(cache=True)
-def _walk_hmm(cps: np.ndarray, i: int, j: int, route_end: np.ndarray, table: np.ndarray, emit: np.ndarray,
-              trans: np.ndarray, start_p: np.ndarray, out: np.ndarray, n_out: int, new_spans: np.ndarray, n_new: int,
-              next_id: int, states: np.ndarray, nouns: np.ndarray, heads: np.ndarray) -> tuple[int, int, int]:
+def _walk_hmm(cps: np.ndarray, i: int, j: int, route_end: np.ndarray, route_slot: np.ndarray, table: np.ndarray,
+              dslot: np.ndarray, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray, out: np.ndarray, n_out: int,
+              new_spans: np.ndarray, n_new: int, next_id: int, states: np.ndarray, nouns: np.ndarray,
+              heads: np.ndarray) -> tuple[int, int, int]:
     """Walk the route of run ``[i, j)`` as jieba's HMM mode does: words as routed, single characters buffered;
-    a noun followed by a single head character is one word (``nouns`` and ``heads`` empty: never)."""
+    a noun followed by a single head character is one word (``nouns`` and ``heads`` empty: never).
+
+    ``route_end`` and ``route_slot`` are indexed from the run's start; a routed word is emitted from the table
+    slot the route found it at."""
     x = i
     left = -1
     n_heads = len(heads)
     while x < j:
-        y = route_end[x]
+        y = i + route_end[x - i]
         if y - x == 1:
             if left < 0:
                 left = x
         else:
             if left >= 0:
-                n_out, n_new, next_id = _flush_unknown(cps, left, x, table, emit, trans, start_p, out, n_out,
+                n_out, n_new, next_id = _flush_unknown(cps, left, x, table, dslot, emit, trans, start_p, out, n_out,
                                                        new_spans, n_new, next_id, states)
                 left = -1
-            if (y < j and route_end[y] == y + 1 and cps[y] < n_heads and heads[cps[y]]
+            if (y < j and route_end[y - i] == y - i + 1 and cps[y] < n_heads and heads[cps[y]]
                     and _has_key(nouns, _hash_span(cps, x, y))):
+                n_out, n_new, next_id = _emit(cps, x, y + 1, table, dslot, out, n_out, new_spans, n_new, next_id)
                 y += 1
-            n_out, n_new, next_id = _emit(cps, x, y, table, out, n_out, new_spans, n_new, next_id)
+            else:
+                n_out, n_new, next_id = _emit_at(route_slot[x - i], x, y, table, out, n_out, new_spans, n_new,
+                                                 next_id)
         x = y
     if left >= 0:
-        n_out, n_new, next_id = _flush_unknown(cps, left, j, table, emit, trans, start_p, out, n_out, new_spans,
-                                               n_new, next_id, states)
+        n_out, n_new, next_id = _flush_unknown(cps, left, j, table, dslot, emit, trans, start_p, out, n_out,
+                                               new_spans, n_new, next_id, states)
     return n_out, n_new, next_id
 
 
 @nb.njit(cache=True)
-def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: float, next_id: int, sep: int,
-             room: int, hmm: bool, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray, nouns: np.ndarray,
-             heads: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, dslot: np.ndarray, logtotal: float,
+             next_id: int, sep: int, room: int, hmm: bool, emit: np.ndarray, trans: np.ndarray, start_p: np.ndarray,
+             nouns: np.ndarray, heads: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Token ids of ``cps`` with texts separated by code point ``sep``.
 
     Returns (ids of kept tokens, end offset of each text in them, spans of first-seen tokens, stop):
@@ -338,9 +315,11 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
     out = np.empty(n, np.int32)
     ends = np.empty(n + 1, np.int64)
     new_spans = np.empty((min(n, room) + 2, 2), np.int64)
-    route_val = np.zeros(n + 1, np.float64)
-    route_end = np.zeros(n + 1, np.int64)
-    states = np.zeros((n + 1, 4), np.int64)  # Viterbi back-pointers, reused by every unknown span
+    # Per-run scratch, indexed from the run's start: only as much memory is touched as the longest run needs.
+    route_val = np.empty(n + 1, np.float64)
+    route_end = np.empty(n + 1, np.int64)
+    route_slot = np.empty(n + 1, np.int64)
+    states = np.empty((n + 1, 4), np.int64)  # Viterbi back-pointers, reused by every unknown span
     n_out = 0
     n_docs = 0
     n_new = 0
@@ -356,7 +335,7 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
             break
         if not _is_han(c):
             b = i + 2 if c == 13 and i + 1 < n and cps[i + 1] == 10 else i + 1
-            n_out, n_new, next_id = _emit(cps, i, b, table, out, n_out, new_spans, n_new, next_id)
+            n_out, n_new, next_id = _emit(cps, i, b, table, dslot, out, n_out, new_spans, n_new, next_id)
             i = b
             continue
         j = i
@@ -365,15 +344,16 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
         if n_new + (j - i) > room:
             break
         # Best route right to left over the run [i, j).
-        route_val[j] = 0.0
+        route_val[j - i] = 0.0
         for idx in range(j - 1, i - 1, -1):
-            best = (0.0 - logtotal) + route_val[idx + 1]  # a character with no word: frequency 1
+            best = (0.0 - logtotal) + route_val[idx + 1 - i]  # a character with no word: frequency 1
             best_end = idx
+            best_slot = -1
             c0 = cps[idx]
             f = direct[c0] if c0 < _DIRECT else table[_find(table, _step(np.uint64(0), c0)), _FREQ]
             if f >= _PREFIX:
                 if f > 0:
-                    best = (math.log(f) - logtotal) + route_val[idx + 1]
+                    best = (math.log(f) - logtotal) + route_val[idx + 1 - i]
                 h = _step(np.uint64(0), c0)
                 for x in range(idx + 1, j):
                     h = _step(h, cps[x])
@@ -382,33 +362,39 @@ def _segment(cps: np.ndarray, table: np.ndarray, direct: np.ndarray, logtotal: f
                     if table[s, _KEY] == 0 or f < _PREFIX:
                         break
                     if f > 0:
-                        v = (math.log(f) - logtotal) + route_val[x + 1]
+                        v = (math.log(f) - logtotal) + route_val[x + 1 - i]
                         if v >= best:  # ties go to the longer word, as in jieba
                             best = v
                             best_end = x
-            route_val[idx] = best
-            route_end[idx] = best_end + 1
+                            best_slot = s
+            route_val[idx - i] = best
+            route_end[idx - i] = best_end + 1 - i
+            route_slot[idx - i] = best_slot
         if hmm:
-            n_out, n_new, next_id = _walk_hmm(cps, i, j, route_end, table, emit, trans, start_p, out, n_out,
-                                              new_spans, n_new, next_id, states, nouns, heads)
+            n_out, n_new, next_id = _walk_hmm(cps, i, j, route_end, route_slot, table, dslot, emit, trans, start_p,
+                                              out, n_out, new_spans, n_new, next_id, states, nouns, heads)
             i = j
             continue
         # Walk the route; single ASCII letters/digits in a row make one token.
         x = i
         left = -1
         while x < j:
-            y = route_end[x]
+            y = i + route_end[x - i]
             if y - x == 1 and _is_alnum(cps[x]):
                 if left < 0:
                     left = x
             else:
                 if left >= 0:
-                    n_out, n_new, next_id = _emit(cps, left, x, table, out, n_out, new_spans, n_new, next_id)
+                    n_out, n_new, next_id = _emit(cps, left, x, table, dslot, out, n_out, new_spans, n_new, next_id)
                     left = -1
-                n_out, n_new, next_id = _emit(cps, x, y, table, out, n_out, new_spans, n_new, next_id)
+                if y - x == 1:
+                    n_out, n_new, next_id = _emit(cps, x, y, table, dslot, out, n_out, new_spans, n_new, next_id)
+                else:
+                    n_out, n_new, next_id = _emit_at(route_slot[x - i], x, y, table, out, n_out, new_spans, n_new,
+                                                     next_id)
             x = y
         if left >= 0:
-            n_out, n_new, next_id = _emit(cps, left, j, table, out, n_out, new_spans, n_new, next_id)
+            n_out, n_new, next_id = _emit(cps, left, j, table, dslot, out, n_out, new_spans, n_new, next_id)
         i = j
     if i >= n:
         ends[n_docs] = n_out
@@ -448,32 +434,6 @@ def jieba_dictionary() -> tuple[list[str], np.ndarray]:
     return words, np.asarray(freqs, dtype=np.int64)
 
 
-@cache
-def hmm_model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """jieba's unknown-word HMM (BMES emission, transition and start log probabilities), from the jieba package.
-
-    Emissions are a dense (4, 0x30000) array by code point; states are in the order B, E, M, S.
-    """
-    from jieba.finalseg.prob_emit import P as emit_p
-    from jieba.finalseg.prob_start import P as start_p
-    from jieba.finalseg.prob_trans import P as trans_p
-
-    order = "BEMS"
-    emit = np.full((4, _DIRECT), _MIN_LOG)
-    for y, state in enumerate(order):
-        for ch, logp in emit_p[state].items():
-            if ord(ch) < _DIRECT:
-                emit[y, ord(ch)] = logp
-    trans = np.full((4, 4), _MIN_LOG)
-    for a, row in trans_p.items():
-        for b, logp in row.items():
-            trans[order.index(a), order.index(b)] = logp
-    start = np.array([start_p[y] for y in order])
-    for arr in (emit, trans, start):
-        arr.flags.writeable = False
-    return emit, trans, start
-
-
 class Segmenter:
     """jieba accurate mode over a batch of texts, returning token strings per text.
 
@@ -495,7 +455,7 @@ class Segmenter:
         self._table, self._direct = table.copy(), direct.copy()
         self._lock = threading.Lock()
         self.hmm = hmm
-        self._emit, self._trans, self._start = hmm_model() if hmm else (np.zeros((4, 1)), np.zeros((4, 4)),
+        self._emit, self._trans, self._start = hmm_model() if hmm else (np.zeros((1, 4)), np.zeros((4, 4)),
                                                                           np.zeros(4))
         pairs = dict(weighted)
         pairs.update({w: extra_freq for w in extra})
@@ -510,6 +470,7 @@ class Segmenter:
         if drop:
             _mark_drop(self._table, *_words_array(drop))
         self._used = int(np.count_nonzero(self._table[:, _KEY]))
+        self._dslot = np.full(_DIRECT, -1, np.int64)  # table slot of each one-character token, once looked up
         nouns = [w for w in dict.fromkeys(compounds) if w] if heads else []
         self._nouns = np.zeros(1 << max(4, (2 * len(nouns)).bit_length()), np.uint64)
         if nouns:
@@ -534,23 +495,50 @@ class Segmenter:
         if cap != len(self._table):
             old, self._table = self._table, np.zeros((cap, 3), np.int64)
             _rehash(old, self._table)
+            self._dslot[:] = -1  # every slot moved
 
     def cut_many(self, text: str) -> list[list[str]]:
         """Tokens of each text in ``text``, texts separated by :attr:`SEP`."""
-        with self._lock:
-            return self._cut_many(text)
+        ids, ends = self.ids_many(code_points(text), text)
+        return self.token_lists(ids, ends)
 
-    def _cut_many(self, text: str) -> list[list[str]]:
-        cps = code_points(text)
+    def token_lists(self, ids: np.ndarray, ends: np.ndarray) -> list[list[str]]:
+        """The token strings of :meth:`ids_many`'s output, one list per text."""
+        # Lists of strings hold no reference cycles; with the collector on, building a batch's tens of
+        # thousands of lists set off repeated full collections that cost three times the building itself.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            tokens = list(map(self.vocab.__getitem__, ids.tolist()))
+            bounds = ends.tolist()
+            return [tokens[a:b] for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
+        finally:
+            if enabled:
+                gc.enable()
+
+    def ids_many(self, cps: np.ndarray, text: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids (into :attr:`vocab`) of the texts in code points ``cps`` (separated by :attr:`SEP`), and the
+        end of each text's ids. ``text``, when given, is ``cps`` as a string (new tokens are sliced from it)."""
+        with self._lock:
+            return self._ids_many(cps, text)
+
+    def _ids_many(self, cps: np.ndarray, text: str | None) -> tuple[np.ndarray, np.ndarray]:
         outs, all_ends, start, n_out, need = [], [], 0, 0, 1 << 16
         while True:
             self._grow(need)
             room = len(self._table) // 2 - self._used
-            out, ends, spans, stop = _segment(cps[start:], self._table, self._direct, self.logtotal,
+            out, ends, spans, stop = _segment(cps[start:], self._table, self._direct, self._dslot, self.logtotal,
                                               len(self.vocab), ord(self.SEP), room, self.hmm, self._emit,
                                               self._trans, self._start, self._nouns, self._heads)
             self._used += len(spans)
-            self.vocab += [text[a:b] for a, b in (spans + start).tolist()]
+            if len(spans):
+                if text is None and len(spans) > 2000:
+                    text = cps.tobytes().decode("utf-32-le", "surrogatepass")  # one decode beats thousands
+                if text is not None:
+                    self.vocab += [text[a:b] for a, b in (spans + start).tolist()]
+                else:
+                    self.vocab += [cps[a:b].tobytes().decode("utf-32-le", "surrogatepass")
+                                   for a, b in (spans + start).tolist()]
             outs.append(out)
             all_ends.append(ends + n_out)
             n_out += len(out)
@@ -559,6 +547,4 @@ class Segmenter:
                 break
             need = len(self._table)  # stopped for lack of room: at least double the table
         ids = np.concatenate(outs) if len(outs) > 1 else outs[0]
-        bounds = (np.concatenate(all_ends) if len(all_ends) > 1 else all_ends[0]).tolist()
-        tokens = list(map(self.vocab.__getitem__, ids.tolist()))
-        return [tokens[a:b] for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
+        return ids, (np.concatenate(all_ends) if len(all_ends) > 1 else all_ends[0])

@@ -9,7 +9,8 @@ a character that heads product names: 腮红刷, 钢化膜, 双眼皮贴; rule 4
 tokens). A lexicon is taught to the segmenter once and cached.
 
 Speed comes from batching: a few thousand texts are joined with a separator character, normalised
-with one array lookup, and segmented, filtered and split back into texts in one compiled pass that
+in one compiled pass over their code points (``zhongcao.text.scrub``, the same function as ``normalise``;
+tests compare them), and segmented, filtered and split back into texts in one compiled pass that
 returns token ids; a token becomes a Python string once, the first time it is seen. Per-text Python
 work is limited to texts carrying hashtags.
 """
@@ -22,7 +23,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from zhongcao.text.lexicon import COMPOUND_HEADS, LEARNED_FREQ, Lexicon, base_lexicon, compound_nouns
-from zhongcao.text.normalise import BATCH_SEPARATOR, HASHTAG, hashtags, normalise
+from zhongcao.text.normalise import BATCH_SEPARATOR, HASHTAG, hashtags
 
 if TYPE_CHECKING:
     from zhongcao.text.segment import Segmenter
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 # Lexicon words must win over the dictionary's split (握笔姿势, not 握笔 / 姿势).
 _LEXICON_FREQ = 200_000
 _DOC = BATCH_SEPARATOR
+_HASH = ord("#")
 _BATCH = 20_000  # texts per segmenter call: large enough to amortise calls, small enough for memory
 
 
@@ -102,11 +104,14 @@ def _tokenise_batch(items: list[str | None], seg: Segmenter) -> list[list[str]]:
         # A text carries the separator itself: blank it out so the batch still splits right.
         texts = [t.replace(_DOC, " ") for t in texts]
         joined = _DOC.join(texts)
-    norm = normalise(joined)
-    if "#" not in norm:
-        return seg.cut_many(norm)
+    from zhongcao.text.scrub import normalise_cps  # here, not at the top: numba, as in _segmenter
+
+    cps = normalise_cps(joined)  # normalise(joined), compiled
+    if not (cps == _HASH).any():
+        return seg.token_lists(*seg.ids_many(cps))
     # A hashtag is kept whole (#在线练字课) after its words, which are segmented like any text;
     # each text's tags come from its part of the batch, already normalised.
+    norm = cps.tobytes().decode("utf-32-le", "surrogatepass")
     docs = seg.cut_many(HASHTAG.sub(r" \1 ", norm))
     for i, part in enumerate(norm.split(_DOC)):
         if "#" in part:

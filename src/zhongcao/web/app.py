@@ -34,9 +34,11 @@ from zhongcao import pipeline
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.engine import Workspace
 from zhongcao.errors import WorkspaceError, ZhongcaoError
-from zhongcao.findings import SCHEMA_VERSION
+from zhongcao.findings import SCHEMA_VERSION, display
 from zhongcao.findings.model import LANGS
 from zhongcao.report import environment, report_context, table_bytes
+from zhongcao.report.charts import option_label
+from zhongcao.report.render import json_script
 from zhongcao.web.queries import (
     DRILL_VIEWS,
     FilterError,
@@ -48,6 +50,8 @@ from zhongcao.web.queries import (
 )
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+           'fill="#c8102e"/><path d="M4 11c2-6 6-6 8-6-1 3-3 6-8 6z" fill="#fff"/></svg>')
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 # The page's scripts, served as files so the policy needs no 'unsafe-inline' for scripts.
@@ -76,13 +80,30 @@ def web_messages() -> dict[str, dict[str, str]]:
     return tomllib.loads(resources.files("zhongcao.web").joinpath("messages.toml").read_text(encoding="utf-8"))
 
 
-def load_findings(ws: Workspace, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _current(doc: Any, generation: str, settings: Mapping[str, Any]) -> bool:
+    """A document of this generation, this version (an older version lacks newer blocks) and these run
+    settings (one made with other settings says other things)."""
+    return (isinstance(doc, dict) and doc.get("version") == SCHEMA_VERSION and doc.get("generation") == generation
+            and doc.get("settings") == dict(settings))
+
+
+def load_findings(ws: Workspace, params: Mapping[str, Any] | None = None, findings_json: Path | None = None,
+                  progress: pipeline.Progress | None = None) -> dict[str, Any]:
     """The findings document of the workspace's current generation, with its run settings
     (brand.toml, then ``params``).
 
-    The cache (``WS/.findings-cache.json``) records the generation it was computed from and is used
-    only for that generation and the same settings, never by file times; the document is computed
-    from one snapshot, so a load finishing meanwhile cannot mix old and new rows into it.
+    In order: the cache (``WS/.findings-cache.json``), then the findings.json that ``zhongcao run``
+    wrote (``findings_json``, by default next to the workspace), each used only when it records the
+    workspace's current generation and the same settings, never by file times; else the document is
+    computed (``progress`` hears each step) from one snapshot, so a load finishing meanwhile cannot mix
+    old and new rows into it.
     """
     if not ws.exists():
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
@@ -91,16 +112,18 @@ def load_findings(ws: Workspace, params: Mapping[str, Any] | None = None) -> dic
         generation = ws.generation
         run_settings = pipeline.settings(ws, params)  # the snapshot's brand.toml
         if generation is not None:
-            try:
-                stored = json.loads(cached.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                stored = None
-            # a copy from an older version lacks newer blocks; one made with other settings says other things
-            if isinstance(stored, dict) and stored.get("generation") == generation and isinstance(
-                    stored.get("document"), dict) and stored["document"].get("version") == SCHEMA_VERSION \
-                    and stored["document"].get("settings") == run_settings.to_dict():
+            stored = _read_json(cached)
+            wanted = run_settings.to_dict()
+            if isinstance(stored, dict) and stored.get("generation") == generation and _current(
+                    stored.get("document"), generation, wanted):
                 return stored["document"]
-        doc = pipeline.findings(ws, run_settings=run_settings)  # the same snapshot (held) as the generation read above
+            written = _read_json(findings_json or ws.path.parent / "findings.json")
+            if _current(written, generation, wanted):
+                if progress:
+                    progress("reuse")
+                return written  # type: ignore[no-any-return]
+        # the same snapshot (held) as the generation read above
+        doc = pipeline.findings(ws, progress=progress, run_settings=run_settings)
     if generation is not None:
         _write_atomically(cached, json.dumps({"generation": generation, "document": doc}, ensure_ascii=False))
     return doc
@@ -127,14 +150,24 @@ def _clip(value: Any, limit: int = 80) -> Any:
     return value
 
 
+REPEATABLE = frozenset({"region", "channel", "platform"})
+"""Parameters that may repeat (their values are combined with OR); any other given twice is refused."""
+
+
 def allowed_query(*names: str) -> Callable[[Request], None]:
-    """Reject query parameters the endpoint does not know (a typo should not be silently ignored)."""
+    """Reject query parameters the endpoint does not know (a typo should not be silently ignored), and a
+    single-valued one given more than once (``?segment=a&segment=b`` would otherwise keep the last)."""
 
     def check(request: Request) -> None:
         unknown = sorted(set(request.query_params) - set(names))
         if unknown:
             raise FilterError(f"unknown query parameter(s) {', '.join(unknown)}; "
                               f"this endpoint takes {', '.join(names) or 'none'}")
+        repeated = sorted(k for k in set(request.query_params) - REPEATABLE
+                          if len(request.query_params.getlist(k)) > 1)
+        if repeated:
+            raise FilterError("; ".join(f"{k} given {len(request.query_params.getlist(k))} times; it takes one "
+                                        f"value (only {', '.join(sorted(REPEATABLE))} may repeat)" for k in repeated))
 
     return check
 
@@ -173,9 +206,12 @@ class _State:
     changed) and its generation differs, they are recomputed once, under a lock, before answering.
     """
 
-    def __init__(self, ws: Workspace, params: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, ws: Workspace, params: Mapping[str, Any] | None = None, findings_json: Path | None = None,
+                 progress: pipeline.Progress | None = None) -> None:
         self.ws = ws
         self.params = params
+        self.findings_json = findings_json
+        self.progress = progress
         self._lock = threading.Lock()
         self._refresh()
 
@@ -183,7 +219,7 @@ class _State:
         self.stamp = _stamp(self.ws.db_path)
         with self.ws.held():  # the document and the options from one snapshot
             self.generation = self.ws.generation
-            self.doc = load_findings(self.ws, self.params)
+            self.doc = load_findings(self.ws, self.params, self.findings_json, self.progress)
             # the run's minimum group, capped where the sketches require (the findings say so)
             self.min_group_size = int(self.doc["settings"]["dashboard_min_group_size"])
             self.opts = options(self.ws, self.min_group_size)
@@ -216,18 +252,22 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     min_group_size: int | None = None,
     params: Mapping[str, Any] | None = None,
+    findings_json: Path | None = None,
+    progress: pipeline.Progress | None = None,
 ) -> FastAPI:
     """The dashboard of a workspace (or a MartFolder), with its run settings (brand.toml, then ``params``).
 
     ``min_group_size`` is the ``min_group_size`` setting given for the dashboard: every card and
     the live view use it; a size the sketches cannot test is refused (set brand-wide, a larger one
-    is capped for the dashboard and the findings say so).
+    is capped for the dashboard and the findings say so). ``findings_json`` is a document ``zhongcao run``
+    wrote (default: ``findings.json`` next to the workspace), reused when it records the workspace's
+    generation and the same settings; ``progress`` hears each step when the findings must be computed.
     """
     if min_group_size is not None:
         check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
         params = {**(params or {}), "min_group_size": min_group_size}
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
-    state = _State(ws, params)
+    state = _State(ws, params, findings_json, progress)
     doc = state.doc
     app = FastAPI(
         title="Zhongcao dashboard API",
@@ -279,11 +319,19 @@ def create_app(
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page(_: Annotated[None, Depends(allowed_query("lang", "token"))], lang: Lang = "zh") -> HTMLResponse:
+    # The page takes the live view's filters too (a shared address opens the same view; the page's
+    # script applies them, and the API validates them).
+    def page(_: Annotated[None, Depends(allowed_query("lang", "token", *FILTER_NAMES, "view"))],
+             lang: Lang = "zh") -> HTMLResponse:
         s = state.current()
         if lang not in s.pages:
             s.pages[lang] = render_dashboard(s.doc, s.opts, lang, s.min_group_size)
         return HTMLResponse(s.pages[lang])
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        # Browsers ask for it on every page: answer with a small SVG mark, not a 404 in the console.
+        return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: Annotated[str, PathParam(max_length=40)]) -> Response:
@@ -355,17 +403,25 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
         return tt({code: msgs[code][key].format(**values) for code in LANGS})  # type: ignore[operator]
 
     env.globals["dt"] = dt
-    live = {"messages": msgs, "min_group": min_group_size, "options": opts.to_dict()}
+    values = [*opts.regions, *opts.segments, *opts.channels, *opts.platforms]
+    columns = ["day", "platform", "channel", "region", "buyers", "orders", "gmv", "users", "touches", "reads",
+               "engagements", "suppressed"]
+    labels = {"values": {v: option_label(v) for v in values},
+              "columns": {c: display.both(display.column(c)) for c in columns},
+              "kinds": {c: display.kind(c) for c in columns}}
+    live = {"messages": msgs, "min_group": min_group_size, "options": opts.to_dict(), "labels": labels}
     context = report_context(doc, lang)
-    context["live_data"] = Markup(json.dumps(live, ensure_ascii=False).replace("</", "<\\/"))
+    context["live_data"] = json_script(live)
     context["options"] = opts
+    context["option_label"] = lambda v: labels["values"][v]
     context["live_messages"] = msgs
     return env.get_template("dashboard.html.j2").render(**context)
 
 
 def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
           min_group_size: int | None = None, params: Mapping[str, Any] | None = None,
-          announce: Callable[[str], None] | None = None) -> None:
+          announce: Callable[[str], None] | None = None, findings_json: Path | None = None,
+          progress: pipeline.Progress | None = None) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token.
 
     Everything that can fail does so before anything is announced: the token rule, the workspace,
@@ -386,7 +442,7 @@ def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: i
     try:
         hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
         app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size,
-                         params=params)
+                         params=params, findings_json=findings_json, progress=progress)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         if announce is not None:
             shown = f"[{host}]" if ":" in host else host

@@ -8,9 +8,11 @@ parameters, so no SQL is ever built from user input.
 Which filter reaches which number: spend and leads come from ``channel_daily`` (day × channel:
 no region, segment or platform there); touches from ``touch_cube`` (week × channel × region ×
 segment); orders and sales from ``order_cube`` (week × platform × region × segment). A date range
-is widened to whole periods of the grid (months, merged while small). Every number is a sum of
-atoms of a level whose every atom meets the minimum group, so no difference of two answers
-isolates a small group (docs/dashboard.md), and each published row passes ``analyses.privacy.suppress``.
+is widened to whole periods of the grid (months, merged while small) for every number, spend
+included, and the answer states the days it covers (``window``). Every number is a sum of atoms of
+a level whose every atom meets the minimum group, so no difference of two answers isolates a small
+group (docs/dashboard.md), and each published row passes ``analyses.privacy.suppress``. A ratio is
+shown only when both sides honour every filter; otherwise it is blank and ``blank`` says why.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE
 from zhongcao.analyses.privacy import suppress
+from zhongcao.contract.geo import region_sort_key
 from zhongcao.engine import PEOPLE_SKETCH_SIZE, Workspace
 from zhongcao.errors import ZhongcaoError
 from zhongcao.web.cells import ANY_ATTRIBUTE, SKETCH, Grid
@@ -94,6 +97,8 @@ class LiveView:
     weekly: list[dict[str, Any]] = field(default_factory=list)  # by period of the grid (months, merged while small)
     regions: list[dict[str, Any]] = field(default_factory=list)
     heat: list[dict[str, Any]] = field(default_factory=list)
+    window: dict[str, Any] = field(default_factory=dict)  # the days covered, after widening to whole periods
+    blank: dict[str, str] = field(default_factory=dict)  # KPI → why it is not shown (a code, BLANK_REASONS)
 
 
 def check_min_group_size(min_group_size: int) -> int:
@@ -126,7 +131,7 @@ def options(ws: Workspace, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> Opti
     g = grid(ws, min_group_size)
     return Options(
         date_min=g.periods[0].start if g.periods else None, date_max=g.periods[-1].end if g.periods else None,
-        regions=tuple(sorted(g.groups["region"])),
+        regions=tuple(sorted(g.groups["region"], key=region_sort_key)),
         segments=tuple(sorted(f"{a}:{v}" for a, groups in g.segments.items() for v in groups)),
         channels=tuple(sorted(g.groups["channel"])), platforms=tuple(sorted(g.groups["platform"])),
     )
@@ -217,9 +222,23 @@ def _live_view(ws: Workspace, g: Grid, f: Filters) -> LiveView:
             view.suppressed.append(name)
         else:
             kpis |= {k: total[k] for k in values}
-    comparable = not view.not_applied["spend"]
+    snapped_start, snapped_end, _ = g.snap(f.start, f.end)
+    view.window = ({"start": snapped_start.isoformat() if snapped_start else None,
+                    "end": snapped_end.isoformat() if snapped_end else None,
+                    "snapped": (snapped_start, snapped_end) != (f.start, f.end)} if (f.start or f.end) else
+                   {"start": None, "end": None, "snapped": False})
+    # ROI only when sales and spend honour the same filters: orders have no channel, spend has no
+    # region, segment or platform (all GMV ÷ one channel's spend is not that channel's ROI).
     gmv, cost = kpis.get("gmv"), kpis.get("spend")
-    kpis["roi"] = gmv / cost if comparable and gmv is not None and cost else None
+    if view.not_applied["orders"]:
+        view.blank["roi"] = "orders_by_channel"
+    elif view.not_applied["spend"]:
+        view.blank["roi"] = "spend_by_" + "_".join(view.not_applied["spend"])
+    elif gmv is None:
+        view.blank["roi"] = "suppressed"
+    elif not cost:
+        view.blank["roi"] = "no_spend"
+    kpis["roi"] = None if "roi" in view.blank else gmv / cost
     view.kpis = {k: (None if v is None else float(v)) for k, v in kpis.items()}
     sales = ("buyers", "orders", "gmv")
     order_chosen = {d: v for d, v in q.chosen.items() if d in ORDER_DIMS}
@@ -238,6 +257,14 @@ def _live_view(ws: Workspace, g: Grid, f: Filters) -> LiveView:
         view.suppressed.append("series")
     return view
 
+
+BLANK_REASONS = {
+    "orders_by_channel": "orders cannot be split by channel (the attribution cards credit channels)",
+    "spend_by_…": "spend cannot be split by region, segment or platform",
+    "suppressed": "sales are hidden for this slice (fewer people than the minimum group)",
+    "no_spend": "no spend in this slice",
+}
+"""Why a KPI is blank under the filters (``LiveView.blank``); the page words them in zh and en."""
 
 DRILL_VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # view → (mart, filtered dimension, sums)

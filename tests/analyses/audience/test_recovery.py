@@ -46,6 +46,7 @@ def test_top_two_competitors_are_the_planted_substitutes(writing_world) -> None:
     _check_competitors(ws, truth)
 
 
+@pytest.mark.sweep  # 100k users: minutes; make test-slow (and CI) run it
 def test_competitors_hold_on_a_larger_world_with_another_seed(tmp_path: Path) -> None:
     """100k users, seed 1: comparison notes name 网课 and 线下书法班 together, which once glued
     the two offers into one group; they must stay apart (their TGIs differ)."""

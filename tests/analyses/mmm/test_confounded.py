@@ -15,7 +15,7 @@ USERS = 200_000  # at 20k (about 160 orders a week) the sales lags are too noisy
 DEPENDENT = ("mmm.long_term_roi", "mmm.diagnostics", "budget.plan", "budget.scenarios")
 
 
-@pytest.mark.slow
+@pytest.mark.sweep  # a 200k-user world: minutes; make test-slow (and CI) run it
 def test_confounded_channel_is_covered_or_flagged_and_every_dependent_card_lowers_its_confidence(
         tmp_path: Path) -> None:
     from zhongcao.simulate import simulate

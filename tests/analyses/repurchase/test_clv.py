@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import shared_data
-from zhongcao.analyses.repurchase.clv import BetaGeoParams, fit_bgnbd, fit_gamma_gamma
+from zhongcao.analyses.repurchase.clv import BetaGeoParams, fit_bgnbd, fit_gamma_gamma, repeat_gmv_draws
 
 
 def _ref() -> dict:
@@ -61,3 +61,22 @@ def test_gamma_gamma_matches_published_cdnow_parameters() -> None:
     published = ref["Gamma-Gamma conditional expected avg profit for first 10 customers (Hardie note 025)"]
     values = np.where(first["frequency"] > 0, expected, fit.mean_spend)
     np.testing.assert_allclose(values, published, atol=0.02)
+
+
+def test_new_customer_value_interval_from_the_observed_information() -> None:
+    """The 90% interval of a new customer's repeat GMV (parameter draws from the observed information)
+    on the CDNOW customers: it brackets the point estimate, and grouping identical histories (as the
+    customer_history mart does) gives the same interval as the customer list."""
+    df = pd.read_csv(shared_data("pymc-marketing", "clv_quickstart.csv"))
+    bg = fit_bgnbd(df["frequency"], df["recency"], df["T"])
+    rep = df[df["frequency"] > 0]
+    gg = fit_gamma_gamma(rep["frequency"], rep["monetary_value"])
+    point = float(bg.expected_purchases(52)) * gg.mean_spend
+    ones = np.ones(len(df))
+    draws = repeat_gmv_draws(bg, gg, 52, df["frequency"], df["recency"], df["T"], ones, df["monetary_value"])
+    assert len(draws) >= 3900  # of 4000: only draws with q <= 1 (no finite mean spend) are dropped
+    lo, hi = np.quantile(draws, [0.05, 0.95])
+    assert lo < point < hi and hi - lo < point
+    g = df.groupby(["frequency", "recency", "T", "monetary_value"], as_index=False).size()
+    grouped = repeat_gmv_draws(bg, gg, 52, g["frequency"], g["recency"], g["T"], g["size"], g["monetary_value"])
+    np.testing.assert_allclose(np.quantile(grouped, [0.05, 0.95]), [lo, hi], rtol=1e-6)

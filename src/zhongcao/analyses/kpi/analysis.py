@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.metrics import repurchase_rate
 from zhongcao.analyses.privacy import coarsen_periods, suppress, too_small
-from zhongcao.analyses.stats import nps_interval, ratio_bootstrap, safe_div, wilson
+from zhongcao.analyses.stats import nps_interval, ratio_bootstrap, safe_div
 from zhongcao.errors import InsufficientDataError
 
 FUNNEL_STAGES = ("aware", "interested", "deeply_interested", "purchased", "shared")
@@ -69,7 +70,7 @@ class KpiAnalysis(Analysis):
         self.by_channel_ = suppress(_by_channel(channel, last_touch), size="leads", blank=("leads", "won", "cpl"),
                                     min_group_size=self.min_group_size, complement=True)
         self.by_platform_ = _by_platform(platform, float(channel["spend"].sum()))
-        repurchase = _repurchase(source.mart("buyer_frequency").to_pandas())
+        repurchase = repurchase_rate(source.mart("buyer_frequency").to_pandas())  # one definition (metrics.py)
         per_platform = suppress(repurchase[repurchase["platform"] != "all"], size="repeat_buyers",
                                 blank=("repeat_buyers", "rate", "rate_low", "rate_high"),
                                 min_group_size=self.min_group_size, complement=True)
@@ -168,17 +169,6 @@ def _by_region(region: pd.DataFrame, min_group: int) -> pd.DataFrame:
     r["suppressed"] = r["orders"] < min_group
     r.loc[r["suppressed"], ["orders", "gmv", "gmv_share", "aov"]] = np.nan
     return r.sort_values("gmv", ascending=False, na_position="last").reset_index(drop=True)[cols]
-
-
-def _repurchase(freq: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for plat, grp in freq.groupby("platform"):
-        buyers = float(grp["buyers"].sum())
-        repeat = float(grp.loc[grp["orders_per_buyer"] >= 2, "buyers"].sum())
-        lo, hi = wilson(repeat, buyers)
-        rows.append({"platform": plat, "buyers": buyers, "repeat_buyers": repeat,
-                     "rate": safe_div(repeat, buyers), "rate_low": lo, "rate_high": hi})
-    return pd.DataFrame(rows, columns=["platform", "buyers", "repeat_buyers", "rate", "rate_low", "rate_high"])
 
 
 def _funnel(aips: pd.DataFrame) -> pd.DataFrame:

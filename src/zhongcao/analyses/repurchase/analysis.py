@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
-from zhongcao.analyses.repurchase.clv import BetaGeoParams, GammaGammaParams, fit_bgnbd, fit_gamma_gamma
+from zhongcao.analyses.metrics import repurchase_rate
+from zhongcao.analyses.repurchase.clv import (
+    BetaGeoParams,
+    GammaGammaParams,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    repeat_gmv_draws,
+)
 from zhongcao.analyses.stats import wilson
 from zhongcao.errors import InsufficientDataError
 
@@ -53,7 +60,9 @@ class RepurchaseAnalysis(Analysis):
         if hist.empty:
             raise InsufficientDataError("no orders in the workspace: repurchase needs order history")
         self.cohorts_ = _cohorts(hist, self.min_group_size)
-        self.by_platform_ = _by_platform(hist)
+        # The rate is the registry's (buyers with ≥ 2 orders, metrics.repurchase_rate), the number the KPI
+        # card shows too; the models below count purchase days, which is not the same quantity.
+        self.by_platform_ = _by_platform(hist, repurchase_rate(source.mart("buyer_frequency").to_pandas()))
         h = hist[hist["platform"] == self.platform]
         if h.empty:
             raise InsufficientDataError(f"no buyers on platform {self.platform!r}")
@@ -91,44 +100,27 @@ def _cohorts(hist: pd.DataFrame, min_group: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _by_platform(hist: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for plat, g in hist.groupby("platform"):
-        buyers = float(g["customers"].sum())
-        repeat = float(g.loc[g["frequency"] > 0, "customers"].sum())
-        lo, hi = wilson(repeat, buyers)
-        orders_per = float((g["customers"] * (g["frequency"] + 1)).sum() / buyers)
-        rows.append({"platform": plat, "buyers": buyers, "repeat_buyers": repeat, "rate": repeat / buyers,
-                     "rate_low": lo, "rate_high": hi, "purchase_days_per_buyer": orders_per})
-    return pd.DataFrame(rows).sort_values("buyers", ascending=False).reset_index(drop=True)
+def _by_platform(hist: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Per platform: the registry's repurchase rate, plus purchase days per buyer from the histories."""
+    days = {plat: float((g["customers"] * (g["frequency"] + 1)).sum() / g["customers"].sum())
+            for plat, g in hist.groupby("platform")}
+    out = rates[rates["platform"].isin(days)].copy()
+    out["purchase_days_per_buyer"] = out["platform"].map(days)
+    return out.sort_values("buyers", ascending=False).reset_index(drop=True)
 
 
 def _new_customer_value(bg: BetaGeoParams, gg: GammaGammaParams, weeks: int, h: pd.DataFrame) -> dict[str, float]:
     """Repeat purchases and GMV a just-acquired customer is expected to bring within the horizon.
 
-    The interval comes from a parametric bootstrap of the grouped customers (refits on resampled
-    counts), 90%.
+    The 90% interval propagates the parameters' sampling error (their asymptotic normal from the
+    observed information, ``clv.repeat_gmv_draws``): a few dozen likelihood evaluations, not refits.
     """
     purchases = float(bg.expected_purchases(weeks))
     value = gg.mean_spend if math.isfinite(gg.mean_spend) else float(
         np.average(h.loc[h["frequency"] > 0, "repeat_value"], weights=h.loc[h["frequency"] > 0, "customers"]))
-    rng = np.random.default_rng(0)
-    draws = []
-    counts = h["customers"].to_numpy(float)
-    for _ in range(20):  # warm-started refits: the interval is indicative, not a posterior
-        w = rng.multinomial(int(counts.sum()), counts / counts.sum()).astype(float)
-        keep = w > 0
-        sub = h[keep]
-        try:
-            b2 = fit_bgnbd(sub["frequency"], sub["recency_weeks"], sub["age_weeks"], weights=w[keep], start=bg)
-            rep = sub["frequency"] > 0
-            g2 = fit_gamma_gamma(sub.loc[rep, "frequency"], sub.loc[rep, "repeat_value"],
-                                 weights=w[keep][rep.to_numpy()], start=gg)
-        except InsufficientDataError:
-            continue
-        if math.isfinite(g2.mean_spend):
-            draws.append(float(b2.expected_purchases(weeks)) * g2.mean_spend)
-    lo, hi = np.quantile(draws, [0.05, 0.95]) if len(draws) >= 10 else (math.nan, math.nan)
+    draws = repeat_gmv_draws(bg, gg, weeks, h["frequency"], h["recency_weeks"], h["age_weeks"], h["customers"],
+                             h["repeat_value"])
+    lo, hi = np.quantile(draws, [0.05, 0.95]) if len(draws) >= 100 else (math.nan, math.nan)
     return {"horizon_weeks": float(weeks), "repeat_purchases": purchases, "repeat_order_value": value,
             "repeat_gmv": purchases * value, "repeat_gmv_low": float(lo), "repeat_gmv_high": float(hi)}
 

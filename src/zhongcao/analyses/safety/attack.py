@@ -49,13 +49,28 @@ def unusual_windows(daily: pd.DataFrame, *, k: float = 6.0, min_excess: float = 
     return windows
 
 
-def examine(mentions: pd.DataFrame, first_seen: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp], *,
+OLDER = 61  # mention_accounts' age for accounts first seen more than 60 days before the mention
+
+
+def examine(mentions: pd.DataFrame, first_seen: pd.Series | None, window: tuple[pd.Timestamp, pd.Timestamp], *,
             fresh_days: float = 14.0) -> dict[str, object]:
-    """Evidence for one window: fresh share, near-duplicate share, accounts, notes."""
+    """Evidence for one window: fresh share, near-duplicate share, accounts, notes.
+
+    An account is fresh when first seen at most ``fresh_days`` before the window starts: from
+    ``first_seen`` (per account) or, when None, from each mention's ``age_days`` (days from the day the
+    account was first seen to the mention's day, as the ``mention_accounts`` mart holds it): first seen
+    on or after ``lo - fresh_days`` is ``age_days <= (day - lo) + fresh_days``, the same test for whole
+    days, decidable while that bound is under 61 days (older accounts are stored as 61).
+    """
     lo, hi = window
     inside = mentions[(mentions["ts"] >= lo) & (mentions["ts"] < hi + pd.Timedelta(days=1)) & mentions["negative"]]
-    seen = inside["account"].map(first_seen)
-    fresh = inside["account"].notna() & (seen >= lo - pd.Timedelta(days=fresh_days))
+    if first_seen is None:
+        age = pd.to_numeric(inside["age_days"], errors="coerce")
+        bound = (inside["ts"].dt.floor("D") - lo).dt.days + np.floor(fresh_days)
+        fresh = inside["account"].notna() & age.notna() & (age < OLDER) & (age <= bound)
+    else:
+        seen = inside["account"].map(first_seen)
+        fresh = inside["account"].notna() & (seen >= lo - pd.Timedelta(days=fresh_days))
     groups = near_duplicate_groups(inside["text"].fillna("").tolist())
     dup = group_sizes(groups) >= 3 if len(inside) else np.zeros(0, bool)
     suspicious = inside[fresh.to_numpy() | dup]

@@ -20,6 +20,9 @@ import numpy as np
 from zhongcao.analyses.safety import lexicon
 from zhongcao.analyses.safety.model import shipped
 
+# The lexicon's net score (weights: 3 = a decisive word) at or below which it decides alone: two decisive words.
+DECISIVE = 6.0
+
 
 def _texts(texts: Iterable[str]) -> tuple[list[str], np.ndarray]:
     items = ["" if t is None else str(t) for t in texts]
@@ -44,13 +47,23 @@ def scores(texts: Iterable[str]) -> np.ndarray:
     when both opinions agree: the model's P(negative) is above its threshold *and* the lexicon
     finds blame in it (a blame word, a complaint, a sarcasm marker, negated praise or a negative
     sticker). Otherwise the score is the model's positive log-odds, floored at 0. Its size is the
-    model's log-odds, so it says how sure the model is."""
+    model's log-odds, so it says how sure the model is.
+
+    The lexicon alone decides when its own verdict is decisive (net score at most ``-DECISIVE``: two
+    decisive blame words, 差评 and 假货, beyond any praise). The model reads a long note as a whole, and a
+    platform note wraps its complaint in hashtags (#种草), stickers and emoji it learned as praise: on the
+    foreign haircare world it gave P(negative) 0.09-0.37 to nine attack notes full of 假货, 差评, 垃圾."""
     items, blank = _texts(texts)
     p = np.clip(negativity(items), 1e-9, 1 - 1e-9)
     t = shipped().threshold
     out = np.log(t / (1 - t)) - np.log(p / (1 - p))
-    blame = lexicon.features(items)[:, lexicon.FEATURES.index("negative")] > 0
+    feats = lexicon.features(items)
+    blame = feats[:, lexicon.FEATURES.index("negative")] > 0
     out[~blame] = np.maximum(out[~blame], 0.0)
+    lex = feats[:, lexicon.FEATURES.index("score")]
+    decisive = lex <= -DECISIVE
+    # Below 0 by the lexicon's margin in units of one decisive word (-6 → -1 … ), never less sure than the model.
+    out[decisive] = np.minimum(out[decisive], lex[decisive] / (DECISIVE / 2) + 1.0)
     out[blank] = 0.0
     return out
 

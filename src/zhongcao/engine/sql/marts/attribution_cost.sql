@@ -18,6 +18,6 @@ WITH s AS (
     SELECT * FROM fees
 )
 SELECT channel, campaign, creator_id, note_id,
-       SUM(amount) AS cost
+       CAST(SUM(CAST(amount AS DECIMAL(38, 4))) AS DOUBLE) AS cost
 FROM a
 GROUP BY channel, campaign, creator_id, note_id

@@ -89,7 +89,7 @@ WITH lb AS (
 SELECT conversion_type, lookback_days, path, converted,
        COUNT(*) AS journeys,
        SUM(CASE WHEN converted THEN 1 ELSE 0 END) AS conversions,
-       SUM(revenue) AS revenue,
+       CAST(SUM(CAST(revenue AS DECIMAL(38, 4))) AS DOUBLE) AS revenue,
        SUM(revenue * revenue) AS revenue_sq,
        SUM(touches) AS touches,
        SUM(CASE WHEN touches > 20 THEN 1 ELSE 0 END) AS truncated,

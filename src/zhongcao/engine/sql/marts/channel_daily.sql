@@ -4,7 +4,7 @@
 -- description: Spend, bought impressions and clicks (from spend), touches by action (from exposures) and leads, per day and channel.
 WITH s AS (
     SELECT date AS day, channel,
-           SUM(amount) AS spend,
+           CAST(SUM(CAST(amount AS DECIMAL(38, 4))) AS DOUBLE) AS spend,
            SUM(COALESCE(impressions, 0)) AS impressions,
            SUM(COALESCE(clicks, 0)) AS clicks
     FROM stg_spend

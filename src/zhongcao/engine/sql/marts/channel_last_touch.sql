@@ -16,7 +16,7 @@ WITH cand AS (
 SELECT o.platform,
        COALESCE(l.channel, 'none') AS channel,
        COUNT(*) AS orders,
-       SUM(o.amount) AS gmv
+       CAST(SUM(CAST(o.amount AS DECIMAL(38, 4))) AS DOUBLE) AS gmv
 FROM stg_orders o
 LEFT JOIN last_touch l ON l.order_id = o.order_id
 GROUP BY o.platform, COALESCE(l.channel, 'none')

@@ -6,7 +6,7 @@ SELECT g.holdout_group, CAST(o.ordered_at AS DATE) AS day, o.platform,
        MAX(g.group_users) AS group_users,
        COUNT(*) AS orders,
        COUNT(DISTINCT o.user_id) AS buyers,
-       SUM(o.amount) AS revenue,
+       CAST(SUM(CAST(o.amount AS DECIMAL(38, 4))) AS DOUBLE) AS revenue,
        SUM(o.amount * o.amount) AS revenue_sq
 FROM stg_orders o
 JOIN int_holdout_groups g ON g.user_id = o.user_id

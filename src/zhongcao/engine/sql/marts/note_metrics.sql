@@ -3,7 +3,7 @@
 -- key: note_id
 -- description: Each note's engagement counts, engagement total, fee and promotion spend, with its creator and sponsorship flag.
 WITH promo AS (
-    SELECT note_id, SUM(amount) AS promo_spend FROM stg_spend WHERE note_id IS NOT NULL GROUP BY note_id
+    SELECT note_id, CAST(SUM(CAST(amount AS DECIMAL(38, 4))) AS DOUBLE) AS promo_spend FROM stg_spend WHERE note_id IS NOT NULL GROUP BY note_id
 )
 SELECT n.note_id, n.creator_id, CAST(n.published_at AS DATE) AS day, n.sponsored, n.brand, n.product, n.region,
        COALESCE(n.views, 0) AS views,

@@ -5,7 +5,7 @@
 WITH per_user AS (
     SELECT CAST(DATE_TRUNC('week', ordered_at) AS DATE) AS day, platform, user_id,
            COUNT(*) AS orders,
-           SUM(amount) AS gmv,
+           SUM(CAST(amount AS DECIMAL(38, 4))) AS gmv,
            MAX(region) AS order_region
     FROM stg_orders
     GROUP BY CAST(DATE_TRUNC('week', ordered_at) AS DATE), platform, user_id
@@ -32,7 +32,7 @@ WITH per_user AS (
 SELECT day, platform, region, attribute, value,
        COUNT(*) AS buyers,
        SUM(orders) AS orders,
-       SUM(gmv) AS gmv,
+       CAST(SUM(gmv) AS DOUBLE) AS gmv,
        ARRAY_SLICE(ARRAY_SORT(ARRAY_AGG(token)), 1, 64) AS people_sketch
 FROM long
 GROUP BY day, platform, region, attribute, value

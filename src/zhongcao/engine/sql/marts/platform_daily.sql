@@ -5,7 +5,7 @@
 SELECT CAST(ordered_at AS DATE) AS day,
        platform,
        COUNT(*) AS orders,
-       SUM(amount) AS gmv,
+       CAST(SUM(CAST(amount AS DECIMAL(38, 4))) AS DOUBLE) AS gmv,
        SUM(COALESCE(quantity, 1)) AS units,
        COUNT(DISTINCT user_id) AS buyers
 FROM stg_orders

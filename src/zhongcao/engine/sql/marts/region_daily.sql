@@ -4,7 +4,7 @@
 -- description: Orders, GMV, buyers and leads per day and province, for difference-in-differences and synthetic-control lift estimates.
 WITH o AS (
     SELECT CAST(o.ordered_at AS DATE) AS day, COALESCE(u.region, o.region, 'unknown') AS region,
-           COUNT(*) AS orders, SUM(o.amount) AS gmv, COUNT(DISTINCT o.user_id) AS buyers
+           COUNT(*) AS orders, CAST(SUM(CAST(o.amount AS DECIMAL(38, 4))) AS DOUBLE) AS gmv, COUNT(DISTINCT o.user_id) AS buyers
     FROM stg_orders o LEFT JOIN stg_users u ON u.user_id = o.user_id
     GROUP BY CAST(o.ordered_at AS DATE), COALESCE(u.region, o.region, 'unknown')
 ), l AS (
