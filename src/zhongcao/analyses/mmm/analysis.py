@@ -73,8 +73,9 @@ class MmmAnalysis(Analysis):
 
     name: ClassVar[str] = "mmm"
     # channel_last_touch: the review's comparison with last-touch ROI; region_daily: the geo test design
-    marts: ClassVar[tuple[str, ...]] = ("channel_daily", "platform_daily", "customer_history", "channel_last_touch",
-                                        "region_daily")
+    # and the repurchase model it builds on (its parameter ``repurchase``), fitted here when not handed over
+    marts: ClassVar[tuple[str, ...]] = tuple(dict.fromkeys(("channel_daily", "platform_daily", "channel_last_touch",
+                                                            "region_daily", *RepurchaseAnalysis.marts)))
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "kpi": [Options(frozenset({"gmv", "orders", "leads"}))],
         "platform": [str],
