@@ -39,6 +39,24 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+WORLDS = ("writing-course", "clip-earbuds", "hiking-shoes")
+
+
+@pytest.fixture(scope="session")
+def demo_worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Each demo world at 15k users, seed 0, ingested once: world → (workspace, truth)."""
+    from zhongcao import pipeline
+    from zhongcao.engine import Workspace
+    from zhongcao.simulate import simulate
+
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    root = tmp_path_factory.mktemp("demo_worlds")
+    for world in WORLDS:
+        data, ws = root / world, root / f"{world}-ws"
+        simulate(world, data, users=15_000, seed=0)
+        pipeline.ingest(data, ws)
+        out[world] = (Workspace(ws), json.loads(Path(data / "truth.json").read_text(encoding="utf-8")))
+    return out
 DEMO_WORLDS = ("clip-earbuds", "hiking-shoes", "writing-course")
 DEMO_USERS = 5000
 

@@ -5,6 +5,7 @@ statuses. Anything a user can cause derives from :class:`ZhongcaoError`::
 
     ZhongcaoError
     ├── ContractError            brand.toml or a table declaration is not usable
+    │   └── SettingsError        a run setting is unknown or out of range
     ├── InputError               an input folder or file cannot be read at all
     │   └── ValidationError      rows break the contract; carries every Problem found
     ├── WorkspaceError           the workspace is missing, locked or inconsistent
@@ -51,6 +52,10 @@ class ZhongcaoError(Exception):
 
 class ContractError(ZhongcaoError):
     """brand.toml or a table declaration is not usable."""
+
+
+class SettingsError(ContractError):
+    """A run setting (brand.toml ``[settings]`` / ``[analyses.<name>]``, or ``--param``) is unknown or out of range."""
 
 
 class InputError(ZhongcaoError):

@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from zhongcao.analyses import REGISTRY, Analysis, create
+from zhongcao.analyses import REGISTRY, Analysis
 from zhongcao.analyses.prerequisites import Capability, facts_of
-from zhongcao.analyses.registry import assess
+from zhongcao.analyses.registry import assess, fit_order
+from zhongcao.analyses.settings import RunSettings, resolve
 from zhongcao.engine import LoadSummary, Workspace, keep_key, workspace_key
 from zhongcao.engine.mart_folder import MartFolder
 from zhongcao.engine.marts_build import build_marts
 from zhongcao.errors import AnalysisError
 from zhongcao.findings import build_document, need_text
 from zhongcao.ingest import read_input
+from zhongcao.ingest.staging import load_brand
 from zhongcao.report import messages, table_bytes, write_report
 
 Progress = Callable[[str], None]
@@ -74,27 +76,40 @@ def check(path: Path) -> dict[str, Capability]:
 
 def analyze(
     workspace: Workspace | MartFolder, names: Sequence[str] | None = None, progress: Progress | None = None,
-    assessed: dict[str, Capability] | None = None,
+    assessed: dict[str, Capability] | None = None, run_settings: RunSettings | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Fit the named analyses (all by default). An analysis that cannot run is reported, not fatal.
 
     With ``assessed`` (the prerequisites tested on the workspace) an analysis whose prerequisites
-    are not met is not fitted at all: its error says what is missing.
+    are not met is not fitted at all: its error says what is missing. ``run_settings`` (default:
+    the workspace's brand.toml) configures each analysis.
     """
-    fitted: dict[str, Analysis] = {}
+    run_settings = run_settings or settings(workspace)
+    wanted = list(names or REGISTRY)
+    done: dict[str, Analysis] = {}
     errors: dict[str, str] = {}
-    for name in names or list(REGISTRY):
+    # Each analysis is fitted once, after those it composes, which are handed over fitted (a budget
+    # plan gets the run's MMM, the regional matrix its scenes); results keep the order asked for.
+    for name in fit_order(wanted):
         if progress:
             progress(f"analysis:{name}")
         cap = (assessed or {}).get(name)
         if cap is not None and not cap.runs:
             errors[name] = "; ".join(need_text(n).en for n in cap.missing)
             continue
+        analysis = run_settings.create(name)
+        analysis.set_params(**{param: done[dep] for param, dep in REGISTRY[name].uses.items() if dep in done})
         try:
-            fitted[name] = create(name).fit(workspace)
+            done[name] = analysis.fit(workspace)
         except AnalysisError as exc:
             errors[name] = str(exc)
-    return fitted, errors
+    return {n: done[n] for n in wanted if n in done}, {n: errors[n] for n in wanted if n in errors}
+
+
+def settings(workspace: Workspace | MartFolder, params: Mapping[str, Any] | None = None) -> RunSettings:
+    """The run settings of a workspace: its brand.toml's ``[settings]`` and ``[analyses.*]``, then
+    ``params`` (``--param``), checked once (``analyses/settings.py``)."""
+    return resolve(workspace.brand, params)
 
 
 def words(workspace: Workspace) -> pd.DataFrame:
@@ -107,13 +122,17 @@ def words(workspace: Workspace) -> pd.DataFrame:
     return frame.assign(banned=frame["word"].astype(str).isin(banned))
 
 
-def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+def findings(workspace: Workspace | MartFolder, names: Sequence[str] | None = None, progress: Progress | None = None,
+             params: Mapping[str, Any] | None = None, run_settings: RunSettings | None = None) -> dict[str, Any]:
+    """The findings document of a workspace, with the settings of brand.toml and ``params`` (or
+    ``run_settings`` already resolved) recorded in it."""
+    run_settings = run_settings or settings(workspace, params)
     # One snapshot for the whole document: a load finishing meanwhile must not mix generations.
     with workspace.held():
         assessed = capabilities(workspace, names)
-        fitted, errors = analyze(workspace, names, progress, assessed)
+        fitted, errors = analyze(workspace, names, progress, assessed, run_settings)
         return build_document(workspace.brand, fitted, errors, workspace.row_counts(), assessed,
-                              generation=workspace.generation)
+                              settings=run_settings.to_dict(), generation=workspace.generation)
 
 
 EVIDENCE: dict[str, tuple[str, str]] = {
@@ -122,13 +141,13 @@ EVIDENCE: dict[str, tuple[str, str]] = {
 }
 
 
-def evidence(workspace: Workspace, name: str, out: Path) -> int:
+def evidence(workspace: Workspace, name: str, out: Path, params: Mapping[str, Any] | None = None) -> int:
     """Write evidence that is not published (the accounts of a coordinated attack, as masked handles)
     to ``out`` (.csv or .xlsx), on explicit request only; returns the rows written."""
     if name not in EVIDENCE:
         raise AnalysisError(f"unknown evidence {name!r}; choose one of {', '.join(EVIDENCE)}")
     analysis, method = EVIDENCE[name]
-    rows = getattr(create(analysis).fit(workspace), method)()
+    rows = getattr(settings(workspace, params).create(analysis).fit(workspace), method)()
     fmt = Path(out).suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         raise AnalysisError(f"evidence is written as .csv or .xlsx, not {Path(out).name}")
@@ -147,18 +166,27 @@ def run(
     quarantine: bool = False,
     progress: Progress | None = None,
     hash_key_file: Path | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``."""
+    """Ingest, run every analysis, write ``findings.json`` and ``report.html`` into ``out_dir``.
+
+    The settings are the input folder's brand.toml (``[settings]``, ``[analyses.*]``) and ``params``,
+    checked before any work; they are read from the folder itself, so an edited brand.toml applies
+    whatever the workspace stored from an earlier load.
+    """
     messages(lang)  # an unknown language fails here, before any work, not after the analyses
+    run_settings = resolve(load_brand(Path(input_dir)), params)  # a bad setting fails here too
     out_dir = Path(out_dir)
     ws_path = Path(workspace) if workspace else out_dir / "workspace"
     if progress:
         progress("ingest")
     load = ingest(Path(input_dir), ws_path, quarantine=quarantine, hash_key_file=hash_key_file)
-    return _write(findings(Workspace(ws_path), progress=progress), out_dir, ws_path, lang, load, progress)
+    doc = findings(Workspace(ws_path), progress=progress, run_settings=run_settings)
+    return _write(doc, out_dir, ws_path, lang, load, progress)
 
 
-def run_marts(marts_dir: Path, out_dir: Path, *, lang: str = "zh", progress: Progress | None = None) -> RunResult:
+def run_marts(marts_dir: Path, out_dir: Path, *, lang: str = "zh", progress: Progress | None = None,
+              params: Mapping[str, Any] | None = None) -> RunResult:
     """Every analysis over a folder of marts (``zhongcao marts`` output, or a clean room's export).
 
     Analyses that need user rows do not run; the document says why for each (its ``error``).
@@ -166,7 +194,8 @@ def run_marts(marts_dir: Path, out_dir: Path, *, lang: str = "zh", progress: Pro
     messages(lang)
     source = MartFolder(marts_dir)
     source.manifest  # noqa: B018 - a missing or foreign folder fails here, before any analysis
-    return _write(findings(source, progress=progress), Path(out_dir), Path(marts_dir), lang, LoadSummary(), progress)
+    doc = findings(source, progress=progress, params=params)
+    return _write(doc, Path(out_dir), Path(marts_dir), lang, LoadSummary(), progress)
 
 
 def _write(doc: dict[str, Any], out_dir: Path, source: Path, lang: str, load: LoadSummary,
@@ -180,19 +209,21 @@ def _write(doc: dict[str, Any], out_dir: Path, source: Path, lang: str, load: Lo
     return RunResult(source, findings_path, report_path, doc, load)
 
 
-def design_test(workspace: Workspace, channel: str | None = None, start: str | None = None) -> dict[str, Any]:
+def design_test(workspace: Workspace, channel: str | None = None, start: str | None = None,
+                params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The next experiment on a workspace (``zhongcao design-test``): the mmm fit's channels ranked by the
     value of a lift study and a geo holdout for the first, or for ``channel``, starting the day after the
     data or on ``start`` (designed on the history before it); a findings document."""
-    from zhongcao.analyses.mmm import fitted_mmm
     from zhongcao.analyses.mmm.experiment import next_experiment
 
-    mmm = fitted_mmm(workspace)
+    run_settings = settings(workspace, params)
+    mmm = run_settings.create("mmm").fit(workspace)
     if channel is not None or start is not None:
-        mmm.next_experiment_ = next_experiment(workspace, mmm._model, mmm.kpi, channel, start=start)
+        mmm.next_experiment_ = next_experiment(workspace, mmm.fitted_model(), mmm.kpi, channel, start=start)
     elif "error" in mmm.next_experiment_:
         raise AnalysisError(f"no geo test can be designed: {mmm.next_experiment_['error']}")
-    doc = build_document(workspace.brand, {"mmm": mmm}, {}, workspace.row_counts())
+    doc = build_document(workspace.brand, {"mmm": mmm}, {}, workspace.row_counts(),
+                         settings=run_settings.to_dict())
     doc["findings"] = [f for f in doc["findings"] if f["id"] == "mmm.next_experiment"]
     return doc
 

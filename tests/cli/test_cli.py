@@ -76,6 +76,24 @@ def test_serve_passes_the_minimum_group_and_refuses_one_it_cannot_test(tiny_ws: 
     assert too_big.exit_code == 2 and "100" in too_big.output
 
 
+def test_param_sets_an_analysis_parameter_and_a_bad_one_exits_2_naming_it(tiny_ws: Path) -> None:
+    ok = runner.invoke(app, ["analyze", "kpi", "--workspace", str(tiny_ws), "--json",
+                             "--param", "kpi.recent_days=14", "--param", "min_group_size=60"])
+    assert ok.exit_code == 0, ok.output
+    doc = json.loads(ok.output)
+    assert doc["analyses"]["kpi"]["params"]["recent_days"] == 14 and doc["settings"]["min_group_size"] == 60
+    bad = runner.invoke(app, ["analyze", "kpi", "--workspace", str(tiny_ws), "--param", "kpi.recent_days=3"])
+    assert bad.exit_code == 2 and "recent_days=3" in bad.output and "command line" in bad.output
+
+
+def test_settings_lists_every_setting_and_what_a_workspace_sets(tiny_ws: Path) -> None:
+    result = runner.invoke(app, ["settings", "--workspace", str(tiny_ws), "--param", "attribution.lookback_days=15"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "attribution.lookback_days" in result.output and "min_group_size" in result.output
+    assert "15 (command line)" in result.output
+
+
 def test_doctor_reports_and_repairs_an_interrupted_load(tiny_ws: Path) -> None:
     area = tiny_ws / ".staging" / "4242-deadbeef0000"
     area.mkdir(parents=True)

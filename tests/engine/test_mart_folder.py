@@ -144,6 +144,22 @@ def test_a_row_under_the_minimum_fails_the_check_and_the_export(built: Path, tmp
     assert not (again / "marts").exists() and not (again / "manifest.json").exists()
 
 
+def test_the_export_takes_the_brand_minimum_group_when_none_is_given(built: Path, tmp_path: Path) -> None:
+    """brand.toml's ``[settings] min_group_size`` (kept in the manifest's brand by the build) is the
+    export's minimum when neither the command line nor the caller gives one."""
+    from zhongcao.engine.clean_room import export_policy
+
+    out = tmp_path / "export"
+    shutil.copytree(built, out)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["brand"] = {**manifest.get("brand", {}), "settings": {"min_group_size": 7}}
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    export_policy(out)
+    assert MartFolder(out).manifest["min_group_size"] == 7
+    assert check(out, 7) == []
+
+
 def test_export_from_the_command_line(world: Path, tmp_path: Path) -> None:
     from zhongcao.cli.main import app
 

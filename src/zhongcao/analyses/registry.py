@@ -50,6 +50,7 @@ class Entry:
     section: str
     requires: tuple[Requirement, ...] = ()
     cards: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
+    uses: Mapping[str, str] = field(default_factory=dict)  # parameter -> the registered analysis it composes
 
     def __post_init__(self) -> None:
         if self.section not in SECTIONS:
@@ -57,7 +58,11 @@ class Entry:
 
     @property
     def marts(self) -> tuple[str, ...]:
-        return tuple(getattr(self.factory, "marts", ()))
+        return tuple(self.factory.marts)  # type: ignore[attr-defined]
+
+    @property
+    def user_tables(self) -> tuple[str, ...]:
+        return tuple(self.factory.user_tables)  # type: ignore[attr-defined]
 
     def assess(self, facts: Facts) -> Capability:
         return assess_one(self.name, self.requires, self.cards, facts)
@@ -113,9 +118,9 @@ REGISTRY: dict[str, Entry] = {
               requires=(HasTable("users"), AtLeast("panel_users", 100),
                         AnyOf.of(HasTable("comments"), AtLeast("searches", 1)))),
         Entry("mmm", MmmAnalysis, "Marketing-mix model: ROI, carry-over and long-term omni-channel ROI per channel.",
-              "roi", requires=_MMM),
+              "roi", requires=_MMM, uses={"repurchase": "repurchase"}),
         Entry("budget", BudgetAnalysis, "Budget plan: response curves, marginal ROI, optimal split, scenarios.",
-              "budget", requires=_MMM),
+              "budget", requires=_MMM, uses={"mmm": "mmm"}),
         Entry("repurchase", RepurchaseAnalysis, "Repurchase by cohort and platform; BG/NBD + Gamma-Gamma value.",
               "roi", requires=(_ORDERS, AtLeast("buyers", 10), AtLeast("repeat_buyers", 1))),
         Entry("scenes", SceneAnalysis, "Life scenes mined from notes: persona × scene TGI, unplanned uses.",
@@ -123,7 +128,7 @@ REGISTRY: dict[str, Entry] = {
               # "unplanned" means far from the story the brand tells: without one, every scene is far.
               cards={"scenes.unplanned": (AnyOf.of(Setting("selling_points"), Setting("scenes")),)}),
         Entry("regions", RegionAnalysis, "Regional category matrix: province/region × scene TGI, content per region.",
-              "scenes",
+              "scenes", uses={"scenes": "scenes"},
               requires=(_NOTES, _TEXT_NOTES,
                         AnyOf.of((HasTable("users", columns=("region",)), _TOUCHES),
                                  AtLeast("notes_with_region", 20)))),
@@ -139,6 +144,26 @@ def create(name: str) -> Analysis:
     if name not in REGISTRY:
         raise AnalysisError(f"unknown analysis {name!r}; available: {', '.join(REGISTRY)}")
     return REGISTRY[name].factory()
+
+
+def fit_order(names: list[str]) -> list[str]:
+    """``names`` with each analysis after those it composes (``uses``) that are among them, so a
+    run fits each once and hands the fitted one over; otherwise in the order given."""
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in path:
+            raise AnalysisError(f"analyses compose each other in a cycle: {' -> '.join((*path, name))}")
+        for dep in REGISTRY[name].uses.values():
+            if dep in names:
+                visit(dep, (*path, name))
+        order.append(name)
+
+    for name in names:
+        visit(name, ())
+    return order
 
 
 def assess(facts: Facts, names: list[str] | None = None) -> dict[str, Capability]:

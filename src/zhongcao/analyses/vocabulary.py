@@ -44,6 +44,7 @@ def learn_words(source: Any) -> pd.DataFrame:
         text = text.merge(creators, on="note_id", how="left")
         texts = (text["title"].fillna("") + " " + text["body"].fillna("")).tolist()
         authors = text["creator_id"].fillna("").astype(str).tolist()
+    # the marts read here are VOCABULARY_MARTS (base.py), every text analysis's declared footprint
     for mart, column in (("segment_text", "text"), ("scene_note_comments", "text"), ("query_weekly", "query")):
         try:
             extra = source.mart(mart).to_pandas()[column].dropna().astype(str).unique().tolist()

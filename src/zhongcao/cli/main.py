@@ -235,31 +235,45 @@ def import_(
         console.print(f"[yellow]skipped[/] {message}")
 
 
+Params = Annotated[list[str] | None, typer.Option(
+    "--param", help="A run setting NAME=VALUE, repeatable: min_group_size=60, attribution.lookback_days=15 "
+                    "(zhongcao settings lists them; brand.toml's [settings]/[analyses.<name>] set the same).")]
+
+
+def run_params(items: list[str] | None) -> dict[str, Any]:
+    from zhongcao.analyses.settings import parse_params
+
+    return parse_params(items or [])
+
+
 @app.command()
 def run(
     input_dir: Annotated[Path | None, typer.Argument(help="Input folder (or --marts DIR).")] = None,
     out: Annotated[Path, typer.Option(help="Where findings.json, report.html and the workspace go.")] = ...,  # type: ignore[assignment]
     lang: Annotated[Lang, typer.Option(help="Report language.")] = Lang.zh,
     quarantine: Annotated[bool, typer.Option(help="Load valid rows, quarantine the rest.")] = False,
+    param: Params = None,
     marts: Annotated[Path | None, typer.Option(help="Analyse a folder of marts (`zhongcao marts` output) "
                                                     "instead of an input folder.")] = None,
     hash_key_file: Annotated[Path | None, typer.Option(envvar=KEY_ENV, help=HASH_KEY_HELP)] = None,
 ) -> None:
     """Ingest + every analysis + findings.json + report.html (or every analysis over a mart folder).
 
-    Example: zhongcao run demo/hiking-shoes/input --out out/hiking --lang en
+    Example: zhongcao run demo/hiking-shoes/input --out out/hiking --lang en --param attribution.lookback_days=15
              zhongcao run --marts marts/hiking --out out/hiking-marts
     """
     with user_errors(), progress_bar("run") as update:
         if (input_dir is None) == (marts is None):
             raise typer.BadParameter("give an input folder or --marts DIR (one of them)")
         if marts is not None:
-            result = pipeline.run_marts(marts, out, lang=lang, progress=lambda step: update(step, 0.5))
+            result = pipeline.run_marts(marts, out, lang=lang, progress=lambda step: update(step, 0.5),
+                                        params=run_params(param))
         else:
             assert input_dir is not None
             result = pipeline.run(input_dir, out, lang=lang, quarantine=quarantine, hash_key_file=hash_key_file,
-                                  progress=lambda step: update(step, 0.5))
+                                  progress=lambda step: update(step, 0.5), params=run_params(param))
     print_warnings(result.load.warnings)
+    print_capped(result.document)
     print_findings(result.document, lang, top=5)
     console.print(f"findings: {result.findings_path}\nreport:   {result.report_path}")
 
@@ -276,8 +290,9 @@ def marts_command(
     = None,
     export: Annotated[bool, typer.Option(help="Apply the clean-room export policy (minimum group, no user ids, "
                                               "no raw text) and check it before anything is written out.")] = False,
-    min_group_size: Annotated[int, typer.Option(min=2, help="Export: rows of fewer distinct people are merged "
-                                                           "or suppressed.")] = DEFAULT_MIN_GROUP_SIZE,
+    min_group_size: Annotated[int | None, typer.Option(
+        min=2, help="Export: rows of fewer distinct people are merged or suppressed (default: brand.toml's "
+                    f"[settings] min_group_size, else {DEFAULT_MIN_GROUP_SIZE}).")] = None,
     quarantine: Annotated[bool, typer.Option(help="Keep valid rows; report and drop the rest.")] = False,
     workspace: Annotated[Path | None, typer.Option(help="duckdb: keep the workspace (and its people salt) here.")]
     = None,
@@ -313,15 +328,16 @@ def analyze(
     workspace: Annotated[Path, typer.Option(help="Workspace folder.")],
     lang: Annotated[Lang, typer.Option(help="Language of the printed findings.")] = Lang.zh,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings document as JSON.")] = False,
+    param: Params = None,
 ) -> None:
     """Run one analysis on a workspace and print its findings.
 
-    Example: zhongcao analyze kpi --workspace ws --lang en
+    Example: zhongcao analyze attribution --workspace ws --lang en --param attribution.lookback_days=15
     """
     with user_errors():
         if name not in REGISTRY:
             raise typer.BadParameter(f"unknown analysis {name!r}; choose one of {', '.join(REGISTRY)}")
-        doc = pipeline.findings(Workspace(workspace), [name])
+        doc = pipeline.findings(Workspace(workspace), [name], params=run_params(param))
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return
@@ -345,13 +361,14 @@ def design_test(
     = None,
     lang: Annotated[Lang, typer.Option(help="Language of the printed design.")] = Lang.zh,
     as_json: Annotated[bool, typer.Option("--json", help="Print the design as JSON.")] = False,
+    param: Params = None,
 ) -> None:
     """Propose the next experiment: channels ranked by the value of a lift study, and a geo holdout.
 
     Example: zhongcao design-test ws --lang en
     """
     with user_errors():
-        doc = pipeline.design_test(Workspace(workspace), channel, start)
+        doc = pipeline.design_test(Workspace(workspace), channel, start, params=run_params(param))
     plan = doc["analyses"]["mmm"]["results"]["next_experiment"]
     if as_json:
         sys.stdout.write(json.dumps(plan, ensure_ascii=False, indent=1) + "\n")
@@ -373,13 +390,14 @@ def evidence(
     name: Annotated[str, typer.Argument(help=f"One of {', '.join(pipeline.EVIDENCE)}.")],
     workspace: Annotated[Path, typer.Option(help="Workspace folder.")],
     out: Annotated[Path, typer.Option(help="File to write (.csv or .xlsx).")],
+    param: Params = None,
 ) -> None:
     """Export evidence that findings and the report leave out (attack accounts, as masked handles).
 
     Example: zhongcao evidence safety.attack --workspace ws --out attack_accounts.csv
     """
     with user_errors():
-        rows = pipeline.evidence(Workspace(workspace), name, out)
+        rows = pipeline.evidence(Workspace(workspace), name, out, params=run_params(param))
     console.print(f"wrote {out} ({rows} rows)")
 
 
@@ -473,9 +491,11 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
     token: Annotated[str | None, typer.Option(envvar="ZHONGCAO_TOKEN", help="Bearer token required by every request.")]
     = None,
-    min_group_size: Annotated[int, typer.Option(min=1, max=PEOPLE_SKETCH_SIZE,
-                                                help="Slices of fewer distinct people are blanked.")]
-    = DEFAULT_MIN_GROUP_SIZE,
+    min_group_size: Annotated[int | None, typer.Option(
+        min=1, max=PEOPLE_SKETCH_SIZE,
+        help="Groups of fewer distinct people are blanked, on every card and in the live view (the same as "
+             f"--param min_group_size=N; default: brand.toml's, else {DEFAULT_MIN_GROUP_SIZE}).")] = None,
+    param: Params = None,
     findings: Annotated[Path | None, typer.Option(help="findings.json written by `zhongcao run` for this workspace "
                                                        "(default: next to it); reused when its generation matches.")]
     = None,
@@ -502,7 +522,39 @@ def serve(
             update(name, steps.index(name) / len(steps) if name in steps else 1.0)
 
         serve_dashboard(source, host=host, port=port, token=token, min_group_size=min_group_size,
-                        announce=announce, findings_json=findings, progress=step)
+                        params=run_params(param), announce=announce, findings_json=findings, progress=step)
+
+
+@app.command("settings")
+def settings_(
+    workspace: Annotated[Path | None, typer.Option(help="Also show the values this workspace's brand.toml sets.")]
+    = None,
+    param: Params = None,
+) -> None:
+    """List every run setting (brand-wide, and each analysis's parameters): type, default, range.
+
+    Example: zhongcao settings --workspace ws --param attribution.lookback_days=15
+    """
+    from zhongcao.analyses.settings import settings_table
+
+    with user_errors():
+        chosen = pipeline.settings(Workspace(workspace), run_params(param)).to_dict() \
+            if workspace else {"analyses": {}, "sources": {}}
+    t = Table("setting", "type", "default", "range", "set to", title="run settings (docs/settings.md)")
+    for s in settings_table():
+        name, _, p = s.name.partition(".")
+        value = chosen.get(name) if not p and s.name in chosen.get("sources", {}) else \
+            chosen["analyses"].get(name, {}).get(p, "") if p else ""
+        t.add_row(s.name, escape(s.type), escape(repr(s.default)), escape(s.range) + ("" if s.settable else " (fixed)"),
+                  escape(f"{value!r} ({chosen['sources'][s.name]})") if s.name in chosen.get("sources", {}) else "")
+    console.print(t)
+
+
+def print_capped(doc: dict[str, Any]) -> None:
+    """A setting a consumer could not apply in full is said, never silent."""
+    for c in (doc.get("settings") or {}).get("capped", []):
+        console.print(f"[yellow]note[/] {c['setting']} {c['value']} is applied as {c['applied']} in "
+                      f"{', '.join(c['where'])}: people sketches count at most {c['applied']} distinct people exactly")
 
 
 @app.command()

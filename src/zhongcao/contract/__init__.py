@@ -4,7 +4,6 @@ from zhongcao.contract.geo import PROVINCES, REGION_GROUPS, normalise_province, 
 from zhongcao.contract.platforms import PLATFORMS, normalise_platform
 from zhongcao.contract.tables import (
     ACTIONS,
-    ANALYSIS_SETTINGS,
     BRAND_SETTINGS,
     FILE_SUFFIXES,
     LEAD_STATUSES,
@@ -12,13 +11,13 @@ from zhongcao.contract.tables import (
     TIMEZONE,
     BrandConfig,
     Column,
+    LiftStudy,
     Reference,
     Table,
 )
 
 __all__ = [
     "ACTIONS",
-    "ANALYSIS_SETTINGS",
     "BRAND_SETTINGS",
     "FILE_SUFFIXES",
     "LEAD_STATUSES",
@@ -29,6 +28,7 @@ __all__ = [
     "TIMEZONE",
     "BrandConfig",
     "Column",
+    "LiftStudy",
     "Reference",
     "Table",
     "normalise_platform",

@@ -8,9 +8,9 @@ checked against it by a test, and every analysis reads the staged form of it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 ColumnType = Literal["str", "int", "count", "float", "money", "bool", "timestamp", "date", "tags"]
 """Logical column types.
@@ -299,15 +299,18 @@ BRAND_SETTINGS: tuple[BrandSetting, ...] = (
         "studies are in gmv units per spend unit.", {},
     ),
     BrandSetting(
+        "settings", "table",
+        "Brand-wide run settings, e.g. `[settings] min_group_size = 60` (docs/settings.md lists them; checked "
+        "when a run starts).", {},
+    ),
+    BrandSetting(
         "analyses", "table",
-        "Per-analysis settings, `[analyses.<name>]`; known: `[analyses.mmm] period = \"day\" | \"week\"` "
-        "(default: weekly when the data are kept by week, else daily).", {},
+        "Per-analysis parameters, `[analyses.<name>]`, e.g. `[analyses.attribution] lookback_days = 15` or "
+        "`[analyses.mmm] period = \"week\"` (docs/settings.md lists them; checked against each analysis's "
+        "declared ranges when a run starts).", {},
     ),
 )
 
-# Settings an analysis reads from brand.toml's `[analyses.<name>]` table: name -> setting -> allowed values.
-# Declared once here so a later run-settings table can take them over unchanged.
-ANALYSIS_SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {"mmm": {"period": ("day", "week")}}
 UNIT_KEYS = ("spend", "gmv")
 
 
@@ -326,27 +329,47 @@ def _units(raw: object) -> dict[str, str]:
     return out
 
 
-def _analysis_settings(raw: object) -> dict[str, dict[str, str]]:
-    """``[analyses.<name>]`` checked against ANALYSIS_SETTINGS: a typo is an error, never ignored."""
-    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
-        raise ValueError("brand.toml `analyses` must hold tables, e.g. [analyses.mmm] period = \"week\"")
-    out: dict[str, dict[str, str]] = {}
-    for name, settings in raw.items():
-        known = ANALYSIS_SETTINGS.get(name)
-        if known is None:
-            raise ValueError(f"brand.toml analyses.{name}: no settings for this analysis; "
-                             f"known: {sorted(ANALYSIS_SETTINGS)}")
-        for key, value in settings.items():
-            if key not in known:
-                raise ValueError(f"brand.toml analyses.{name}: unknown key {key!r}; known keys are {sorted(known)}")
-            if value not in known[key]:
-                raise ValueError(f"brand.toml analyses.{name}.{key} must be one of {list(known[key])}, got {value!r}")
-        out[str(name)] = {str(k): str(v) for k, v in settings.items()}
-    return out
+
+def _tables(key: str, raw: object, depth: int) -> dict[str, Any]:
+    """A brand.toml table kept as written (``depth`` 2: a table of tables); its values are checked
+    by the run-settings resolution (``analyses/settings.py``), which knows each analysis's ranges."""
+    if not isinstance(raw, dict) or (depth == 2 and not all(isinstance(v, dict) for v in raw.values())):
+        example = "[analyses.attribution] lookback_days = 15" if depth == 2 else "[settings] min_group_size = 60"
+        raise ValueError(f"brand.toml `{key}` must be a table{' of tables' if depth == 2 else ''}, e.g. {example}")
+    return {str(k): dict(v) if depth == 2 else v for k, v in raw.items()}
 
 
-def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
-    """``[[lift_studies]]`` checked: a channel name, a finite ROI and a positive standard error each."""
+@dataclass(frozen=True)
+class LiftStudy:
+    """A measured incremental ROI for one channel (a holdout or geo experiment), in gmv units per spend unit.
+
+    The one shape brand.toml's ``[[lift_studies]]``, ``MmmAnalysis(lift_studies=...)`` and
+    ``BayesianMMM.fit(lift_studies=...)`` share, checked once, here, when it is made (a name, a
+    finite ROI, a positive standard error); whether the channel has spend only the model can say.
+    """
+
+    channel: str
+    roi: float
+    se: float
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.channel, str) or not self.channel.strip():
+            raise ValueError("needs `channel` (e.g. channel = \"kol\")")
+        for key in ("roi", "se"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"`{key}` must be a number, got {value!r}")
+        if self.se <= 0:
+            raise ValueError(f"`se` must be above 0 (a standard error), got {self.se}")
+        object.__setattr__(self, "channel", self.channel.strip().lower())
+        object.__setattr__(self, "roi", float(self.roi))
+        object.__setattr__(self, "se", float(self.se))
+        object.__setattr__(self, "description", str(self.description))
+
+
+def _lift_studies(raw: object) -> tuple[LiftStudy, ...]:
+    """``[[lift_studies]]``: an array of tables with known keys, each a :class:`LiftStudy`."""
     if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
         raise ValueError("brand.toml `lift_studies` must be an array of tables ([[lift_studies]])")
     out = []
@@ -354,16 +377,11 @@ def _lift_studies(raw: object) -> tuple[dict[str, object], ...]:
         unknown = sorted(set(study) - {"channel", "roi", "se", "description"})
         if unknown:
             raise ValueError(f"brand.toml lift_studies #{i}: unknown keys {unknown}")
-        channel, roi, se = study.get("channel"), study.get("roi"), study.get("se")
-        if not isinstance(channel, str) or not channel.strip():
-            raise ValueError(f"brand.toml lift_studies #{i} needs `channel` (e.g. channel = \"kol\")")
-        for key, value in (("roi", roi), ("se", se)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise ValueError(f"brand.toml lift_studies #{i}: `{key}` must be a number, got {value!r}")
-        if se <= 0:  # type: ignore[operator]
-            raise ValueError(f"brand.toml lift_studies #{i}: `se` must be above 0 (a standard error), got {se}")
-        out.append({"channel": channel.strip().lower(), "roi": float(roi), "se": float(se),  # type: ignore[arg-type]
-                    "description": str(study.get("description", ""))})
+        try:
+            out.append(LiftStudy(study.get("channel"), study.get("roi"), study.get("se"),  # type: ignore[arg-type]
+                                 study.get("description", "")))
+        except ValueError as exc:
+            raise ValueError(f"brand.toml lift_studies #{i} {exc}") from exc
     return tuple(out)
 
 
@@ -382,15 +400,11 @@ class BrandConfig:
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     products: tuple[str, ...] = ()
     changes: tuple[dict[str, object], ...] = ()
-    lift_studies: tuple[dict[str, object], ...] = ()
+    lift_studies: tuple[LiftStudy, ...] = ()
     units: dict[str, str] = field(default_factory=lambda: {k: CURRENCY for k in UNIT_KEYS})
-    analyses: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def setting(self, analysis: str, key: str) -> str | None:
-        """A declared ``[analyses.<analysis>]`` setting, or None when brand.toml leaves it to the default."""
-        if key not in ANALYSIS_SETTINGS.get(analysis, {}):
-            raise KeyError(f"{analysis}.{key} is not a declared analysis setting")
-        return self.analyses.get(analysis, {}).get(key)
+    settings: dict[str, Any] = field(default_factory=dict)
+    # [analyses.<name>] tables as written; analyses/settings.py checks them against each analysis's parameters
+    analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> BrandConfig:
@@ -436,7 +450,8 @@ class BrandConfig:
             changes=tuple({**c, "date": str(c["date"])} for c in changes),
             lift_studies=_lift_studies(data.get("lift_studies", [])),
             units=_units(data.get("units", {})),
-            analyses=_analysis_settings(data.get("analyses", {})),
+            settings=_tables("settings", data.get("settings", {}), 1),
+            analyses=_tables("analyses", data.get("analyses", {}), 2),
         )
 
     def to_mapping(self) -> dict[str, object]:
@@ -452,7 +467,8 @@ class BrandConfig:
             "scenes": {k: list(v) for k, v in self.scenes.items()},
             "products": list(self.products),
             "changes": [dict(c) for c in self.changes],
-            "lift_studies": [dict(s) for s in self.lift_studies],
+            "lift_studies": [asdict(s) for s in self.lift_studies],
             "units": dict(self.units),
+            "settings": dict(self.settings),
             "analyses": {k: dict(v) for k, v in self.analyses.items()},
         }

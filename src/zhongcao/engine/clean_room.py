@@ -88,12 +88,18 @@ POLICY: dict[str, Rule] = {
 
 
 def export_policy(folder: Path, *, min_group_size: int | None = None, keep_sketches: bool = True) -> dict[str, Any]:
-    """Apply the policy to a mart folder in place, check it, and record it in the manifest."""
+    """Apply the policy to a mart folder in place, check it, and record it in the manifest.
+
+    ``min_group_size`` None: the brand's run setting (brand.toml ``[settings] min_group_size``, kept in
+    the manifest by the build), else ``DEFAULT_MIN_GROUP``: the export publishes no smaller group
+    than the brand's own findings do."""
+    source = MartFolder(folder)
+    manifest = source.manifest
+    if min_group_size is None:
+        min_group_size = ((manifest.get("brand") or {}).get("settings") or {}).get("min_group_size")
     n = DEFAULT_MIN_GROUP if min_group_size is None else int(min_group_size)
     if n < 2:
         raise WorkspaceError("the export's minimum group must be at least 2 people")
-    source = MartFolder(folder)
-    manifest = source.manifest
     missing = sorted(set(manifest["marts"]) - set(POLICY))
     if missing:
         raise WorkspaceError(f"no export rule for mart(s) {missing}: add one to engine.clean_room.POLICY")

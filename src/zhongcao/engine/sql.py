@@ -39,6 +39,8 @@ PEOPLE_SALT = "people_salt"  # the one-row view the marts with a people_sketch r
 # Tokens kept per row in a people_sketch (the mart SQL writes the same 64); the largest minimum group
 # testable exactly.
 PEOPLE_SKETCH_SIZE = 64
+# Attribution lookback windows, in days, the attribution marts are built for (their SQL lists the same).
+LOOKBACK_DAYS: tuple[int, ...] = (7, 15, 30, 60)
 
 
 def people_salt_sql(salt: str) -> str:
@@ -99,7 +101,7 @@ class Mart:
     grain: str
     description: str
     sql: str
-    key: tuple[str, ...] = ()  # the columns unique per row (``-- key:``), where the header states them
+    key: tuple[str, ...] = ()  # the columns the grain makes unique (``-- key:``; tests/engine checks it on the demo worlds)
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -137,7 +139,7 @@ def _load(folder_name: str, kind: str) -> dict[str, Mart]:
         name = entry.name[: -len(".sql")]
         if header.get(kind) != name or "grain" not in header:
             raise RuntimeError(f"{kind} file {entry.name} must start with '-- {kind}: {name}' and '-- grain: …'")
-        key = tuple(k.strip() for k in header.get("key", "").split(",") if k.strip())
+        key = tuple(c.strip() for c in header.get("key", "").split(",") if c.strip())
         found[name] = Mart(name, header["grain"].strip(), header.get("description", "").strip(), text, key)
     return found
 

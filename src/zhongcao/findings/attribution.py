@@ -173,7 +173,7 @@ def _journeys(a: AttributionAnalysis) -> Finding | None:
     converted = ends[ends["target"] == "converted"].groupby("source")["journeys"].sum()
     total = ends.groupby("source")["journeys"].sum()
     rate = (converted / total).dropna()
-    rate = rate[total.loc[rate.index] >= 50]
+    rate = rate[total.loc[rate.index] >= a.min_group_size]  # a rate over fewer journeys is not published
     if rate.empty:
         return None
     best = str(rate.idxmax())

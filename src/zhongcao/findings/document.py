@@ -20,7 +20,7 @@ from zhongcao.findings.capabilities import capabilities, gate
 from zhongcao.findings.model import Finding, _clean
 from zhongcao.findings.priority import priority
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.2.0"  # 1.2.0: the run settings used (``settings``)
 
 
 @cache
@@ -45,16 +45,24 @@ def results_of(analysis: Analysis) -> dict[str, Any]:
     return _clean(out)
 
 
+def params_of(analysis: Analysis) -> dict[str, Any]:
+    """The constructor parameters; a composed analysis as ``{"analysis": name, "params": ...}``."""
+    return {k: {"analysis": v.name, "params": params_of(v)} if isinstance(v, Analysis) else v
+            for k, v in analysis.get_params(deep=False).items()}
+
+
 def build_document(
     brand: BrandConfig,
     analyses: Mapping[str, Analysis],
     errors: Mapping[str, str] | None = None,
     workspace: Mapping[str, int] | None = None,
     assessed: Mapping[str, Capability] | None = None,
+    settings: Mapping[str, Any] | None = None,
     generation: str | None = None,
 ) -> dict[str, Any]:
     """findings.json: the findings of the fitted analyses, their results, and (given ``assessed``,
-    the prerequisites tested on the workspace) what the data can answer and what would unlock the rest."""
+    the prerequisites tested on the workspace) what the data can answer and what would unlock the rest;
+    ``settings`` (``RunSettings.to_dict()``) records the run settings used."""
     findings: list[Finding] = []
     for analysis in analyses.values():
         findings += findings_for(analysis)
@@ -66,10 +74,11 @@ def build_document(
         "brand": {"name": brand.name, "category": brand.category},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workspace": dict(workspace or {}),
+        **({"settings": dict(settings)} if settings is not None else {}),
         "generation": generation,
         "findings": [f.to_dict() for f in findings],
         "analyses": {
-            name: {"params": _clean(a.get_params()), "results": results_of(a), "error": None}
+            name: {"params": _clean(params_of(a)), "results": results_of(a), "error": None}
             for name, a in analyses.items()
         },
     }

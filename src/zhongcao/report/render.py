@@ -170,7 +170,9 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "lang": lang, "langs": LANGS, "brand": doc["brand"]["name"], "generated_at": doc["generated_at"],
         "kpis": _tiles(doc), "sections": sections, "top": _top(cards),
         "analysis_label": analysis_label, "tier_text": _tier_text,
-        "errors": errors, "capabilities": _panel(caps), "methods": [m for _, m in methods], "min_group": DEFAULT_MIN_GROUP_SIZE, "echarts_version": ECHARTS_VERSION,
+        "errors": errors, "capabilities": _panel(caps), "methods": [m for _, m in methods],
+        "min_group": (doc.get("settings") or {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE),
+        "capped": (doc.get("settings") or {}).get("capped", []), "echarts_version": ECHARTS_VERSION,
         "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
                               "labels": {code: {**{"level_" + lv: messages(code)["level_" + lv]
                                                    for lv in ("high", "medium", "low", "descriptive")},

@@ -14,7 +14,7 @@ import secrets
 import socket
 import threading
 import tomllib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -87,36 +87,43 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _current(doc: Any, generation: str) -> bool:
-    """A document of this generation and of this version (an older version lacks newer blocks)."""
-    return isinstance(doc, dict) and doc.get("version") == SCHEMA_VERSION and doc.get("generation") == generation
+def _current(doc: Any, generation: str, settings: Mapping[str, Any]) -> bool:
+    """A document of this generation, this version (an older version lacks newer blocks) and these run
+    settings (one made with other settings says other things)."""
+    return (isinstance(doc, dict) and doc.get("version") == SCHEMA_VERSION and doc.get("generation") == generation
+            and doc.get("settings") == dict(settings))
 
 
-def load_findings(ws: Workspace, findings_json: Path | None = None, progress: pipeline.Progress | None = None,
-                  ) -> dict[str, Any]:
-    """The findings document of the workspace's current generation.
+def load_findings(ws: Workspace, params: Mapping[str, Any] | None = None, findings_json: Path | None = None,
+                  progress: pipeline.Progress | None = None) -> dict[str, Any]:
+    """The findings document of the workspace's current generation, with its run settings
+    (brand.toml, then ``params``).
 
     In order: the cache (``WS/.findings-cache.json``), then the findings.json that ``zhongcao run``
     wrote (``findings_json``, by default next to the workspace), each used only when it records the
-    workspace's current generation, never by file times; else the document is computed (``progress``
-    hears each step) from one snapshot, so a load finishing meanwhile cannot mix old and new rows into it.
+    workspace's current generation and the same settings, never by file times; else the document is
+    computed (``progress`` hears each step) from one snapshot, so a load finishing meanwhile cannot mix
+    old and new rows into it.
     """
     if not ws.exists():
         raise WorkspaceError(f"no workspace at {ws.path} (run `zhongcao ingest INPUT_DIR --workspace {ws.path}`)")
     cached = ws.path / FINDINGS_CACHE
     with ws.held():
         generation = ws.generation
+        run_settings = pipeline.settings(ws, params)  # the snapshot's brand.toml
         if generation is not None:
             stored = _read_json(cached)
+            wanted = run_settings.to_dict()
             if isinstance(stored, dict) and stored.get("generation") == generation and _current(
-                    stored.get("document"), generation):
+                    stored.get("document"), generation, wanted):
                 return stored["document"]
             written = _read_json(findings_json or ws.path.parent / "findings.json")
-            if _current(written, generation):
+            if _current(written, generation, wanted):
                 if progress:
                     progress("reuse")
                 return written  # type: ignore[no-any-return]
-        doc = pipeline.findings(ws, progress=progress)  # the same snapshot (held) as the generation read above
+        # the same snapshot (held) as the generation read above
+        doc = pipeline.findings(ws, progress=progress, run_settings=run_settings)
     if generation is not None:
         _write_atomically(cached, json.dumps({"generation": generation, "document": doc}, ensure_ascii=False))
     return doc
@@ -199,10 +206,10 @@ class _State:
     changed) and its generation differs, they are recomputed once, under a lock, before answering.
     """
 
-    def __init__(self, ws: Workspace, min_group_size: int, findings_json: Path | None = None,
+    def __init__(self, ws: Workspace, params: Mapping[str, Any] | None = None, findings_json: Path | None = None,
                  progress: pipeline.Progress | None = None) -> None:
         self.ws = ws
-        self.min_group_size = min_group_size
+        self.params = params
         self.findings_json = findings_json
         self.progress = progress
         self._lock = threading.Lock()
@@ -212,7 +219,9 @@ class _State:
         self.stamp = _stamp(self.ws.db_path)
         with self.ws.held():  # the document and the options from one snapshot
             self.generation = self.ws.generation
-            self.doc = load_findings(self.ws, self.findings_json, self.progress)
+            self.doc = load_findings(self.ws, self.params, self.findings_json, self.progress)
+            # the run's minimum group, capped where the sketches require (the findings say so)
+            self.min_group_size = int(self.doc["settings"]["dashboard_min_group_size"])
             self.opts = options(self.ws, self.min_group_size)
         self.findings = {f["id"]: f for f in self.doc["findings"]}
         self.pages: dict[str, str] = {}
@@ -241,16 +250,24 @@ def create_app(
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    min_group_size: int | None = None,
+    params: Mapping[str, Any] | None = None,
     findings_json: Path | None = None,
     progress: pipeline.Progress | None = None,
 ) -> FastAPI:
-    """The dashboard over one workspace. ``findings_json`` is a document ``zhongcao run`` wrote
-    (default: ``findings.json`` next to the workspace), reused when it records the workspace's
-    generation; ``progress`` hears each step when the findings must be computed."""
-    check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
+    """The dashboard of a workspace (or a MartFolder), with its run settings (brand.toml, then ``params``).
+
+    ``min_group_size`` is the ``min_group_size`` setting given for the dashboard: every card and
+    the live view use it; a size the sketches cannot test is refused (set brand-wide, a larger one
+    is capped for the dashboard and the findings say so). ``findings_json`` is a document ``zhongcao run``
+    wrote (default: ``findings.json`` next to the workspace), reused when it records the workspace's
+    generation and the same settings; ``progress`` hears each step when the findings must be computed.
+    """
+    if min_group_size is not None:
+        check_min_group_size(min_group_size)  # before any work: a size the sketches cannot test is refused
+        params = {**(params or {}), "min_group_size": min_group_size}
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
-    state = _State(ws, min_group_size, findings_json, progress)
+    state = _State(ws, params, findings_json, progress)
     doc = state.doc
     app = FastAPI(
         title="Zhongcao dashboard API",
@@ -308,7 +325,7 @@ def create_app(
              lang: Lang = "zh") -> HTMLResponse:
         s = state.current()
         if lang not in s.pages:
-            s.pages[lang] = render_dashboard(s.doc, s.opts, lang, min_group_size)
+            s.pages[lang] = render_dashboard(s.doc, s.opts, lang, s.min_group_size)
         return HTMLResponse(s.pages[lang])
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -357,7 +374,8 @@ def create_app(
         _: Annotated[None, Depends(allowed_query(*FILTER_NAMES))],
         f: Annotated[Filters, Depends(filter_params)],
     ) -> dict[str, Any]:
-        view = live_view(ws, f.validate(state.current().opts), min_group_size)
+        s = state.current()
+        view = live_view(ws, f.validate(s.opts), s.min_group_size)
         return jsonable_encoder(view.__dict__)
 
     @app.get("/api/rows", summary="Drill-down rows for the filters, as JSON, CSV or Excel")
@@ -367,7 +385,8 @@ def create_app(
         view: Literal["orders", "touches"] = "orders",
         format: Format = "json",
     ) -> Response:
-        data = drill_rows(ws, f.validate(state.current().opts), view, min_group_size)
+        s = state.current()
+        data = drill_rows(ws, f.validate(s.opts), view, s.min_group_size)
         _mart, dimension, sums = DRILL_VIEWS[view]
         columns = ["day", dimension, *sums, "suppressed"]
         return table_response(data, columns, format, f"{view}_rows")
@@ -400,20 +419,22 @@ def render_dashboard(doc: dict[str, Any], opts: Any, lang: str, min_group_size: 
 
 
 def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
-          min_group_size: int = DEFAULT_MIN_GROUP_SIZE, announce: Callable[[str], None] | None = None,
-          findings_json: Path | None = None, progress: pipeline.Progress | None = None) -> None:
+          min_group_size: int | None = None, params: Mapping[str, Any] | None = None,
+          announce: Callable[[str], None] | None = None, findings_json: Path | None = None,
+          progress: pipeline.Progress | None = None) -> None:
     """Run the dashboard. Any host other than this machine's loopback needs a token.
 
     Everything that can fail does so before anything is announced: the token rule, the workspace,
-    the address (bound here, then handed to uvicorn), the findings. ``announce`` gets the URL once
-    the server is about to answer.
+    the address (bound here, then handed to uvicorn), the settings, the findings. ``announce`` gets
+    the URL once the server is about to answer.
     """
     import uvicorn
 
     if host not in LOOPBACK and not token:
         raise AuthError(f"binding to {host} lets other machines reach the dashboard; pass a token (--token) "
                         "or bind to 127.0.0.1")
-    check_min_group_size(min_group_size)
+    if min_group_size is not None:
+        check_min_group_size(min_group_size)
     source = workspace if isinstance(workspace, Workspace) else Workspace(workspace)  # or a MartFolder
     if not source.exists():
         raise WorkspaceError(f"no workspace at {source.path} (run `zhongcao ingest INPUT_DIR --workspace {source.path}`)")
@@ -421,7 +442,7 @@ def serve(workspace: Path | str | Workspace, *, host: str = "127.0.0.1", port: i
     try:
         hosts = None if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1", "[::1]"]
         app = create_app(source, token=token, allowed_hosts=hosts, min_group_size=min_group_size,
-                         findings_json=findings_json, progress=progress)
+                         params=params, findings_json=findings_json, progress=progress)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         if announce is not None:
             shown = f"[{host}]" if ":" in host else host

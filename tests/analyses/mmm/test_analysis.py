@@ -99,8 +99,8 @@ def test_lift_studies_come_from_the_parameter_else_brand_toml() -> None:
     b = MmmAnalysis(lift_studies={"feeds": (1.2, 0.2)})  # the parameter wins over brand.toml
     assert [(s.channel, s.roi) for s in b._calibration(Source(), ["kol", "feeds"])] == [("feeds", 1.2)]
     assert b.lift_studies_[0]["source"] == "parameter"
-    with pytest.raises(AnalysisError, match="'kol', which has no spend here"):
-        MmmAnalysis()._calibration(Source(), ["feeds"])
+    with pytest.raises(AnalysisError, match="`se` must be above 0"):  # the parameter is checked as brand.toml is
+        MmmAnalysis(lift_studies={"feeds": (1.2, 0.0)})._calibration(Source(), ["kol", "feeds"])
     with pytest.warns(UserWarning, match="GMV per CNY"):
         assert MmmAnalysis(kpi="orders")._calibration(Source(), ["kol"]) == []
 
@@ -148,10 +148,11 @@ def test_weekly_data_in_contract_tables_is_modelled_weekly_without_a_setting(tmp
     fit = MmmAnalysis(steps=400, repeat_horizon_weeks=0).fit(ws)
     assert fit.period_ == {"period": "week", "source": "data kept by week"}
     assert fit.totals_["periods"] == 104  # every week, the last one included
-    assert fit._model.period_ == "week"
+    assert fit.fitted_model().period_ == "week"
 
 
-def test_brand_toml_period_forces_the_period() -> None:
+def test_the_period_parameter_forces_the_period() -> None:
+    """brand.toml's ``[analyses.mmm] period`` sets this parameter (tests/analyses/test_settings.py)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -174,6 +175,4 @@ def test_brand_toml_period_forces_the_period() -> None:
 
     daily = Source(BrandConfig())
     assert resolve_period(daily, None, "gmv", "all") == {"period": "day", "source": "default"}  # type: ignore[arg-type]
-    forced = Source(BrandConfig.from_mapping({"analyses": {"mmm": {"period": "week"}}}))
-    assert resolve_period(forced, None, "gmv", "all") == {"period": "week", "source": "brand.toml"}  # type: ignore[arg-type]
-    assert resolve_period(forced, "day", "gmv", "all") == {"period": "day", "source": "parameter"}  # type: ignore[arg-type]
+    assert resolve_period(daily, "week", "gmv", "all") == {"period": "week", "source": "parameter"}  # type: ignore[arg-type]

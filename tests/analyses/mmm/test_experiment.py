@@ -68,7 +68,7 @@ def test_a_measured_test_reads_its_roi_and_becomes_a_lift_study() -> None:
     result = measure_geo_test(Source(), test.to_dict(), spend_withheld=840.0)  # type: ignore[arg-type]
     assert result.roi_low <= 1.0 <= result.roi_high  # 840 lost for 840 withheld
     study = BrandConfig.from_mapping({"lift_studies": [result.lift_study()]}).lift_studies[0]
-    assert study["channel"] == "search" and study["se"] == pytest.approx(result.se, rel=1e-3)
+    assert study.channel == "search" and study.se == pytest.approx(result.se, rel=1e-3)  # a contract.LiftStudy
 
 
 @pytest.fixture(scope="module")

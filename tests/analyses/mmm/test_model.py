@@ -72,8 +72,10 @@ def test_population_puts_response_per_head_and_totals_back() -> None:
         _unfitted(time_effects=True).fit(y[0], spend[0], dates, ["a", "b"])
 
 
-@pytest.mark.parametrize("study", [LiftStudy("c", 0.8, 0.3), LiftStudy("b", 0.8, 0.0)])
-def test_a_lift_study_the_model_cannot_use_is_an_error(study: LiftStudy) -> None:
+def test_a_lift_study_the_model_cannot_use_is_an_error() -> None:
     y, spend, pop, dates = _panel()
-    with pytest.raises(ValueError, match="needs a channel of this model"):
-        _unfitted().fit(y, spend, dates, ["a", "b"], geos=["g0", "g1", "g2"], population=pop, lift_studies=[study])
+    with pytest.raises(AnalysisError, match="needs a channel of this model"):
+        _unfitted().fit(y, spend, dates, ["a", "b"], geos=["g0", "g1", "g2"], population=pop,
+                        lift_studies=[LiftStudy("c", 0.8, 0.3)])
+    with pytest.raises(ValueError, match="`se` must be above 0"):  # checked once, when the study is made
+        LiftStudy("b", 0.8, 0.0)

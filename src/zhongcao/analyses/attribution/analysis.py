@@ -31,9 +31,10 @@ from zhongcao.analyses.attribution.long import LongJourneys
 from zhongcao.analyses.attribution.models import PathModels, path_table
 from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
 from zhongcao.analyses.stats import wilson
+from zhongcao.engine import LOOKBACK_DAYS
 from zhongcao.errors import AnalysisError, InsufficientDataError
 
-LOOKBACKS = (7, 15, 30, 60)
+LOOKBACKS = LOOKBACK_DAYS  # the windows the attribution marts are built for
 HALF_LIVES = (3, 7, 14)
 PATH_MODELS = ("first_touch", "last_touch", "linear", "position_based", "markov", "shapley")
 MODELS = (*PATH_MODELS[:4], "time_decay", *PATH_MODELS[4:])

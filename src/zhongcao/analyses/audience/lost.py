@@ -32,7 +32,14 @@ from zhongcao.analyses.audience.stats import (
     tgi_p_value,
 )
 from zhongcao.analyses.audience.terms import term_sets, themes, weighted_counts
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, Options
+from zhongcao.analyses.base import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Analysis,
+    Interval,
+    MartSource,
+    Options,
+    with_vocabulary,
+)
 from zhongcao.analyses.mentions import BrandMatcher, matcher_for
 from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for
 from zhongcao.errors import InsufficientDataError
@@ -86,7 +93,7 @@ class LostLeadAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "lost"
-    marts: ClassVar[tuple[str, ...]] = ("lead_outcomes", "lead_post_engagement", "note_text", "note_metrics")
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary("lead_outcomes", "lead_post_engagement", "note_text", "note_metrics")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "definition": [Options(frozenset({"status", "window"}))],
         "window_days": [Interval(int, 1, 365)],

@@ -20,7 +20,14 @@ import pandas as pd
 from zhongcao.analyses.audience import people
 from zhongcao.analyses.audience.stats import informative_prior, log_odds_dirichlet
 from zhongcao.analyses.audience.terms import examples, is_symbol, term_sets, themes, weighted_counts
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.base import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Analysis,
+    Interval,
+    MartSource,
+    user_rows,
+    with_vocabulary,
+)
 from zhongcao.analyses.privacy import suppress
 from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, is_word_term, lexicon_for
 from zhongcao.errors import AnalysisError, InsufficientDataError
@@ -56,6 +63,9 @@ class SegmentAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "segments"
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary("segment_text", "lead_outcomes")
+    # attributes not in any mart: a person's column of users, leads, surveys or orders (people.find)
+    user_tables: ClassVar[tuple[str, ...]] = ("users", "leads", "surveys", "orders", "comments", "exposures")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "attribute": [str],
         "value_groups": [dict, None],
@@ -146,10 +156,10 @@ class SegmentAnalysis(Analysis):
     def _attribute(self, source: MartSource) -> str:
         if self.attribute != "auto":
             return self.attribute
-        staged = getattr(source, "staged", None)
-        if staged is None:
+        rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+        if rows is None:
             return "age_band"
-        found = people.candidates(staged, self.min_group_size)
+        found = people.candidates(rows.staged, self.min_group_size)
         return found[0][1] if found else "age_band"
 
 
@@ -162,9 +172,10 @@ def _segment_texts(source: MartSource, attribute: str) -> tuple[pd.DataFrame, pd
         panel = panel[(panel["status"] == "platform") & (panel["attribute"] == attribute)]
         sizes = panel.groupby("value")["leads"].sum().astype(float)
         return frame.assign(value=frame["value"].astype(str)), sizes.rename(index=str), "users"
-    staged = getattr(source, "staged", None)
-    if staged is None:
+    rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+    if rows is None:
         raise AnalysisError(f"segment attribute {attribute!r} is not in a mart; it needs a workspace (user rows)")
+    staged = rows.staged
     table, seg = people.find(staged, attribute)
     comments = staged("comments", ("user_id", "text")).to_pandas().dropna()
     expo = staged("exposures", ("user_id", "action", "query")).to_pandas()

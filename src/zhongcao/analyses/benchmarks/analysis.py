@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource
+from zhongcao.analyses.base import Analysis, Interval, MartSource, user_rows
 from zhongcao.analyses.creators import shortlist
 from zhongcao.analyses.creators.profile import tier
 from zhongcao.errors import AnalysisError, InsufficientDataError
@@ -63,6 +63,7 @@ class BenchmarkAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "benchmarks"
+    user_tables: ClassVar[tuple[str, ...]] = ("creators",)  # business data about public accounts
     marts: ClassVar[tuple[str, ...]] = ()
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_peers": [Interval(int, 5, None)],
@@ -80,9 +81,10 @@ class BenchmarkAnalysis(Analysis):
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        staged = getattr(source, "staged", None)
-        if staged is None:
+        rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+        if rows is None:
             raise AnalysisError("benchmarks: needs a workspace (the creators table)")
+        staged = rows.staged
         raw = staged("creators").to_pandas()
         c = measures(raw)
         c = c[c["followers"] > 0].reset_index(drop=True)

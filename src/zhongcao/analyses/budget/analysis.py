@@ -1,7 +1,7 @@
 """Budget plan: response curves, marginal ROI, the best split of next period's budget, scenarios.
 
-Builds on the marketing-mix model (fitted once per workspace and shared with the ``mmm``
-analysis); reads marts only, through it. The optimiser itself (``optimizer.py``) works with any
+Builds on the marketing-mix model, a parameter (``mmm``): the pipeline hands over the ``mmm``
+analysis it fitted, so the model is fitted once per run; reads marts only, through it. The optimiser itself (``optimizer.py``) works with any
 model that returns outcome draws for a spend vector.
 """
 
@@ -13,9 +13,9 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource
+from zhongcao.analyses.base import Analysis, Interval, MartSource, fitted
 from zhongcao.analyses.budget.optimizer import CurveResponse, optimise, scenario
-from zhongcao.analyses.mmm import BayesianMMM, fitted_mmm
+from zhongcao.analyses.mmm import BayesianMMM, MmmAnalysis
 
 DEFAULT_SCENARIOS: tuple[tuple[str, dict[str, float]], ...] = (
     ("+20% kol", {"kol": 1.2}),
@@ -31,7 +31,7 @@ def response_curves(model: BayesianMMM, draws: int = 200, max_multiplier: float 
     The optimiser interpolates linearly between grid points, so all channels but one end on a
     grid point: with 31 points alone budgets moved in steps of 10% of a channel's spend.
     """
-    theta, beta = model._flat()
+    theta, beta = model.flat_draws()
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(theta), size=min(draws, len(theta)), replace=False)
     theta, beta = theta[pick], beta[pick]
@@ -58,32 +58,34 @@ class BudgetAnalysis(Analysis):
         Per-channel bounds as multipliers of today's spend (0.7–1.3 = move at most 30%).
     scenarios:
         Named what-ifs, ``{name: {channel: multiplier}}``; channels not in the data are skipped.
-    mmm_params:
-        Parameters of the marketing-mix model (shared with the ``mmm`` analysis).
+    mmm:
+        The marketing-mix model the plan is built on; None: a default ``MmmAnalysis``. A fitted
+        one is used as it is (the pipeline hands over the run's ``mmm`` analysis).
     """
 
     name: ClassVar[str] = "budget"
+    marts: ClassVar[tuple[str, ...]] = MmmAnalysis.marts  # through the MMM it builds on
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "budget_change": [Interval(float, 0.1, 10.0)],
         "lower": [Interval(float, 0.0, 1.0)],
         "upper": [Interval(float, 1.0, 100.0)],
         "scenarios": [dict, None],
-        "mmm_params": [dict, None],
+        "mmm": [MmmAnalysis, None],
     }
 
     def __init__(self, budget_change: float = 1.0, lower: float = 0.7, upper: float = 1.3,
                  scenarios: Mapping[str, Mapping[str, float]] | None = None,
-                 mmm_params: Mapping[str, Any] | None = None) -> None:
+                 mmm: MmmAnalysis | None = None) -> None:
         self.budget_change = budget_change
         self.lower = lower
         self.upper = upper
         self.scenarios = scenarios
-        self.mmm_params = mmm_params
+        self.mmm = mmm
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        mmm = fitted_mmm(source, self.mmm_params)
-        model = mmm._model
+        mmm = fitted(self.mmm if self.mmm is not None else MmmAnalysis(), source)
+        model = mmm.fitted_model()
         resp = response_curves(model)
         self.kpi_ = mmm.kpi
         # The plan rests on the model: its review (calibrated, possibly confounded channels) travels with it.

@@ -16,7 +16,14 @@ from typing import Any, ClassVar, Self
 
 import pandas as pd
 
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.base import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Analysis,
+    Interval,
+    MartSource,
+    user_rows,
+    with_vocabulary,
+)
 from zhongcao.analyses.creators import content, fake, profile, shortlist
 from zhongcao.analyses.mentions import about_brand, matcher_for
 from zhongcao.errors import AnalysisError, InsufficientDataError, WorkspaceError
@@ -52,7 +59,9 @@ class CreatorAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "creators"
-    marts: ClassVar[tuple[str, ...]] = ("note_metrics", "creator_readers", "order_baseline", "attribution_touch_credit")
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary(
+        "note_metrics", "creator_readers", "order_baseline", "attribution_touch_credit")
+    user_tables: ClassVar[tuple[str, ...]] = ("notes", "creators", "comments", "exposures")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "budget": [Interval(float, 0, None), None],
         "min_per_tier": [dict, None],
@@ -84,9 +93,10 @@ class CreatorAnalysis(Analysis):
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        staged = getattr(source, "staged", None)
-        if staged is None:
+        rows = user_rows(source)  # a declared capability: marts from a clean room have no rows
+        if rows is None:
             raise AnalysisError("creators: needs a workspace (note text, comments and the creator list)")
+        staged = rows.staged
         brand = source.brand
         metrics = source.mart("note_metrics").to_pandas()
         if metrics.empty:

@@ -1,6 +1,6 @@
 """Marketing-mix model: baseline + response(spend) per channel, Bayesian, with ROI, carry-over and repeat value."""
 
-from zhongcao.analyses.mmm.analysis import MmmAnalysis, fitted_mmm, weekly_inputs
+from zhongcao.analyses.mmm.analysis import MmmAnalysis, weekly_inputs
 from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
 from zhongcao.analyses.mmm.transforms import (
     Chain,
@@ -12,4 +12,4 @@ from zhongcao.analyses.mmm.transforms import (
 )
 
 __all__ = ["BayesianMMM", "Chain", "GeometricAdstock", "HillSaturation", "LiftStudy", "LogisticSaturation",
-           "MmmAnalysis", "WeibullAdstock", "default_chain", "fitted_mmm", "weekly_inputs"]
+           "MmmAnalysis", "WeibullAdstock", "default_chain", "weekly_inputs"]

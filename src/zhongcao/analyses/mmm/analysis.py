@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource, Options
+from zhongcao.analyses.base import Analysis, Interval, MartSource, Options, clone, fitted
 from zhongcao.analyses.mmm.diagnostics import require_periods
 from zhongcao.analyses.mmm.experiment import next_experiment
 from zhongcao.analyses.mmm.model import BayesianMMM, LiftStudy
@@ -40,9 +39,9 @@ class MmmAnalysis(Analysis):
         "all" sums every platform (red, tmall, jd, offline …); or one platform's sales.
     period:
         "day" (a channel acting within days has its lag seen, not guessed; docs/mmm.md "Demo
-        worlds") or "week" (faster; for data kept by week). None (default): brand.toml's
-        ``[analyses.mmm] period``, else "week" when the data are kept by week (spend and sales each
-        on one weekday), else "day".
+        worlds") or "week" (faster; for data kept by week; brand.toml sets it as ``[analyses.mmm]
+        period``). None (default): "week" when the data are kept by week (spend and sales each on one
+        weekday), else "day".
     adstock, saturation, order:
         Response components: geometric | weibull, hill | logistic, adstock_first | saturation_first.
     roi_prior:
@@ -64,9 +63,19 @@ class MmmAnalysis(Analysis):
         Sampler steps, the first half discarded; None: 1200 weekly, 3000 daily (daily posteriors
         mix more slowly: R-hat 1.18-1.20 at 1200 steps on the 200k-user demo worlds, 1.11 at 2400
         on the 20k hiking-shoes demo, 1.07 at 3000; docs/mmm.md "Diagnostics").
+    seed:
+        Sampler seed (the same seed and data give the same posterior draws).
+    repurchase:
+        The repurchase model long-term ROI takes repeat purchases from; None: a default
+        ``RepurchaseAnalysis`` at ``repeat_horizon_weeks``. A fitted one at that horizon is used as
+        it is (the pipeline hands over the run's, so it is fitted once per run).
     """
 
     name: ClassVar[str] = "mmm"
+    # channel_last_touch: the review's comparison with last-touch ROI; region_daily: the geo test design
+    # and the repurchase model it builds on (its parameter ``repurchase``), fitted here when not handed over
+    marts: ClassVar[tuple[str, ...]] = tuple(dict.fromkeys(("channel_daily", "platform_daily", "channel_last_touch",
+                                                            "region_daily", *RepurchaseAnalysis.marts)))
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "kpi": [Options(frozenset({"gmv", "orders", "leads"}))],
         "platform": [str],
@@ -81,12 +90,14 @@ class MmmAnalysis(Analysis):
         "review": [bool],
         "steps": [Interval(int, 200, 100_000), None],
         "seed": [int],
+        "repurchase": [RepurchaseAnalysis, None],
     }
 
     def __init__(self, kpi: str = "gmv", platform: str = "all", period: str | None = None, adstock: str = "geometric",
                  saturation: str = "hill", order: str = "adstock_first", roi_prior: tuple[float, float] | str | None = "data",
                  lift_studies: Mapping[str, tuple[float, float]] | None = None, repeat_horizon_weeks: int = 52,
-                 experiment: bool = True, review: bool = True, steps: int | None = None, seed: int = 0) -> None:
+                 experiment: bool = True, review: bool = True, steps: int | None = None, seed: int = 0,
+                 repurchase: RepurchaseAnalysis | None = None) -> None:
         self.kpi = kpi
         self.platform = platform
         self.period = period
@@ -100,6 +111,7 @@ class MmmAnalysis(Analysis):
         self.review = review
         self.steps = steps
         self.seed = seed
+        self.repurchase = repurchase
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
@@ -151,30 +163,29 @@ class MmmAnalysis(Analysis):
                 self.next_experiment_ = next_experiment(source, model, self.kpi)
             except (InsufficientDataError, WorkspaceError) as exc:  # no regional sales: no geo design
                 self.next_experiment_ = {"error": str(exc)}
-        _CACHE.clear()  # keep one fit: it holds posterior draws
-        _CACHE[_key(source, self.get_params())] = self
         return self
 
+    def fitted_model(self) -> BayesianMMM:
+        """The fitted Bayesian model (posterior draws), for analyses built on it (budget)."""
+        self.check_is_fitted()
+        return self._model
+
     def _calibration(self, source: MartSource, channels: list[str]) -> list[LiftStudy]:
-        """The lift studies to fit with: the parameter's, else brand.toml's; each must name a channel with spend."""
+        """The lift studies to fit with: the parameter's, else brand.toml's (each a LiftStudy, checked
+        when made; the model refuses one on a channel without spend)."""
         if self.lift_studies is not None:
-            studies = [{"channel": ch, "roi": float(r), "se": float(se), "source": "parameter"}
-                       for ch, (r, se) in self.lift_studies.items()]
+            try:
+                studies = [LiftStudy(ch, r, se) for ch, (r, se) in self.lift_studies.items()]
+            except (TypeError, ValueError) as exc:
+                raise AnalysisError(f"MmmAnalysis lift_studies: {exc}") from exc
+            origin = "parameter"
         else:
-            studies = [{"channel": str(s["channel"]), "roi": float(s["roi"]), "se": float(s["se"]),  # type: ignore[arg-type]
-                        "source": "brand.toml"} for s in source.brand.lift_studies]
+            studies, origin = list(source.brand.lift_studies), "brand.toml"
             if studies and self.kpi != "gmv":  # brand.toml's ROIs are GMV per CNY: not this model's unit
                 warnings.warn(f"brand.toml lift studies measure GMV per CNY; not used for kpi={self.kpi!r}", stacklevel=2)
                 studies = []
-        for study in studies:
-            if study["channel"] not in channels:
-                raise AnalysisError(f"lift study ({study['source']}) names channel {study['channel']!r}, which has "
-                                    f"no spend here; channels with spend: {', '.join(channels)}")
-            if not study["se"] > 0:
-                raise AnalysisError(f"lift study ({study['source']}) on {study['channel']!r}: the standard error "
-                                    f"must be above 0, got {study['se']}")
-        self.lift_studies_ = studies
-        return [LiftStudy(str(s["channel"]), float(s["roi"]), float(s["se"])) for s in studies]
+        self.lift_studies_ = [{"channel": s.channel, "roi": s.roi, "se": s.se, "source": origin} for s in studies]
+        return studies
 
     def _long_term(self, source: MartSource, model: BayesianMMM) -> pd.DataFrame:
         """Short-term, carry-over and repeat ROI per channel, each with a 90% interval."""
@@ -182,7 +193,7 @@ class MmmAnalysis(Analysis):
         carry = model.carry_share_draws().reshape(-1, len(model.channels_))
         repeat_per_gmv, info = (0.0, {})
         if self.kpi == "gmv" and self.repeat_horizon_weeks > 0:
-            repeat_per_gmv, info = _repeat_value_per_gmv(source, self.repeat_horizon_weeks)
+            repeat_per_gmv, info = _repeat_value_per_gmv(source, self.repeat_horizon_weeks, self.repurchase)
         self.repeat_ = info
         lo, hi = (1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2
         rows = []
@@ -238,12 +249,10 @@ def kept_by_week(spend: pd.DataFrame, y: pd.Series) -> bool:
 
 
 def resolve_period(source: MartSource, period: str | None, kpi: str, platform: str) -> dict[str, str]:
-    """The period to model in and why: the parameter, brand.toml's [analyses.mmm] period, or the data."""
+    """The period to model in and why: the parameter (brand.toml's ``[analyses.mmm] period`` and
+    ``--param mmm.period`` set it through the run settings), or the data."""
     if period is not None:
         return {"period": period, "source": "parameter"}
-    declared = source.brand.setting("mmm", "period")
-    if declared is not None:
-        return {"period": declared, "source": "brand.toml"}
     spend, y = _daily(source, kpi, platform)
     return {"period": "week", "source": "data kept by week"} if kept_by_week(spend, y) else \
         {"period": "day", "source": "default"}
@@ -296,15 +305,19 @@ def _last_touch_roi(source: MartSource, spend: pd.Series) -> dict[str, float]:
     return {str(ch): float(gmv[ch] / spend[ch]) for ch in spend.index if ch in gmv.index and spend[ch] > 0}
 
 
-def _repeat_value_per_gmv(source: MartSource, horizon: int) -> tuple[float, dict[str, float]]:
+def _repeat_value_per_gmv(source: MartSource, horizon: int,
+                          repurchase: RepurchaseAnalysis | None = None) -> tuple[float, dict[str, float]]:
     """Expected repeat GMV brought per unit of first-order GMV.
 
     A channel's incremental GMV is turned into new customers with the share of orders that are
     a buyer's first (from customer_history) and the average order value; each new customer is
     worth the BG/NBD × Gamma-Gamma repeat GMV over the horizon.
     """
+    rep = repurchase if repurchase is not None else RepurchaseAnalysis(horizon_weeks=horizon)
+    if rep.horizon_weeks != horizon:  # the value is counted over the horizon: another one is another fit
+        rep = clone(rep).set_params(horizon_weeks=horizon)
     try:
-        rep = RepurchaseAnalysis(horizon_weeks=horizon).fit(source)
+        rep = fitted(rep, source)
     except (InsufficientDataError, AnalysisError) as exc:
         return 0.0, {"error": str(exc)}
     hist = source.mart("customer_history").to_pandas()
@@ -328,19 +341,3 @@ def _contributions(model: BayesianMMM) -> pd.DataFrame:
     frame.insert(0, "actual", model.y_.sum(0))
     frame.insert(0, "period", model.dates_.strftime("%Y-%m-%d"))
     return frame
-
-
-_CACHE: dict[tuple[Any, ...], MmmAnalysis] = {}
-
-
-def _key(source: MartSource, params: Mapping[str, Any]) -> tuple[Any, ...]:
-    path = getattr(source, "db_path", None)
-    stamp = (str(path), Path(path).stat().st_mtime_ns) if isinstance(path, Path) and path.exists() else (id(source),)
-    return (*stamp, tuple(sorted((k, repr(v)) for k, v in params.items())))
-
-
-def fitted_mmm(source: MartSource, params: Mapping[str, Any] | None = None) -> MmmAnalysis:
-    """One fit per workspace state and parameters, shared by the mmm and budget analyses."""
-    analysis = MmmAnalysis(**dict(params or {}))
-    return _CACHE.get(_key(source, analysis.get_params())) or analysis.fit(source)
-

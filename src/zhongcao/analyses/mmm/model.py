@@ -30,18 +30,10 @@ from zhongcao.analyses.mmm.design import baseline_columns, infer_period
 from zhongcao.analyses.mmm.diagnostics import Convergence, check_media, convergence, require_periods
 from zhongcao.analyses.mmm.priors import data_scale_roi_prior
 from zhongcao.analyses.mmm.transforms import Chain, default_chain
+from zhongcao.contract.tables import LiftStudy
 from zhongcao.errors import AnalysisError
 
 LOG2PI = float(np.log(2 * np.pi))
-
-
-@dataclass(frozen=True)
-class LiftStudy:
-    """A measured incremental ROI for one channel (from a holdout or geo experiment)."""
-
-    channel: str
-    roi: float
-    se: float
 
 
 @dataclass
@@ -192,10 +184,10 @@ class BayesianMMM:
         self._eig = np.maximum(lam, 0.0)
         self._q = vec.T * root[None, :]
         self._qzy = self._q @ self._zty
-        for s in lift_studies:  # a study the model cannot use is an error, not a silent no-op
-            if s.channel not in self.channels_ or not s.se > 0:
-                raise ValueError(f"lift study on {s.channel!r} (se {s.se}): needs a channel of this model "
-                                 f"({', '.join(self.channels_)}) and a standard error above 0")
+        for s in lift_studies:  # a study the model cannot use is an error, not a silent no-op (LiftStudy
+            if s.channel not in self.channels_:  # checked the rest when it was made)
+                raise AnalysisError(f"lift study on {s.channel!r} needs a channel of this model with spend; "
+                                    f"channels with spend: {', '.join(self.channels_)}")
         self._lift = [(self.channels_.index(s.channel), s.roi, s.se) for s in lift_studies]
         self.lift_studies_ = list(lift_studies)
         # Every BLAS call in the sampler is a small per-walker product; threading them cost more than
@@ -419,6 +411,10 @@ class BayesianMMM:
         return np.concatenate(out)
 
     # --------------------------------------------------------------------------- results
+    def flat_draws(self) -> tuple[np.ndarray, np.ndarray]:
+        """The posterior draws, walkers and steps flattened: (media parameters, coefficients)."""
+        return self._flat()
+
     def _flat(self) -> tuple[np.ndarray, np.ndarray]:
         post = self.posterior_
         return post.theta.reshape(-1, post.theta.shape[-1]), post.beta.reshape(-1, post.beta.shape[-1])

@@ -41,6 +41,7 @@ class RepurchaseAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "repurchase"
+    marts: ClassVar[tuple[str, ...]] = ("customer_history", "buyer_frequency")  # the rate: metrics.repurchase_rate
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "horizon_weeks": [Interval(int, 1, 520)],
         "min_group_size": [Interval(int, 1, None)],

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import Analysis, Interval, MartSource
+from zhongcao.analyses.base import VOCABULARY_MARTS, Analysis, Interval, MartSource, user_rows
 from zhongcao.analyses.mentions import about_brand, matcher_for
 from zhongcao.analyses.safety import attack, sentiment
 from zhongcao.errors import AnalysisError, InsufficientDataError
@@ -42,7 +42,9 @@ class SafetyAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "safety"
-    marts: ClassVar[tuple[str, ...]] = ("mention_accounts", "note_text", "note_metrics")
+    # The brand matcher also reads the learned words (VOCABULARY_MARTS) when the source has none stored.
+    marts: ClassVar[tuple[str, ...]] = tuple(dict.fromkeys(("mention_accounts", "note_text", "note_metrics",
+                                                            *VOCABULARY_MARTS)))
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "k": [Interval(float, 1, None)],
         "min_excess": [Interval(float, 0, None)],
@@ -106,7 +108,8 @@ class SafetyAnalysis(Analysis):
                                                         "attack_notes", "examples", "coordinated"])
         self.attacks_ = self.windows_[self.windows_["coordinated"].astype(bool)].reset_index(drop=True)
         # Who is behind an attack is read from user rows only when asked (the evidence export), never kept here.
-        self._staged = getattr(source, "staged", None)
+        found_rows = user_rows(source)  # a declared capability, used only by the evidence export
+        self._staged = found_rows.staged if found_rows is not None else None
         self._matcher_source = source
         self.totals_ = {"mentions": float(len(mentions)), "negative": float(mentions["negative"].sum()),
                         "negative_share": float(mentions["negative"].mean())}

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, with_vocabulary
 from zhongcao.analyses.scenes.discovery import (
     SceneModel,
     binary_matrix,
@@ -27,7 +27,13 @@ from zhongcao.analyses.scenes.discovery import (
 from zhongcao.analyses.scenes.measures import rate_ratio, share_trend, tgi
 from zhongcao.analyses.scenes.unplanned import distances, lives_in, planned_terms, rank_unplanned
 from zhongcao.analyses.stats import distinct_people
-from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for, series_keys
+from zhongcao.analyses.vocabulary import (
+    DEFAULT_MIN_CREATORS,
+    TermSupport,
+    lexicon_for,
+    series_keys,
+)
+from zhongcao.engine import PEOPLE_SKETCH_SIZE
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import Lexicon
 from zhongcao.text.quality import term_quality
@@ -58,11 +64,13 @@ class SceneAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "scenes"
-    marts: ClassVar[tuple[str, ...]] = (
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary(
         "note_text", "note_metrics", "scene_note_comments", "scene_note_audience", "lead_outcomes")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "n_scenes": [Interval(int, 2, 50)],
-        "min_group_size": [Interval(int, 1, None)],
+        # the people sketches count distinct readers exactly only up to their size: a larger minimum
+        # would suppress every cell without saying why
+        "min_group_size": [Interval(int, 1, PEOPLE_SKETCH_SIZE)],
         "min_share": [Interval(float, 0.0, 1.0)],
         "far": [Interval(float, 0.0, 1.0)],
         "min_df": [Interval(int, 1, None)],
@@ -116,6 +124,16 @@ class SceneAnalysis(Analysis):
         self.unplanned_["segment"] = [lives_in(self.segments_, int(k)) for k in self.unplanned_["scene"]]
         self.planned_terms_ = planned_terms(source.brand, lexicon)
         return self
+
+    def scene_model(self) -> SceneModel:
+        """The fitted NMF scene model (vocabulary, TF-IDF, components); for the regional matrix."""
+        self.check_is_fitted()
+        return self._model
+
+    def segment_sizes(self) -> dict[tuple[str, str], float]:
+        """Panel users per segment (attribute, value), for suppression; for the regional matrix."""
+        self.check_is_fitted()
+        return self._sizes
 
     def note_scenes(self) -> pd.DataFrame:
         """note_id → scene (−1: none), with the note's text fields; for the regional matrix."""

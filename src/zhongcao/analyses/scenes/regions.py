@@ -1,6 +1,7 @@
 """The regional category matrix (地域化品类矩阵): province and region × scene TGI, and what to post where.
 
-Reads the same marts as :class:`SceneAnalysis` (it mines the scenes itself). Readers' provinces
+Reads the same marts as :class:`SceneAnalysis`, whose scenes it builds on (a parameter, ``scenes``:
+the pipeline hands over the run's fitted scene analysis, so NMF runs once per run). Readers' provinces
 come from ``scene_note_audience`` (panel users); when a workspace has no panel readers (a real
 note export alone), the authors' IP provinces in ``note_metrics`` stand in, counted in notes.
 Province spellings are normalised (广东省, 广东, 粤, 深圳 → 广东) before grouping into regions.
@@ -14,10 +15,11 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, fitted
 from zhongcao.analyses.scenes.analysis import SceneAnalysis, segment_tgi
 from zhongcao.analyses.scenes.measures import tgi
 from zhongcao.contract.geo import normalise_province, region_group
+from zhongcao.engine import PEOPLE_SKETCH_SIZE
 from zhongcao.errors import InsufficientDataError
 
 _LEVELS = {"region": "province", "region_group": "region"}
@@ -28,8 +30,9 @@ class RegionAnalysis(Analysis):
 
     Parameters
     ----------
-    n_scenes, min_share, seed:
-        Passed to the scene mining (see :class:`SceneAnalysis`).
+    scenes:
+        The scene analysis the matrix builds on; None: a default :class:`SceneAnalysis` with this
+        ``min_group_size``. A fitted one is used as it is.
     min_group_size:
         Regions with fewer panel users, or cells with fewer reads, than this are suppressed.
     lead_scenes:
@@ -41,33 +44,31 @@ class RegionAnalysis(Analysis):
     name: ClassVar[str] = "regions"
     marts: ClassVar[tuple[str, ...]] = SceneAnalysis.marts
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "n_scenes": [Interval(int, 2, 50)],
-        "min_group_size": [Interval(int, 1, None)],
-        "min_share": [Interval(float, 0.0, 1.0)],
-        "seed": [Interval(int, 0, None)],
+        "scenes": [SceneAnalysis, None],
+        # the people sketches count distinct readers exactly only up to their size: a larger minimum
+        # would suppress every cell without saying why
+        "min_group_size": [Interval(int, 1, PEOPLE_SKETCH_SIZE)],
         "lead_scenes": [Interval(int, 1, 10)],
         "words": [Interval(int, 1, 30)],
     }
 
-    def __init__(self, n_scenes: int = 8, min_group_size: int = DEFAULT_MIN_GROUP_SIZE, min_share: float = 0.25,
-                 seed: int = 0, lead_scenes: int = 2, words: int = 6) -> None:
-        self.n_scenes = n_scenes
+    def __init__(self, scenes: SceneAnalysis | None = None, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+                 lead_scenes: int = 2, words: int = 6) -> None:
+        self.scenes = scenes
         self.min_group_size = min_group_size
-        self.min_share = min_share
-        self.seed = seed
         self.lead_scenes = lead_scenes
         self.words = words
 
     def fit(self, source: MartSource) -> Self:
         self._validate_params()
-        scenes = SceneAnalysis(n_scenes=self.n_scenes, min_group_size=self.min_group_size, min_share=self.min_share,
-                               seed=self.seed).fit(source)
+        scenes = fitted(self.scenes if self.scenes is not None else SceneAnalysis(min_group_size=self.min_group_size),
+                        source)
         notes = scenes.note_scenes()
         audience = source.mart("scene_note_audience").to_pandas()
         audience = audience.assign(value=audience["value"].astype(str))
         if (audience["attribute"] == "region").any():
             self.basis_ = "readers"
-            cells = segment_tgi(notes, audience, scenes._sizes, self.min_group_size, ("region", "region_group"))
+            cells = segment_tgi(notes, audience, scenes.segment_sizes(), self.min_group_size, ("region", "region_group"))
             reg = audience[audience["attribute"] == "region"]
             weights = reg.assign(group=reg["value"].map(lambda v: region_group(normalise_province(v)) or "unknown"))
             weights = weights.groupby(["note_id", "group"])["readers"].sum().unstack(fill_value=0.0)
@@ -88,7 +89,7 @@ class RegionAnalysis(Analysis):
 
     def _content(self, scenes: SceneAnalysis, notes: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
         """Per region: the scenes to lead with, the words to use, example notes and the products they fit."""
-        model = scenes._model
+        model = scenes.scene_model()
         vocab = model.vocabulary
         m = self.matrix_
         regional = m[(m["level"] == "region") & m["significant"] & ~m["suppressed"]]

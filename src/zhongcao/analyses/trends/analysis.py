@@ -16,8 +16,13 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource
-from zhongcao.analyses.vocabulary import DEFAULT_MIN_CREATORS, TermSupport, lexicon_for, series_keys
+from zhongcao.analyses.base import DEFAULT_MIN_GROUP_SIZE, Analysis, Interval, MartSource, with_vocabulary
+from zhongcao.analyses.vocabulary import (
+    DEFAULT_MIN_CREATORS,
+    TermSupport,
+    lexicon_for,
+    series_keys,
+)
 from zhongcao.errors import InsufficientDataError
 from zhongcao.text import tokenise
 from zhongcao.text.quality import term_quality
@@ -44,7 +49,7 @@ class TrendAnalysis(Analysis):
     """
 
     name: ClassVar[str] = "trends"
-    marts: ClassVar[tuple[str, ...]] = ("note_text", "note_metrics", "query_weekly")
+    marts: ClassVar[tuple[str, ...]] = with_vocabulary("note_text", "note_metrics", "query_weekly")
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "baseline_weeks": [Interval(int, 2, 52)],
         "digest_weeks": [Interval(int, 1, 52)],

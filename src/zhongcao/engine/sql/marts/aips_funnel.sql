@@ -1,5 +1,6 @@
 -- mart: aips_funnel
 -- grain: one row per AIPS audience stage
+-- key: stage
 -- description: Distinct users at each audience layer: aware, interested, deeply interested, purchased, shared (docs/metrics.md defines each).
 WITH u AS (
     SELECT user_id,

@@ -1,5 +1,6 @@
 -- mart: attribution_cost
 -- grain: one row per channel × campaign × creator × note ('' where the spend row names none)
+-- key: channel, campaign, creator_id, note_id
 -- description: What was paid, for ROI and CPA: spend rows, plus notes.cost for notes whose fee is not already a spend row (counted on channel 'kol').
 WITH s AS (
     SELECT channel, COALESCE(campaign, '') AS campaign, COALESCE(creator_id, '') AS creator_id,

@@ -1,5 +1,6 @@
 -- mart: attribution_long_credit
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × channel, over conversions with more than 20 touches within the lookback (journeys: how many of them touched the channel)
+-- key: conversion_type, lookback_days, channel
 -- description: Heuristic credit (first, last, linear, position 40/20/40) of the conversions whose path attribution_journeys truncates to the last 20 touches, over all their touches: with it the heuristic models are exact at any path length (the analysis replaces those conversions' credit from their kept paths by this). *_revenue columns weight each conversion's credit by its revenue.
 WITH lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60

@@ -1,5 +1,6 @@
 -- mart: attribution_long_transitions
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × from channel ('' = the journey's start) × to channel, over journeys of more than 20 touches within the lookback
+-- key: conversion_type, lookback_days, from_channel, to_channel
 -- description: What the last-20 paths of attribution_journeys leave out of the longer journeys, so first-order Markov stays exact at any length: each transition between touches older than the last 20 and into the oldest kept one, and the journey's true start (from ''). The analysis takes the start a truncated path implies (its first kept channel, `truncated` journeys of its row) back out. Conversion type 'none' holds the non-converting journeys.
 WITH lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60

@@ -1,5 +1,6 @@
 -- mart: attribution_midfunnel
 -- grain: one row per channel × creator of the note read ('' for reads without a note)
+-- key: channel, creator_id
 -- description: Mid-funnel signals per channel and creator, 7 days after each reader's first read there: readers, readers who searched the brand or a product (回搜: query contains the brand of a paid note or an ordered product name), readers who clicked through to a shop (click on any channel), deeply interested readers (a collect, share or brand search), and readers who became deeply interested for the first time (for CPTI).
 WITH terms AS (
     SELECT DISTINCT brand AS term FROM stg_notes WHERE cost > 0 AND brand IS NOT NULL AND LENGTH(brand) >= 2

@@ -1,5 +1,6 @@
 -- mart: attribution_touch_credit
 -- grain: one row per conversion type × lookback days (7, 15, 30, 60) × channel × note ('' when the touch had no note)
+-- key: conversion_type, lookback_days, channel, note_id
 -- description: Conversions and revenue credited to each channel and note by the heuristic models (first, last, linear, position 40/20/40, time decay with half-lives 3, 7 and 14 days), over every touch of the journey within the lookback (attribution_journeys' paths keep the last 20; attribution_long_credit makes up the rest); *_sq columns are sums of squared per-conversion credits, for compound-Poisson intervals.
 WITH lb AS (
     SELECT 7 AS lookback_days UNION ALL SELECT 15 UNION ALL SELECT 30 UNION ALL SELECT 60

@@ -1,5 +1,6 @@
 -- mart: channel_daily
 -- grain: one row per day × channel
+-- key: day, channel
 -- description: Spend, bought impressions and clicks (from spend), touches by action (from exposures) and leads, per day and channel.
 WITH s AS (
     SELECT date AS day, channel,

@@ -1,5 +1,6 @@
 -- mart: channel_last_touch
 -- grain: one row per platform × channel of the buyer's last touch within 30 days before the order ('none' when there was no touch)
+-- key: platform, channel
 -- description: Orders and GMV credited to the last touch, the simple baseline the KPI layer reports; docs/attribution models go further.
 WITH cand AS (
     SELECT o.order_id, o.platform, o.amount, e.channel,

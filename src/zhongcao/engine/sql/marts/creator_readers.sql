@@ -1,5 +1,6 @@
 -- mart: creator_readers
 -- grain: one row per creator × note brand × reader gender × age band × activity band
+-- key: creator_id, note_brand, gender, age_band, activity_band
 -- description: Readers of each creator's notes (panel users with any touch on them), split by the brand the note is about and by the cells the matched comparison uses: readers, engaged readers (like, collect, comment, share, follow), touches, the readers' orders from their first touch to 30 days after their last, and the length of those windows in seconds (integers, exact on every engine). Activity band: the user's touches in the whole period (0 none, 1 under 10, 2 under 20, 3 under 40, 4 forty or more).
 WITH cells AS (
     SELECT * FROM int_user_cells

@@ -1,5 +1,6 @@
 -- mart: customer_history
 -- grain: one row per platform × first-order month × repeat purchases × recency week × age week × average repeat order value (CNY, rounded); platform 'all' counts across platforms
+-- key: platform, month, frequency, recency_weeks, age_weeks, repeat_value
 -- description: Buyers grouped by identical purchase histories (BG/NBD and Gamma-Gamma inputs: frequency = repeat purchase days, recency and age in weeks to the data's last order day), with the count of buyers sharing each.
 WITH days AS (
     SELECT platform, user_id, CAST(ordered_at AS DATE) AS day, SUM(CAST(amount AS DECIMAL(38, 10))) AS amount

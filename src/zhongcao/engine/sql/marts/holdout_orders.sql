@@ -1,5 +1,6 @@
 -- mart: holdout_orders
 -- grain: one row per lift-study group (users.holdout_group: exposed or holdout) × day × platform
+-- key: holdout_group, day, platform
 -- description: Orders, revenue and sums of squared order amounts by randomized group and day, for lift studies; `group_users` is the size of the group.
 SELECT g.holdout_group, CAST(o.ordered_at AS DATE) AS day, o.platform,
        MAX(g.group_users) AS group_users,

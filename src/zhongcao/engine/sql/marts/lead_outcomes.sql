@@ -1,5 +1,6 @@
 -- mart: lead_outcomes
 -- grain: one row per lead status × days to first order (NULL: none; 91: over 90) × profile attribute × value, plus the platform panel as status 'platform'
+-- key: status, days_to_order, attribute, value
 -- description: Leads by outcome and profile (channel, lead note, panel segment, whether the lead's user is in the panel), and the panel itself as the all-users baseline.
 WITH lead AS (
     SELECT l.lead_id, l.status, l.channel, l.note_id, l.days_to_order,

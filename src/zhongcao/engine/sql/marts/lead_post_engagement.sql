@@ -1,5 +1,6 @@
 -- mart: lead_post_engagement
 -- grain: one row per lead status × days to first order (NULL: none; 91: over 90) × source (note, query) × item (note id or search text), for touches within 60 days after the lead
+-- key: status, days_to_order, source, item
 -- description: What leads read, saved, commented on and searched after leaving their contact: distinct leads and touches per note or query.
 WITH lead AS (
     SELECT lead_id, user_id, created_at, status, days_to_order

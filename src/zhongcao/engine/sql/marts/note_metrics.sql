@@ -1,5 +1,6 @@
 -- mart: note_metrics
 -- grain: one row per note
+-- key: note_id
 -- description: Each note's engagement counts, engagement total, fee and promotion spend, with its creator and sponsorship flag.
 WITH promo AS (
     SELECT note_id, CAST(SUM(CAST(amount AS DECIMAL(38, 10))) AS DOUBLE) AS promo_spend FROM stg_spend WHERE note_id IS NOT NULL GROUP BY note_id

@@ -1,5 +1,6 @@
 -- mart: nps_monthly
 -- grain: one row per month
+-- key: month
 -- description: Survey answers split into promoters (9–10), passives (7–8) and detractors (0–6).
 SELECT CAST(DATE_TRUNC('month', answered_at) AS DATE) AS month,
        COUNT(*) AS responses,

@@ -1,5 +1,6 @@
 -- mart: nps_segment
 -- grain: one row per segment attribute × value (gender, age_band, city_tier, region)
+-- key: attribute, value
 -- description: NPS answer counts by the respondent's panel segment; small groups are suppressed by the analyses, not here.
 WITH a AS (
     SELECT s.nps, u.gender, u.age_band, CAST(u.city_tier AS VARCHAR) AS city_tier, u.region

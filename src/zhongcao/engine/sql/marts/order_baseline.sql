@@ -1,5 +1,6 @@
 -- mart: order_baseline
 -- grain: one row per panel gender × age band × activity band
+-- key: gender, age_band, activity_band
 -- description: Panel users and their orders per cell, with the days the touch data spans: the baseline order rate per user-day that creator readers are matched against (activity band as in creator_readers).
 WITH cells AS (
     SELECT * FROM int_user_cells

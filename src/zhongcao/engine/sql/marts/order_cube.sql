@@ -1,5 +1,6 @@
 -- mart: order_cube
 -- grain: one row per week (day = its Monday) × platform × region × segment attribute × segment value (attribute: gender, age_band, city_tier)
+-- key: day, platform, region, attribute, value
 -- description: Orders, GMV and distinct buyers for the dashboard's filters; every order appears once per segment attribute, so sum over one attribute at a time. Region is the buyer's panel region, else the order's shipping region. people_sketch holds the 64 smallest salted tokens of the row's buyers (all of them when fewer): merged over any rows it counts their distinct people exactly below 64, for the minimum-group test.
 WITH per_user AS (
     SELECT CAST(DATE_TRUNC('week', ordered_at) AS DATE) AS day, platform, user_id,

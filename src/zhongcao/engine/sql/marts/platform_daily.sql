@@ -1,5 +1,6 @@
 -- mart: platform_daily
 -- grain: one row per day × platform
+-- key: day, platform
 -- description: Orders, GMV, units and distinct buyers per day on each platform (red = closed loop; tmall, jd, … = back-flow).
 SELECT CAST(ordered_at AS DATE) AS day,
        platform,

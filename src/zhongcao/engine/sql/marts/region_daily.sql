@@ -1,5 +1,6 @@
 -- mart: region_daily
 -- grain: one row per day × province (the buyer's panel province, else the order's shipping province, else 'unknown')
+-- key: day, region
 -- description: Orders, GMV, buyers and leads per day and province, for difference-in-differences and synthetic-control lift estimates.
 WITH o AS (
     SELECT CAST(o.ordered_at AS DATE) AS day, COALESCE(u.region, o.region, 'unknown') AS region,

@@ -1,5 +1,6 @@
 -- mart: scene_note_audience
 -- grain: one row per note × panel segment attribute (all, gender, age_band, city_tier, region) × value
+-- key: note_id, attribute, value
 -- description: Distinct panel users who read or engaged with each note, and how many of them ordered within 30 days after their first read; the scene analyses sum these over a scene's notes. people_sketch holds the 64 smallest salted tokens of the row's readers (all of them when fewer), so a scene × segment cell's distinct readers can be counted for the minimum-group test.
 WITH r AS (
     SELECT user_id, note_id, MIN(ts) AS first_read

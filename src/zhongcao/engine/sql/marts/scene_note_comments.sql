@@ -1,5 +1,6 @@
 -- mart: scene_note_comments
 -- grain: one row per note × comment text
+-- key: note_id, text
 -- description: Public comment texts under each note with how often each text was written; no user ids. Scene mining reads them with the note's own text.
 SELECT note_id, text, COUNT(*) AS n
 FROM stg_comments

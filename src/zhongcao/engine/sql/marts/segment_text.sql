@@ -1,5 +1,6 @@
 -- mart: segment_text
 -- grain: one row per panel segment attribute × value × source (comment, query) × text
+-- key: attribute, value, source, text
 -- description: How many distinct users of each segment wrote a comment text or searched a query; the text analyses read these counts, never who wrote what.
 WITH u AS (
     SELECT user_id, gender, age_band, CAST(city_tier AS VARCHAR) AS city_tier, region FROM stg_users

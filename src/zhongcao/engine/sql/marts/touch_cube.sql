@@ -1,5 +1,6 @@
 -- mart: touch_cube
 -- grain: one row per week (day = its Monday) × channel × region × segment attribute × segment value (attribute: gender, age_band, city_tier)
+-- key: day, channel, region, attribute, value
 -- description: Touches, reads, engagements and distinct users for the dashboard's filters; every touch appears once per segment attribute, so sum over one attribute at a time. Region and segment come from the users panel ('unknown' when absent). people_sketch holds the 64 smallest salted tokens of the row's users (all of them when fewer): merged over any rows it counts their distinct people exactly below 64, for the minimum-group test.
 WITH per_user AS (
     SELECT CAST(DATE_TRUNC('week', ts) AS DATE) AS day, channel, user_id,
