@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,8 +41,22 @@ class Evidence:
     columns: list[str] = field(default_factory=list)
 
 
+# An emoji shortcode (:two_hearts:) left by an export: noise to a reader of an example sentence. At least one
+# letter inside, so a time (12:30:45) is not one.
+_SHORTCODE = re.compile(r":(?=[a-z0-9_+\-]*[a-z])[a-z0-9_+\-]{2,40}:")
+
+
+def _readable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SHORTCODE.sub("", value) if ":" in value else value
+    if isinstance(value, list | tuple):
+        return [_readable(v) for v in value]
+    return value
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame as evidence rows: one dict per row, column name to value."""
+    """A frame as evidence rows: one dict per row, column name to value (``Finding.to_dict`` drops emoji
+    shortcodes from their text: example sentences are verbatim titles and queries)."""
     return frame.to_dict(orient="records")
 
 
@@ -88,7 +103,10 @@ class Finding:
     charts: list[Chart] = field(default_factory=list)  # further views of the same finding (the MMM's)
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        d = _clean(asdict(self))
+        if isinstance(d.get("evidence"), dict) and d["evidence"].get("rows"):
+            d["evidence"]["rows"] = [{k: _readable(v) for k, v in row.items()} for row in d["evidence"]["rows"]]
+        return d
 
 
 def _clean(value: Any) -> Any:
