@@ -146,7 +146,9 @@ def test_mart_keys_are_unique(tiny_ws: Path) -> None:
     for name, key in keyed.items():
         frame = ws.mart(name).to_pandas()
         assert set(key) <= set(frame.columns), name
-        assert len(frame) and not frame.duplicated(list(key)).any(), name
+        # Uniqueness only: a mart may be empty on a small world (no path above 20 touches for
+        # attribution_long_credit); tests/engine/test_mart_keys.py checks every mart is filled on a demo world.
+        assert not frame.duplicated(list(key)).any(), name
 
 
 def test_extra_columns_are_kept(tiny_ws: Path) -> None:

@@ -31,7 +31,7 @@ ALLOWED_LATIN = {
     "ROI", "NPS", "CPM", "CPE", "CPL", "CPTI", "TGI", "AIPS", "GMV", "KOL", "Markov", "Shapley", "Gamma-Gamma",
     "BG/NBD", "Wilson", "HiGHS", "MinHash", "Monroe", "delta", "Wald", "R-hat", "ECharts", "English", "brand",
     "toml", "findings", "json", "Zhongcao", "TF-IDF", "Dirichlet", "citywalk", "Tmall", "DiD", "NMF", "Excel",
-    "Poisson", "bootstrap", "logit", "scenes",
+    "Poisson", "bootstrap", "logit", "scenes", "Granger", "zhongcao", "design-test",  # a test's and a command's name
 }
 ALLOWED_CODES = {"lift_studies", "known_competitors"}  # brand.toml keys an instruction tells the user to write
 ALLOWED_CJK = {"中文"}  # the language switch names its language in that language

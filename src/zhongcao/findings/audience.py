@@ -108,6 +108,8 @@ def _lost_competitors(a: LostLeadAnalysis) -> Finding | None:
         "known_tgi": "、".join(_tgi(x) for x in known["tgi"]) or "—",
         "low": _tgi(first["tgi_low"]), "high": _tgi(first["tgi_high"]),
     }
+    # No tracked rival with enough support: say so instead of "TGI —".
+    v["known_part"] = _t("lost_known", "some" if len(known) else "none", **v)
     return Finding(
         id="lost.competitors", analysis="lost",
         title=_t(key, "title", **v), summary=_t(key, "summary", **v), action=_t(key, "action", **v), evidence=evidence,

@@ -164,9 +164,14 @@ def _repurchase(kpi: KpiAnalysis) -> Finding | None:
     o = overall.iloc[0]
     if float(o["repeat_buyers"]) == 0 and float(o["buyers"]) >= kpi.totals_["orders"]:
         return None  # every order has its own buyer id (anonymous buyers): repurchase cannot be measured
+    hidden = int(per["rate"].isna().sum())  # platforms whose buyers are under the minimum group: not published
+    per = per[per["rate"].notna()]
     lowest = str(per.iloc[0]["platform"]) if len(per) else "all"
     by_platform = Text(zh="，".join(f"{display.value(row.platform).zh} {pct(row.rate)}" for row in per.itertuples()),
                        en=", ".join(f"{display.value(row.platform).en} {pct(row.rate)}" for row in per.itertuples()))
+    if hidden:
+        more = render("kpi", "repurchase", "hidden", n=hidden, min=kpi.min_group_size)
+        by_platform = Text(zh=f"{by_platform.zh}{more.zh}", en=f"{by_platform.en}{more.en}")
     v = {"rate": Pct(o["rate"]), "buyers": Count(o["buyers"]), "repeat": Count(o["repeat_buyers"]),
          "by_platform": by_platform, "lowest": lowest, "low": pct(o["rate_low"], 1), "high": pct(o["rate_high"], 1)}
     return Finding(

@@ -51,6 +51,8 @@ def _readable(value: Any) -> Any:
         return _SHORTCODE.sub("", value) if ":" in value else value
     if isinstance(value, list | tuple):
         return [_readable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
     return value
 
 
@@ -103,10 +105,8 @@ class Finding:
     charts: list[Chart] = field(default_factory=list)  # further views of the same finding (the MMM's)
 
     def to_dict(self) -> dict[str, Any]:
-        d = _clean(asdict(self))
-        if isinstance(d.get("evidence"), dict) and d["evidence"].get("rows"):
-            d["evidence"]["rows"] = [{k: _readable(v) for k, v in row.items()} for row in d["evidence"]["rows"]]
-        return d
+        # Emoji shortcodes dropped from every text (rows, summaries, chart labels): data read verbatim.
+        return _readable(_clean(asdict(self)))  # type: ignore[no-any-return]
 
 
 def _clean(value: Any) -> Any:
