@@ -61,9 +61,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_url(app: Any) -> Iterator[str]:
-    """The dashboard served by uvicorn on 127.0.0.1 in a thread, for the browser."""
+def served(app: Any) -> Iterator[str]:
+    """Serve ``app`` by uvicorn on 127.0.0.1 in a thread; yields its URL (a fixture body)."""
     import uvicorn
 
     port = free_port()
@@ -76,6 +75,12 @@ def live_url(app: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_url(app: Any) -> Iterator[str]:
+    """The dashboard served by uvicorn on 127.0.0.1 in a thread, for the browser."""
+    yield from served(app)
 
 
 @pytest.fixture(scope="session")

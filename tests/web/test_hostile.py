@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from tests.web.conftest import ARTIFACTS, free_port
+from tests.web.conftest import ARTIFACTS, served
 from tests.web.hostile import Planted, plant
 from zhongcao.cli.main import app as cli
 from zhongcao.report.export import FORMULA_PREFIXES
@@ -225,18 +224,7 @@ def test_report_renders_hostile_names_as_text(hostile: Hostile, browser: Any) ->
 
 @pytest.fixture(scope="module")
 def hostile_url(client: TestClient) -> Iterator[str]:
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(client.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from served(client.app)
 
 
 def test_dashboard_renders_hostile_names_as_text_under_a_strict_policy(hostile_url: str, browser: Any) -> None:

@@ -121,8 +121,6 @@ def json_script(value: Any) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML))
 
 
-_json_script = json_script
-
 
 def _script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -173,7 +171,7 @@ def report_context(doc: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "errors": errors, "capabilities": _panel(caps), "methods": [m for _, m in methods],
         "min_group": (doc.get("settings") or {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE),
         "capped": (doc.get("settings") or {}).get("capped", []), "echarts_version": ECHARTS_VERSION,
-        "data": _json_script({"lang": lang, "charts": charts, "tiles": tiles(),
+        "data": json_script({"lang": lang, "charts": charts, "tiles": tiles(),
                               "labels": {code: {**{"level_" + lv: messages(code)["level_" + lv]
                                                    for lv in ("high", "medium", "low", "descriptive")},
                                                 "more_bars": messages(code)["more_bars"]}

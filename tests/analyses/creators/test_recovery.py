@@ -19,6 +19,19 @@ def _pr(predicted: set[str], truth: set[str]) -> tuple[float, float]:
     return tp / max(len(predicted), 1), tp / max(len(truth), 1)
 
 
+def creator_checks(a: CreatorAnalysis, truth: dict[str, Any]) -> dict[str, tuple[set[str], list[str]]]:
+    """Each creator verdict as (predicted ids, planted ids): the demo and the foreign recovery tests share it."""
+    return {
+        "genuine": (set(a.genuine_.loc[a.genuine_["genuine"], "creator_id"]), truth["creators"]["genuine_users"]),
+        "soft_ad_notes": (set(a.soft_ads_["note_id"]), truth["soft_ad_notes"]["all"]),
+        "undisclosed": (set(a.soft_ads_.loc[a.soft_ads_["undisclosed"], "note_id"]),
+                        truth["soft_ad_notes"]["undisclosed"]),
+        "soft_ad_creators": (set(a.soft_ad_creators_), truth["creators"]["soft_ad_creators"]),
+        "fake": (set(a.fake_engagement_.loc[a.fake_engagement_["flagged"], "creator_id"]),
+                 truth["creators"]["fake_engagement"]),
+    }
+
+
 @pytest.fixture(scope="module")
 def fitted(creator_worlds: dict[str, tuple[Any, dict[str, Any]]]) -> dict[str, tuple[CreatorAnalysis, dict[str, Any]]]:
     return {w: (CreatorAnalysis().fit(ws), truth) for w, (ws, truth) in creator_worlds.items()}
@@ -26,15 +39,7 @@ def fitted(creator_worlds: dict[str, tuple[Any, dict[str, Any]]]) -> dict[str, t
 
 def test_genuine_soft_ad_and_fake_recovered(fitted: dict[str, tuple[CreatorAnalysis, dict[str, Any]]]) -> None:
     for world, (a, truth) in fitted.items():
-        checks = {
-            "genuine": (set(a.genuine_.loc[a.genuine_["genuine"], "creator_id"]), truth["creators"]["genuine_users"]),
-            "soft_ad_notes": (set(a.soft_ads_["note_id"]), truth["soft_ad_notes"]["all"]),
-            "undisclosed": (set(a.soft_ads_.loc[a.soft_ads_["undisclosed"], "note_id"]),
-                            truth["soft_ad_notes"]["undisclosed"]),
-            "soft_ad_creators": (set(a.soft_ad_creators_), truth["creators"]["soft_ad_creators"]),
-            "fake": (set(a.fake_engagement_.loc[a.fake_engagement_["flagged"], "creator_id"]),
-                     truth["creators"]["fake_engagement"]),
-        }
+        checks = creator_checks(a, truth)
         for name, (pred, true) in checks.items():
             p, r = _pr(pred, set(true))
             assert p >= 0.9 and r >= 0.9, f"{world} {name}: precision {p:.2f}, recall {r:.2f}"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.analyses.creators.test_recovery import creator_checks
 from zhongcao.analyses.audience import LostLeadAnalysis, SegmentAnalysis
 from zhongcao.analyses.creators import CreatorAnalysis
 from zhongcao.analyses.mentions import about_brand, matcher_for
@@ -102,15 +103,7 @@ def test_genuine_soft_ad_and_fake_creators(foreign_worlds: Worlds) -> None:
     failures: list[str] = []  # every world is measured before the verdict, so the numbers are all printed
     for world, (ws, truth) in foreign_worlds.items():
         a = CreatorAnalysis().fit(ws)
-        checks = {
-            "genuine": (set(a.genuine_.loc[a.genuine_["genuine"], "creator_id"]), truth["creators"]["genuine_users"]),
-            "soft_ad_notes": (set(a.soft_ads_["note_id"]), truth["soft_ad_notes"]["all"]),
-            "undisclosed": (set(a.soft_ads_.loc[a.soft_ads_["undisclosed"], "note_id"]),
-                            truth["soft_ad_notes"]["undisclosed"]),
-            "soft_ad_creators": (set(a.soft_ad_creators_), truth["creators"]["soft_ad_creators"]),
-            "fake": (set(a.fake_engagement_.loc[a.fake_engagement_["flagged"], "creator_id"]),
-                     truth["creators"]["fake_engagement"]),
-        }
+        checks = creator_checks(a, truth)
         measured = {k: _pr(pred, set(true)) for k, (pred, true) in checks.items()}
         print(world, {k: (round(p, 2), round(r, 2)) for k, (p, r) in measured.items()}, a.soft_ad_method_)
         failures += [f"{world} {k}: precision {p:.2f}, recall {r:.2f}" for k, (p, r) in measured.items()
